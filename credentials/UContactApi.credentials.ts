@@ -1,0 +1,247 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import {
+	describeLoginFailure,
+	loginBody,
+	LOGIN_PATH,
+	tokenFromLoginAnswer,
+	UContactLoginError,
+} from '../nodes/UContactDisposition/login';
+import { resolveBaseUrl } from '../nodes/UContactDisposition/serverAddress';
+import { DISPOSITION_PATH, emptyDispositionForm, FORM_CONTENT_TYPE } from '../nodes/UContactDisposition/wire';
+
+function skipsCertificateCheck(credentials: ICredentialDataDecryptedObject): boolean {
+	return credentials.server === 'custom' && credentials.ignoreSslIssues === true;
+}
+
+/** The token sent as "Authorization: Basic <token>", exactly as given or as obtained at login. */
+function activeToken(credentials: ICredentialDataDecryptedObject): string {
+	const token = credentials.authentication === 'userPassword' ? credentials.sessionToken : credentials.token;
+	return typeof token === 'string' ? token.trim() : '';
+}
+
+export class UContactApi implements ICredentialType {
+	name = 'uContactApi';
+
+	displayName = 'uContact API';
+
+	icon: Icon = { light: 'file:../icons/ucontact.svg', dark: 'file:../icons/ucontact.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-ucontact/n8n-nodes-ucontact#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Server',
+			name: 'server',
+			type: 'options',
+			options: [
+				{
+					name: 'uContact Cloud',
+					value: 'cloud',
+					description: 'An instance at https://<instance>.ucontactcloud.com',
+				},
+				{
+					name: 'On-Premise / Custom URL',
+					value: 'custom',
+					description: 'Your own uContact server',
+				},
+			],
+			default: 'cloud',
+		},
+		{
+			displayName: 'Instance',
+			name: 'instance',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'acme',
+			description:
+				'The name in https://<instance>.ucontactcloud.com. A pasted URL or host name is reduced to the name.',
+			displayOptions: { show: { server: ['cloud'] } },
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://ucontact.example.com',
+			description:
+				'Where your uContact server answers, e.g. https://ucontact.example.com or http://10.0.0.5:8085, with a path prefix if it has one. Paths under /Integra are added for you.',
+			displayOptions: { show: { server: ['custom'] } },
+		},
+		{
+			displayName: 'Ignore SSL Issues (Insecure)',
+			name: 'ignoreSslIssues',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to connect even if the server certificate cannot be validated, e.g. a self-signed certificate on an on-premise server',
+			displayOptions: { show: { server: ['custom'] } },
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'options',
+			options: [
+				{
+					name: 'Token',
+					value: 'token',
+					description: 'A uContact API token, sent as "Authorization: Basic <token>"',
+				},
+				{
+					name: 'User and Password',
+					value: 'userPassword',
+					description: 'Log in with getUserToken; n8n logs in again when the token expires',
+				},
+			],
+			default: 'token',
+		},
+		{
+			displayName: 'Token',
+			name: 'token',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The token exactly as uContact issued it (it is sent as given, not re-encoded)',
+			displayOptions: { show: { authentication: ['token'] } },
+		},
+		{
+			displayName: 'User',
+			name: 'user',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'A uContact user; uContact recommends a dedicated user for API access',
+			displayOptions: { show: { authentication: ['userPassword'] } },
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			displayOptions: { show: { authentication: ['userPassword'] } },
+		},
+		{
+			// Filled by preAuthentication; n8n clears and refills it when a request answers 401.
+			displayName: 'Session Token',
+			name: 'sessionToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+	];
+
+	/**
+	 * Runs before requests (and on every credential test). It validates the server address
+	 * before anything is sent, and in user/password mode logs in for a token.
+	 */
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
+		const baseUrl = resolveBaseUrl(credentials);
+		// Token mode has nothing to fetch; returning no sessionToken keeps n8n from storing anything.
+		if (credentials.authentication !== 'userPassword') return {};
+
+		const user = typeof credentials.user === 'string' ? credentials.user.trim() : '';
+		const password = typeof credentials.password === 'string' ? credentials.password : '';
+		if (user === '' || password === '') {
+			throw new UContactLoginError('User and password are both required to log in to uContact');
+		}
+
+		let answer: unknown;
+		let failure: { status?: number; code?: string } | undefined;
+		try {
+			answer = await this.helpers.httpRequest({
+				method: 'POST',
+				url: `${baseUrl}${LOGIN_PATH}`,
+				headers: { 'Content-Type': FORM_CONTENT_TYPE },
+				body: loginBody(user, password),
+				encoding: 'text',
+				json: false,
+				timeout: 30000,
+				skipSslCertificateValidation: skipsCertificateCheck(credentials),
+			});
+		} catch (error) {
+			// Keep only the status and code: the error object carries the request, password included.
+			failure = {
+				status: error?.response?.status ?? error?.httpCode ?? undefined,
+				code: typeof error?.code === 'string' ? error.code : undefined,
+			};
+		}
+		if (failure !== undefined) {
+			const status = failure.status === undefined ? undefined : Number(failure.status);
+			throw new UContactLoginError(describeLoginFailure(status, failure.code, baseUrl));
+		}
+		const sessionToken = tokenFromLoginAnswer(answer);
+		if (sessionToken === undefined) {
+			throw new UContactLoginError(
+				`uContact at ${baseUrl} refused the user name or password (getUserToken answered "0" or nothing)`,
+			);
+		}
+		return { sessionToken };
+	}
+
+	/**
+	 * Adds the token, and the server's base URL to requests given as a path (the node's and the
+	 * credential test's), so the address rules live in one place.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const relative = typeof requestOptions.url === 'string' && requestOptions.url.startsWith('/');
+		return {
+			...requestOptions,
+			baseURL: relative ? resolveBaseUrl(credentials) : requestOptions.baseURL,
+			skipSslCertificateValidation:
+				requestOptions.skipSslCertificateValidation === true || skipsCertificateCheck(credentials),
+			headers: { ...requestOptions.headers, Authorization: `Basic ${activeToken(credentials)}` },
+		};
+	}
+
+	/**
+	 * A disposition with every key empty: it proves the address (the endpoint exists) and the
+	 * token (no 401) while uContact, finding no call with an empty guid, records nothing.
+	 */
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'POST',
+			url: DISPOSITION_PATH,
+			headers: { 'Content-Type': FORM_CONTENT_TYPE },
+			body: emptyDispositionForm(),
+			encoding: 'text',
+			json: false,
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'uContact refused the token (HTTP 401): check it, or log in again to get a new one',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'No uContact DispositionCall endpoint at this address (HTTP 404): check the instance name or base URL',
+				},
+			},
+		],
+	};
+}

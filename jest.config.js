@@ -1,0 +1,11 @@
+/** Jest runs CommonJS through ts-jest: n8n-workflow's ESM build does not load under Node's native ESM loader. */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+	},
+	setupFiles: ['<rootDir>/test/setup/env.cjs'],
+	testTimeout: 30000,
+};

@@ -1,0 +1,80 @@
+/**
+ * From the values a user mapped to the 13 keys uContact receives: coerced to text, trimmed,
+ * required ones checked, the schedule normalised. Nothing here talks to n8n or the network.
+ */
+import { ScheduleError, toUContactSchedule } from './schedule';
+import { DISPOSITION_KEYS, REQUIRED_KEYS, type Disposition, type DispositionKey } from './wire';
+
+/** How each key is named in the node's UI, for messages people can match to a field. */
+export const FIELD_LABELS: Record<DispositionKey, string> = {
+	campaign: 'Campaign',
+	agent: 'Agent',
+	callerid: 'Caller ID',
+	guid: 'Call GUID',
+	l1: 'Disposition Level 1',
+	l2: 'Disposition Level 2',
+	l3: 'Disposition Level 3',
+	d1: 'Extra Data 1',
+	d2: 'Extra Data 2',
+	comment: 'Comment',
+	schedule: 'Schedule Callback At',
+	camptoreschedule: 'Callback Dialer',
+	tag: 'Tag',
+};
+
+export class DispositionInputError extends Error {
+	constructor(
+		readonly field: DispositionKey,
+		readonly problem: string,
+	) {
+		super(`${FIELD_LABELS[field]} (${field}) ${problem}`);
+		this.name = 'DispositionInputError';
+	}
+}
+
+export type DispositionInput = Partial<Record<DispositionKey, unknown>>;
+
+function asText(field: DispositionKey, value: unknown): string {
+	if (value === undefined || value === null) return '';
+	let text: string;
+	if (typeof value === 'string') text = value;
+	else if (typeof value === 'number') {
+		if (!Number.isFinite(value)) throw new DispositionInputError(field, `is ${value}, which is not a usable value`);
+		text = String(value);
+	} else if (typeof value === 'bigint' || typeof value === 'boolean') text = String(value);
+	else if (value instanceof Date) text = value.toISOString();
+	else {
+		const kind = Array.isArray(value) ? 'a list' : 'an object';
+		throw new DispositionInputError(field, `is ${kind}; map a single text value to it`);
+	}
+	// URLSearchParams would silently turn a lone surrogate into U+FFFD: refuse instead of altering data.
+	if (!text.isWellFormed()) {
+		throw new DispositionInputError(field, 'contains an invalid Unicode character (a lone surrogate)');
+	}
+	return text.trim();
+}
+
+/**
+ * The disposition to send, every key present. Throws DispositionInputError naming the
+ * first field that is missing or unusable.
+ */
+export function buildDisposition(input: DispositionInput, scheduleZone: string): Disposition {
+	const disposition = {} as Disposition;
+	for (const key of DISPOSITION_KEYS) {
+		if (key === 'schedule') {
+			let problem: string | undefined;
+			try {
+				disposition.schedule = toUContactSchedule(input.schedule, scheduleZone);
+			} catch (error) {
+				problem = error instanceof ScheduleError ? error.message : String(error);
+			}
+			if (problem !== undefined) throw new DispositionInputError('schedule', `is not usable: ${problem}`);
+			continue;
+		}
+		disposition[key] = asText(key, input[key]);
+	}
+	for (const key of REQUIRED_KEYS) {
+		if (disposition[key] === '') throw new DispositionInputError(key, 'is required but empty');
+	}
+	return disposition;
+}

@@ -1,0 +1,208 @@
+/**
+ * Failures in words a uContact admin can act on. Built from the status, code and answer only:
+ * n8n's raw HTTP errors carry the request, Authorization header included, so they never leave here.
+ */
+import type { Failure } from 'n8n-workflow';
+
+import type { Disposition } from './wire';
+
+export interface FailureReport {
+	message: string;
+	description?: string;
+	httpCode?: string;
+	failure?: Failure;
+}
+
+interface Facts {
+	status?: number;
+	code?: string;
+	body?: unknown;
+	location?: string;
+	ownMessage?: string;
+}
+
+const OWN_ERRORS = new Set(['UContactLoginError', 'ServerAddressError']);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_BAD_RESPONSE', 'ECONNCLOSED']);
+const CERT_CODES = new Set([
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'CERT_HAS_EXPIRED',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+const MAX_QUOTED = 200;
+
+/** A server's answer, shortened for a message. */
+export function quote(body: unknown): string {
+	const text = (typeof body === 'string' ? body : JSON.stringify(body) ?? '').replace(/\s+/g, ' ').trim();
+	return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}… (${text.length} characters)` : text;
+}
+
+type Loose = Record<string, unknown> & {
+	cause?: unknown;
+	response?: { status?: number; data?: unknown; headers?: Record<string, unknown> };
+};
+
+/** Walks n8n's wrapper (NodeApiError) down to the HTTP client's error, keeping only safe facts. */
+function factsOf(error: unknown): Facts {
+	const facts: Facts = {};
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+		const err = current as Loose;
+		if (typeof err.name === 'string' && OWN_ERRORS.has(err.name) && typeof err.message === 'string') {
+			facts.ownMessage = err.message;
+		}
+		if (facts.status === undefined && typeof err.response?.status === 'number') {
+			facts.status = err.response.status;
+			facts.body = err.response.data;
+			const location = err.response.headers?.location;
+			if (typeof location === 'string') facts.location = location;
+		}
+		if (facts.code === undefined && typeof err.code === 'string' && !/^\d+$/.test(err.code)) facts.code = err.code;
+		current = err.cause;
+	}
+	if (facts.status === undefined && typeof error === 'object' && error !== null) {
+		const httpCode = Number((error as Loose).httpCode);
+		if (Number.isInteger(httpCode) && httpCode >= 100) facts.status = httpCode;
+	}
+	return facts;
+}
+
+function redirectTarget(location: string | undefined): string {
+	if (location === undefined) return '';
+	try {
+		const url = new URL(location);
+		return ` to ${url.origin}${url.pathname}`;
+	} catch {
+		return '';
+	}
+}
+
+/** What went wrong with a request that did not return a usable answer. */
+export function describeRequestFailure(error: unknown, baseUrl: string, timeoutMs: number): FailureReport {
+	const { status, code, body, location, ownMessage } = factsOf(error);
+	if (ownMessage !== undefined) {
+		return { message: ownMessage, failure: { cause: 'configuration-invalid' } };
+	}
+	if (status !== undefined) {
+		const httpCode = String(status);
+		const answered = body === undefined || body === '' ? '' : ` It answered: ${quote(body)}`;
+		if (status === 401) {
+			return {
+				message: 'uContact refused the credentials (HTTP 401): the token is wrong or has expired',
+				description:
+					'Check the token in the uContact credential. With user and password, n8n already logged in again once and the new token was refused too.',
+				httpCode,
+				failure: { cause: 'credential-invalid' },
+			};
+		}
+		if (status === 403) {
+			return {
+				message: 'uContact denied access (HTTP 403): the user behind the token may not use the API',
+				description: `Ask the uContact administrator to allow API access for this user.${answered}`,
+				httpCode,
+				failure: { cause: 'credential-invalid' },
+			};
+		}
+		if (status === 404) {
+			return {
+				message: `No uContact DispositionCall endpoint at ${baseUrl} (HTTP 404)`,
+				description: 'Check the instance name or base URL in the uContact credential.',
+				httpCode,
+				failure: { cause: 'configuration-invalid' },
+			};
+		}
+		if (status >= 300 && status < 400) {
+			return {
+				message: `uContact at ${baseUrl} redirected the request${redirectTarget(location)} (HTTP ${status})`,
+				description:
+					'Redirects are not followed, so the token is never sent to another address. Put the final address (often https://) in the credential.',
+				httpCode,
+				failure: { cause: 'configuration-invalid' },
+			};
+		}
+		if (status === 429 || status === 503) {
+			return {
+				message: `uContact is ${status === 429 ? 'limiting requests' : 'temporarily unavailable'} (HTTP ${status}); the disposition was not recorded`,
+				description: `Try again later, or send fewer items at once.${answered}`,
+				httpCode,
+				failure: { cause: status === 429 ? 'rate-limited' : 'temporarily-unavailable' },
+			};
+		}
+		if (status >= 500) {
+			return {
+				message: `uContact had a server error (HTTP ${status}); the disposition may or may not have been recorded`,
+				description: `Check in uContact before sending it again.${answered}`,
+				httpCode,
+				failure: { cause: 'temporarily-unavailable' },
+			};
+		}
+		return {
+			message: `uContact did not accept the request (HTTP ${status})`,
+			description: answered.trim() || undefined,
+			httpCode,
+		};
+	}
+	if (code === 'ECONNREFUSED') {
+		return {
+			message: `Could not connect to uContact at ${baseUrl} (connection refused); the disposition was not sent`,
+			description: 'Check the base URL and port, and that the server is running and reachable from n8n.',
+			failure: { cause: 'temporarily-unavailable' },
+		};
+	}
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+		return {
+			message: `The host of ${baseUrl} was not found (${code}); the disposition was not sent`,
+			description: 'Check the instance name or base URL in the uContact credential.',
+			failure: { cause: 'configuration-invalid' },
+		};
+	}
+	if (code !== undefined && CERT_CODES.has(code)) {
+		return {
+			message: `The certificate of ${baseUrl} is not trusted (${code}); the disposition was not sent`,
+			description:
+				'For an on-premise server with a self-signed certificate, enable "Ignore SSL Issues" in the uContact credential.',
+			failure: { cause: 'configuration-invalid' },
+		};
+	}
+	if (code !== undefined && TIMEOUT_CODES.has(code)) {
+		return {
+			message: `uContact did not answer within ${timeoutMs} ms; the disposition may or may not have been recorded`,
+			description: 'Check in uContact before sending it again, or raise the Timeout option.',
+			failure: { cause: 'temporarily-unavailable' },
+		};
+	}
+	if (code !== undefined && RESET_CODES.has(code)) {
+		return {
+			message: `The connection to uContact closed before it answered (${code}); the disposition may or may not have been recorded`,
+			description: 'Check in uContact before sending it again.',
+			failure: { cause: 'temporarily-unavailable' },
+		};
+	}
+	return {
+		message: `The request to uContact at ${baseUrl} failed${code ? ` (${code})` : ''}`,
+		failure: { cause: 'temporarily-unavailable' },
+	};
+}
+
+/** uContact answered "0". */
+export function describeRejection(disposition: Disposition): FailureReport {
+	return {
+		message: 'uContact rejected the disposition (it answered "0")',
+		description:
+			`Usual causes: campaign "${disposition.campaign}" or agent "${disposition.agent}" does not exist, ` +
+			`no call with GUID "${disposition.guid}" was found, or "${disposition.l1}" is not a disposition ` +
+			'defined for that campaign.',
+	};
+}
+
+/** uContact answered something other than OK or 0. */
+export function describeUnexpectedAnswer(response: string): FailureReport {
+	return {
+		message: `uContact gave an unexpected answer: "${quote(response)}"`,
+		description: 'Expected "OK" or "0". Check that the credential points at a uContact server.',
+	};
+}
