@@ -1,0 +1,107 @@
+import { describeLoginFailure, loginBody, tokenFromLoginAnswer } from '../../nodes/UContactDisposition/login';
+import {
+	describeRejection,
+	describeRequestFailure,
+	describeUnexpectedAnswer,
+	quote,
+} from '../../nodes/UContactDisposition/errors';
+import { buildDisposition } from '../../nodes/UContactDisposition/disposition';
+
+describe('tokenFromLoginAnswer', () => {
+	it.each([
+		['["user","YXBpOjEyMw=="]', 'YXBpOjEyMw=='],
+		[['user', 7, 'YXBpOjEyMw=='], 'YXBpOjEyMw=='],
+		['"YXBpOjEyMw=="', 'YXBpOjEyMw=='],
+		['YXBpOjEyMw==\n', 'YXBpOjEyMw=='],
+		['  "YXBpOjEyMw=="  ', 'YXBpOjEyMw=='],
+	])('finds the token in %j', (body, token) => {
+		expect(tokenFromLoginAnswer(body)).toBe(token);
+	});
+
+	it.each(['0', '"0"', '', '[]', '[0]', '["0"]', null, undefined, 0, '<html>Login page</html>'])(
+		'treats %j as a refused login',
+		(body) => {
+			expect(tokenFromLoginAnswer(body)).toBeUndefined();
+		},
+	);
+
+	it('form-encodes the login', () => {
+		expect(loginBody('api user', 'p&ss=1')).toBe('user=api+user&password=p%26ss%3D1');
+	});
+
+	it('explains a 404 as an older server without the endpoint', () => {
+		expect(describeLoginFailure(404, undefined, 'https://x')).toMatch(/use a token instead/);
+		expect(describeLoginFailure(undefined, 'ECONNREFUSED', 'https://x')).toMatch(/Could not reach uContact at https:\/\/x to log in \(ECONNREFUSED\)/);
+	});
+});
+
+/** Shapes n8n's NodeApiError gives: the HTTP client's error, with the request, as `cause`. */
+function wrapped(cause: object) {
+	return { message: 'Request failed', httpCode: undefined, cause };
+}
+
+const MARKER = ['canary', 'value', 'in', 'header'].join('-');
+const request = { config: { headers: { Authorization: `Basic ${MARKER}` }, data: 'campaign=x' } };
+
+describe('describeRequestFailure', () => {
+	it.each([
+		[401, /refused the credentials \(HTTP 401\)/, 'credential-invalid'],
+		[403, /denied access \(HTTP 403\)/, 'credential-invalid'],
+		[404, /No uContact DispositionCall endpoint at https:\/\/acme\.ucontactcloud\.com \(HTTP 404\)/, 'configuration-invalid'],
+		[429, /limiting requests.*not recorded/, 'rate-limited'],
+		[503, /temporarily unavailable.*not recorded/, 'temporarily-unavailable'],
+		[500, /server error \(HTTP 500\); the disposition may or may not have been recorded/, 'temporarily-unavailable'],
+		[502, /server error \(HTTP 502\)/, 'temporarily-unavailable'],
+	])('explains HTTP %i', (status, message, cause) => {
+		const report = describeRequestFailure(
+			wrapped({ ...request, response: { status, data: 'boom' } }),
+			'https://acme.ucontactcloud.com',
+			5000,
+		);
+		expect(report.message).toMatch(message);
+		expect(report.httpCode).toBe(String(status));
+		expect(report.failure).toEqual({ cause });
+		expect(JSON.stringify(report)).not.toContain(MARKER);
+	});
+
+	it('reports a redirect with its target and does not follow it', () => {
+		const report = describeRequestFailure(
+			wrapped({ response: { status: 301, headers: { location: 'https://other.example.com/path?token=x' } } }),
+			'http://uc',
+			5000,
+		);
+		expect(report.message).toBe('uContact at http://uc redirected the request to https://other.example.com/path (HTTP 301)');
+	});
+
+	it.each([
+		['ECONNREFUSED', /connection refused\); the disposition was not sent/],
+		['ENOTFOUND', /was not found \(ENOTFOUND\)/],
+		['ECONNABORTED', /did not answer within 5000 ms; the disposition may or may not have been recorded/],
+		['ETIMEDOUT', /did not answer within 5000 ms/],
+		['ECONNRESET', /closed before it answered \(ECONNRESET\)/],
+		['DEPTH_ZERO_SELF_SIGNED_CERT', /Ignore SSL Issues/],
+		['EWHATEVER', /failed \(EWHATEVER\)/],
+	])('explains transport failure %s', (code, message) => {
+		const report = describeRequestFailure(wrapped({ ...request, code }), 'http://uc', 5000);
+		expect(`${report.message} ${report.description ?? ''}`).toMatch(message);
+		expect(JSON.stringify(report)).not.toContain(MARKER);
+	});
+
+	it("passes the credential's own login and address errors through", () => {
+		const own = { name: 'UContactLoginError', message: 'uContact at http://uc refused the user name or password' };
+		expect(describeRequestFailure(wrapped(own), 'http://uc', 5000).message).toBe(own.message);
+	});
+
+	it('cuts long answers when quoting them', () => {
+		expect(quote('x'.repeat(500))).toMatch(/^x{200}… \(500 characters\)$/);
+		expect(describeUnexpectedAnswer('ERROR').message).toBe('uContact gave an unexpected answer: "ERROR"');
+	});
+
+	it('lists the usual causes of a rejection with the values sent', () => {
+		const disposition = buildDisposition(
+			{ campaign: 'Ventas->', agent: 'ana', callerid: '1', guid: 'g-9', l1: 'Venta' },
+			'UTC',
+		);
+		expect(describeRejection(disposition).description).toMatch(/campaign "Ventas->" or agent "ana".*GUID "g-9".*"Venta"/);
+	});
+});
