@@ -35,6 +35,30 @@ const CERT_CODES = new Set([
 
 const MAX_QUOTED = 200;
 
+const CODE_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection closed by the server',
+	EPIPE: 'connection closed by the server',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'DNS lookup failed',
+	ETIMEDOUT: 'timed out',
+	ECONNABORTED: 'timed out',
+	EHOSTUNREACH: 'host unreachable',
+	EADDRNOTAVAIL: 'address not available',
+};
+
+/**
+ * A network error code in words. n8n replaces any error message that contains a code such as
+ * ECONNRESET with its own generic sentence, so codes go in descriptions, never in messages.
+ */
+export function codeInWords(code: string): string {
+	return CODE_WORDS[code.toUpperCase()] ?? code.toLowerCase().replace(/^e/, '').replace(/_/g, ' ');
+}
+
+function codeNote(code: string): string {
+	return ` Network error code: ${code}.`;
+}
+
 /** A server's answer, shortened for a message. */
 export function quote(body: unknown): string {
 	const text = (typeof body === 'string' ? body : JSON.stringify(body) ?? '').replace(/\s+/g, ' ').trim();
@@ -149,41 +173,41 @@ export function describeRequestFailure(error: unknown, baseUrl: string, timeoutM
 	if (code === 'ECONNREFUSED') {
 		return {
 			message: `Could not connect to uContact at ${baseUrl} (connection refused); the disposition was not sent`,
-			description: 'Check the base URL and port, and that the server is running and reachable from n8n.',
+			description: `Check the base URL and port, and that the server is running and reachable from n8n.${codeNote(code)}`,
 			failure: { cause: 'temporarily-unavailable' },
 		};
 	}
 	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
 		return {
-			message: `The host of ${baseUrl} was not found (${code}); the disposition was not sent`,
-			description: 'Check the instance name or base URL in the uContact credential.',
+			message: `The host of ${baseUrl} was not found (${codeInWords(code)}); the disposition was not sent`,
+			description: `Check the instance name or base URL in the uContact credential.${codeNote(code)}`,
 			failure: { cause: 'configuration-invalid' },
 		};
 	}
 	if (code !== undefined && CERT_CODES.has(code)) {
 		return {
-			message: `The certificate of ${baseUrl} is not trusted (${code}); the disposition was not sent`,
-			description:
-				'For an on-premise server with a self-signed certificate, enable "Ignore SSL Issues" in the uContact credential.',
+			message: `The certificate of ${baseUrl} is not trusted; the disposition was not sent`,
+			description: `For an on-premise server with a self-signed certificate, enable "Ignore SSL Issues" in the uContact credential.${codeNote(code)}`,
 			failure: { cause: 'configuration-invalid' },
 		};
 	}
 	if (code !== undefined && TIMEOUT_CODES.has(code)) {
 		return {
 			message: `uContact did not answer within ${timeoutMs} ms; the disposition may or may not have been recorded`,
-			description: 'Check in uContact before sending it again, or raise the Timeout option.',
+			description: `Check in uContact before sending it again, or raise the Timeout option.${codeNote(code)}`,
 			failure: { cause: 'temporarily-unavailable' },
 		};
 	}
 	if (code !== undefined && RESET_CODES.has(code)) {
 		return {
-			message: `The connection to uContact closed before it answered (${code}); the disposition may or may not have been recorded`,
-			description: 'Check in uContact before sending it again.',
+			message: `The connection to uContact closed before it answered; the disposition may or may not have been recorded`,
+			description: `Check in uContact before sending it again.${codeNote(code)}`,
 			failure: { cause: 'temporarily-unavailable' },
 		};
 	}
 	return {
-		message: `The request to uContact at ${baseUrl} failed${code ? ` (${code})` : ''}`,
+		message: `The request to uContact at ${baseUrl} failed${code ? ` (${codeInWords(code)})` : ''}`,
+		description: code ? codeNote(code).trim() : undefined,
 		failure: { cause: 'temporarily-unavailable' },
 	};
 }

@@ -3,6 +3,8 @@
  * Used by the credential's preAuthentication; kept apart so its parsing is tested without n8n.
  */
 
+import { codeInWords } from './errors';
+
 export const LOGIN_PATH = '/Integra/resources/auth/getUserToken';
 
 export class UContactLoginError extends Error {
@@ -76,5 +78,5 @@ export function describeLoginFailure(status: number | undefined, code: string | 
 	if (status !== undefined) {
 		return `uContact at ${baseUrl} could not log in: getUserToken answered HTTP ${status}`;
 	}
-	return `Could not reach uContact at ${baseUrl} to log in${code ? ` (${code})` : ''}: check the server address and that n8n can reach it`;
+	return `Could not reach uContact at ${baseUrl} to log in${code ? ` (${codeInWords(code)})` : ''}: check the server address and that n8n can reach it`;
 }

@@ -31,7 +31,7 @@ describe('tokenFromLoginAnswer', () => {
 
 	it('explains a 404 as an older server without the endpoint', () => {
 		expect(describeLoginFailure(404, undefined, 'https://x')).toMatch(/use a token instead/);
-		expect(describeLoginFailure(undefined, 'ECONNREFUSED', 'https://x')).toMatch(/Could not reach uContact at https:\/\/x to log in \(ECONNREFUSED\)/);
+		expect(describeLoginFailure(undefined, 'ECONNREFUSED', 'https://x')).toMatch(/Could not reach uContact at https:\/\/x to log in \(connection refused\)/);
 	});
 });
 
@@ -75,16 +75,23 @@ describe('describeRequestFailure', () => {
 
 	it.each([
 		['ECONNREFUSED', /connection refused\); the disposition was not sent/],
-		['ENOTFOUND', /was not found \(ENOTFOUND\)/],
+		['ENOTFOUND', /was not found \(host not found\).*code: ENOTFOUND/],
 		['ECONNABORTED', /did not answer within 5000 ms; the disposition may or may not have been recorded/],
 		['ETIMEDOUT', /did not answer within 5000 ms/],
-		['ECONNRESET', /closed before it answered \(ECONNRESET\)/],
+		['ECONNRESET', /closed before it answered; .*code: ECONNRESET/],
 		['DEPTH_ZERO_SELF_SIGNED_CERT', /Ignore SSL Issues/],
-		['EWHATEVER', /failed \(EWHATEVER\)/],
+		['EWHATEVER', /failed \(whatever\)/],
 	])('explains transport failure %s', (code, message) => {
 		const report = describeRequestFailure(wrapped({ ...request, code }), 'http://uc', 5000);
 		expect(`${report.message} ${report.description ?? ''}`).toMatch(message);
 		expect(JSON.stringify(report)).not.toContain(MARKER);
+	});
+
+	it('keeps network codes out of messages, where n8n would replace the whole sentence', () => {
+		for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'EHOSTUNREACH']) {
+			expect(describeRequestFailure(wrapped({ code }), 'http://uc', 5000).message).not.toMatch(/\bE[A-Z_]{4,}\b/);
+		}
+		expect(describeLoginFailure(undefined, 'ECONNRESET', 'http://uc')).not.toContain('ECONNRESET');
 	});
 
 	it("passes the credential's own login and address errors through", () => {

@@ -1,0 +1,58 @@
+import type { WorkflowHasIssuesError } from 'n8n-core';
+import type {
+	ExecutionBaseError,
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	IRun,
+	IRunData,
+} from 'n8n-workflow';
+
+import type { CredentialsStore } from './credentials-store';
+
+export interface RunWorkflowOptions {
+	/** An instance of the node type under test. */
+	nodeType: INodeType;
+	/** Its full type name, e.g. 'n8n-nodes-ucontact.uContactDisposition'. */
+	nodeTypeName: string;
+	parameters: INodeParameters;
+	/** The items the node under test receives (emitted by the Manual Trigger). */
+	inputItems: IDataObject[];
+	credentialType: ICredentialType;
+	/** The stored credential, as n8n would hold it decrypted (copied, never mutated). */
+	credentialsData: ICredentialDataDecryptedObject;
+	/** Node setting "On Error: Continue" (`onError: 'continueRegularOutput'`). */
+	continueOnFail?: boolean;
+	/** Workflow setting `timezone`; default: n8n's default timezone. */
+	timezone?: string;
+	/** Default: the node type's newest version. */
+	typeVersion?: number;
+	/** Default: the node type's `defaults.name`. */
+	nodeName?: string;
+}
+
+export interface RunWorkflowResult {
+	/** Output of the node under test, main[0] ([] when it did not run to completion). */
+	items: INodeExecutionData[];
+	/**
+	 * Why the run failed: `resultData.error` (a plain copy `{ ...error, message, stack }` made by
+	 * the engine, not an Error instance), or the thrown WorkflowHasIssuesError when the workflow
+	 * failed the pre-run check (e.g. a required parameter is empty; then nothing ran).
+	 */
+	error?: ExecutionBaseError | WorkflowHasIssuesError;
+	runData: IRunData;
+	/** The in-memory credential: inspect `data` and `updateCount` afterwards. */
+	credentialsStore: CredentialsStore;
+	/** Name of the node under test in `runData`. */
+	nodeName: string;
+	/** The whole run, for anything else (status, lastNodeExecuted...); undefined when it never started. */
+	run: IRun | undefined;
+}
+
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
+}
