@@ -121,6 +121,9 @@ export class UContactDisposition implements INodeType {
 
 		const results: INodeExecutionData[] = [];
 		let recorded = 0;
+		// After a refused credential or a wrong address every further request would fail the same
+		// way (and repeated logins can lock the uContact user), so the rest is not sent.
+		let stopReason: string | undefined;
 		for (let itemIndex = 0; itemIndex < prepared.length; itemIndex++) {
 			const item = prepared[itemIndex];
 			let outcome: Outcome;
@@ -149,6 +152,15 @@ export class UContactDisposition implements INodeType {
 						disposition: item.disposition,
 					},
 				};
+			} else if (stopReason !== undefined) {
+				outcome = {
+					ok: false,
+					disposition: item.disposition,
+					error: new NodeOperationError(node, `Not sent: ${stopReason} (item ${itemIndex})`, {
+						itemIndex,
+						description: 'An earlier item failed in a way every later item would too, so nothing more was sent.',
+					}),
+				};
 			} else {
 				const timeout = item.options.timeout ?? DEFAULT_TIMEOUT_MS;
 				let report: FailureReport | undefined;
@@ -165,6 +177,8 @@ export class UContactDisposition implements INodeType {
 					recorded++;
 					outcome = { ok: true, json: { success: true, response, disposition: item.disposition } };
 				} else {
+					const cause = report.failure?.cause;
+					if (cause === 'credential-invalid' || cause === 'configuration-invalid') stopReason = report.message;
 					const already =
 						recorded > 0 ? ` ${recorded} earlier item(s) of this run were already recorded in uContact.` : '';
 					outcome = {

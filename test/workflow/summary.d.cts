@@ -1,0 +1,1 @@
+export declare function printSummary(title: string, rows: string[], wire: string[]): void;
