@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# usage: scripts/n8n-runtime.sh n8n-2|n8n-1
+# Prints the folder of an installed real n8n (its node_modules/.bin/n8n), installing it once
+# from the committed lockfile in test/e2e/runtimes/<name>/ into a cache outside the repo:
+# n8n is over a GiB and takes minutes to install, so it is reused across runs.
+#   n8n-2: n8n 2.x on Node 24 (from scripts/node24.sh)
+#   n8n-1: n8n 1.123.x on the machine's Node 20 or 22
+# Prints "NODE_BIN<TAB>RUNTIME_DIR".
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+name="${1:?usage: n8n-runtime.sh n8n-2|n8n-1}"
+src="$root/test/e2e/runtimes/$name"
+[ -f "$src/package-lock.json" ] || { echo "no runtime $name" >&2; exit 2; }
+cache="${UCONTACT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-ucontact}"
+
+case "$name" in
+  n8n-2)
+    node_bin="$(bash "$root/scripts/node24.sh")"
+    natives="sqlite3 isolated-vm @parcel/watcher cpu-features msgpackr-extract ssh2 protobufjs"
+    ;;
+  n8n-1)
+    node_bin="$(dirname "$(command -v node)")"
+    major="$("$node_bin/node" -p 'process.versions.node.split(".")[0]')"
+    if [ "$major" != 20 ] && [ "$major" != 22 ]; then
+      echo "n8n 1.x needs Node 20 or 22 on PATH (found $major)" >&2; exit 2
+    fi
+    # isolated-vm only serves n8n 1.x's optional vm expression engine; the tests use the legacy one.
+    natives="sqlite3"
+    ;;
+  *) echo "unknown runtime $name" >&2; exit 2 ;;
+esac
+
+stamp="$(cat "$src/package.json" "$src/package-lock.json" | sha256sum | cut -c1-12)"
+dest="$cache/runtimes/$name-$stamp"
+if [ ! -f "$dest/.installed" ]; then
+  echo "Installing $name into $dest (once; several minutes, over a GiB)..." >&2
+  rm -rf "$dest.partial"
+  mkdir -p "$dest.partial"
+  cp "$src/package.json" "$src/package-lock.json" "$dest.partial/"
+  started=$SECONDS
+  # A heartbeat: npm prints nothing for minutes without a TTY.
+  ( while sleep 20; do
+      echo "  ... $name: $((SECONDS - started))s, $(du -sh "$dest.partial" 2>/dev/null | cut -f1) so far" >&2
+    done ) &
+  beat=$!
+  trap 'kill $beat 2>/dev/null || true' EXIT
+  (
+    cd "$dest.partial"
+    export PATH="$node_bin:$PATH"
+    export npm_config_nodedir="$(dirname "$node_bin")"
+    [ "$name" = n8n-1 ] && export npm_config_nodedir=/usr
+    # Install scripts are skipped (some download from outside the npm registry); the native
+    # modules n8n needs are then built here against this Node.
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+    npm rebuild $natives --loglevel=error >&2
+  )
+  kill $beat 2>/dev/null || true
+  touch "$dest.partial/.installed"
+  rm -rf "$dest"
+  mv "$dest.partial" "$dest"
+  echo "Installed $name in $((SECONDS - started))s" >&2
+fi
+printf '%s\t%s\n' "$node_bin" "$dest"

@@ -1,0 +1,81 @@
+// Real n8n for end-to-end tests and the demo: which runtime, our packed package, and a
+// throwaway n8n user folder with the package installed the way n8n installs community nodes.
+// CommonJS because it needs child_process, fs and process, which linted TypeScript may not use.
+const { execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '../../..');
+const PACKAGE_NAME = 'n8n-nodes-ucontact';
+
+/** { name, nodeBin, dir, n8n } for 'n8n-2' (Node 24) or 'n8n-1' (Node 20/22); installs once. */
+function runtime(name) {
+	const out = execFileSync('bash', [path.join(ROOT, 'scripts/n8n-runtime.sh'), name], {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	const [nodeBin, dir] = out.trim().split('\t');
+	return { name, nodeBin, dir, n8n: path.join(dir, 'node_modules/n8n/bin/n8n') };
+}
+
+let packed;
+/** Builds (unless UCONTACT_SKIP_BUILD=1) and `npm pack`s the package once per process; returns the .tgz path. */
+function packPackage() {
+	if (packed && fs.existsSync(packed)) return packed;
+	if (process.env.UCONTACT_SKIP_BUILD !== '1') {
+		execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+	}
+	const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'ucontact-pack-'));
+	const json = execFileSync('npm', ['pack', '--json', '--pack-destination', dest], {
+		cwd: ROOT,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'ignore'],
+	});
+	packed = path.join(dest, JSON.parse(json)[0].filename);
+	return packed;
+}
+
+/**
+ * A fresh N8N_USER_FOLDER whose .n8n/nodes/node_modules holds the packed package, as
+ * Settings -> Community Nodes leaves it. Returns the folder path.
+ */
+function makeUserFolder(tarball = packPackage()) {
+	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ucontact-n8n-user-'));
+	const nodesDir = path.join(folder, '.n8n', 'nodes');
+	const target = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	fs.mkdirSync(target, { recursive: true });
+	execFileSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
+	const version = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8')).version;
+	fs.writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: version } }, null, 2),
+	);
+	return folder;
+}
+
+/** Environment for a headless n8n on this machine: quiet, local, no telemetry. */
+function n8nEnv(rt, userFolder, extra = {}) {
+	const env = { ...process.env };
+	for (const key of Object.keys(env)) if (key.startsWith('N8N_') || key.startsWith('DB_')) delete env[key];
+	return {
+		...env,
+		PATH: `${rt.nodeBin}${path.delimiter}${env.PATH}`,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: crypto.createHash('sha256').update(userFolder).digest('hex'),
+		N8N_LOG_LEVEL: 'info',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_RUNNERS_BROKER_PORT: String(extra.brokerPort ?? 5679),
+		...(rt.name === 'n8n-1' ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
+		...extra.env,
+	};
+}
+
+module.exports = { ROOT, PACKAGE_NAME, runtime, packPackage, makeUserFolder, n8nEnv };
