@@ -12,35 +12,27 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_MS, dispositionFields, WORKFLOW_TIMEZONE } from './description';
-import { buildDisposition, DispositionInputError, type DispositionInput } from './disposition';
 import { interpretAnswer } from './answer';
-import {
-	describeRejection,
-	describeRequestFailure,
-	describeUnexpectedAnswer,
-	type FailureReport,
-} from './errors';
+import { autoMapInputData } from './autoMap';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, dispositionProperties, MAX_CONCURRENCY, WORKFLOW_TIMEZONE } from './description';
+import { buildDisposition, DispositionInputError, type DispositionInput } from './disposition';
+import { dispatch } from './dispatch';
+import { describeRejection, describeRequestFailure, describeUnexpectedAnswer, type FailureReport } from './errors';
 import { checkTimeZone, ScheduleError } from './schedule';
 import { resolveBaseUrl } from './serverAddress';
-import { CREDENTIAL_TYPE, postDisposition } from './transport';
+import { CREDENTIAL_TYPE, UContactSession } from './transport';
 import { DISPOSITION_PATH, encodeDispositionForm, FORM_CONTENT_TYPE, type Disposition } from './wire';
 
-interface ItemOptions {
+interface Options {
 	dryRun?: boolean;
 	scheduleTimezone?: string;
 	timeout?: number;
+	concurrency?: number;
+	batching?: { batch?: { batchSize?: number; batchInterval?: number } };
 }
 
-interface Failed {
-	ok: false;
-	error: NodeOperationError | NodeApiError;
-	disposition?: Disposition;
-}
-
-/** An item ready to send, or the error that stopped it. */
-type Prepared = { ok: true; disposition: Disposition; form: string; options: ItemOptions } | Failed;
-
+type Failed = { ok: false; error: NodeOperationError | NodeApiError; disposition?: Disposition };
+type Prepared = { ok: true; disposition: Disposition; form: string; options: Options } | Failed;
 type Outcome = { ok: true; json: IDataObject } | Failed;
 
 export class UContactDisposition implements INodeType {
@@ -50,7 +42,7 @@ export class UContactDisposition implements INodeType {
 		icon: { light: 'file:../../icons/ucontact.svg', dark: 'file:../../icons/ucontact.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{"Disposition: " + ($parameter["l1"] || "…")}}',
+		subtitle: '={{"Disposition: " + ($parameter["mappingMode"] === "autoMapInputData" ? "mapped automatically" : ($parameter["l1"] || "…"))}}',
 		description:
 			'Record the disposition (outcome) of a finished uContact call: campaign, agent, caller ID, call GUID and disposition levels, with optional extra data, comment, tag and a scheduled callback',
 		defaults: { name: 'uContact Disposition' },
@@ -58,7 +50,7 @@ export class UContactDisposition implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
-		properties: dispositionFields,
+		properties: dispositionProperties,
 	};
 
 	methods = {
@@ -77,10 +69,13 @@ export class UContactDisposition implements INodeType {
 		const node = this.getNode();
 		const continueOnFail = this.continueOnFail();
 		const workflowZone = this.getTimezone();
+		const autoMap = this.getNodeParameter('mappingMode', 0, 'defineBelow') === 'autoMapInputData';
+		// In automatic mode nothing is an expression per item, so options are read once.
+		const sharedOptions = autoMap ? (this.getNodeParameter('options', 0, {}) as Options) : undefined;
 
-		// Every item is checked before the first request, so bad input never leaves half a batch sent.
-		const prepared: Prepared[] = items.map((_item, itemIndex) => {
-			const input = {
+		const readInput = (itemIndex: number): DispositionInput => {
+			if (autoMap) return autoMapInputData(items[itemIndex].json);
+			return {
 				campaign: this.getNodeParameter('campaign', itemIndex, ''),
 				agent: this.getNodeParameter('agent', itemIndex, ''),
 				callerid: this.getNodeParameter('callerid', itemIndex, ''),
@@ -89,13 +84,17 @@ export class UContactDisposition implements INodeType {
 				l2: this.getNodeParameter('l2', itemIndex, ''),
 				l3: this.getNodeParameter('l3', itemIndex, ''),
 				...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
-			} as DispositionInput;
-			const options = this.getNodeParameter('options', itemIndex, {}) as ItemOptions;
+			};
+		};
+
+		// Every item is checked before the first request, so bad input never leaves half a batch sent.
+		const prepared: Prepared[] = items.map((_item, itemIndex) => {
+			const options = sharedOptions ?? (this.getNodeParameter('options', itemIndex, {}) as Options);
 			let problem: string | undefined;
 			try {
 				const requested = options.scheduleTimezone;
 				const zone = !requested || requested === WORKFLOW_TIMEZONE ? workflowZone : checkTimeZone(requested);
-				const disposition = buildDisposition(input, zone);
+				const disposition = buildDisposition(readInput(itemIndex), zone);
 				return { ok: true, disposition, form: encodeDispositionForm(disposition), options };
 			} catch (error) {
 				if (error instanceof DispositionInputError) problem = error.message;
@@ -110,35 +109,50 @@ export class UContactDisposition implements INodeType {
 			return { ok: false, error };
 		});
 
-		const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+		const data = await this.getCredentials(CREDENTIAL_TYPE);
+		// Handing n8n the decrypted credential saves it decrypting it again for every request.
+		const session = new UContactSession(this, {
+			id: node.credentials?.[CREDENTIAL_TYPE]?.id ?? '',
+			name: node.credentials?.[CREDENTIAL_TYPE]?.name ?? '',
+			type: CREDENTIAL_TYPE,
+			data,
+		});
 		let baseUrl = '';
-		let addressProblem: string | undefined;
+		let stopReason: string | undefined;
 		try {
-			baseUrl = resolveBaseUrl(credentials);
+			baseUrl = resolveBaseUrl(data);
 		} catch (error) {
-			addressProblem = error instanceof Error ? error.message : String(error);
+			stopReason = error instanceof Error ? error.message : String(error);
 		}
 
-		const results: INodeExecutionData[] = [];
+		const outcomes: Outcome[] = new Array(prepared.length);
 		let recorded = 0;
-		// After a refused credential or a wrong address every further request would fail the same
-		// way (and repeated logins can lock the uContact user), so the rest is not sent.
-		let stopReason: string | undefined;
-		for (let itemIndex = 0; itemIndex < prepared.length; itemIndex++) {
+		let firstThrown: number | undefined;
+
+		const settle = (itemIndex: number, outcome: Outcome) => {
+			outcomes[itemIndex] = outcome;
+			if (!outcome.ok && !continueOnFail && (firstThrown === undefined || itemIndex < firstThrown)) {
+				firstThrown = itemIndex;
+			}
+		};
+
+		const send = async (itemIndex: number) => {
 			const item = prepared[itemIndex];
-			let outcome: Outcome;
-			if (!item.ok) outcome = item;
-			else if (addressProblem !== undefined) {
-				outcome = {
+			if (!item.ok) return settle(itemIndex, item);
+			if (stopReason !== undefined) {
+				// After a refused credential or a wrong address every further request would fail the
+				// same way (and repeated logins can lock the uContact user), so the rest is not sent.
+				return settle(itemIndex, {
 					ok: false,
 					disposition: item.disposition,
-					error: new NodeOperationError(node, `${addressProblem} (item ${itemIndex})`, {
+					error: new NodeOperationError(node, `Not sent: ${stopReason} (item ${itemIndex})`, {
 						itemIndex,
-						description: 'Fix the uContact credential. Nothing was sent.',
+						description: 'An earlier failure would repeat for every later item, so nothing more was sent.',
 					}),
-				};
-			} else if (item.options.dryRun === true) {
-				outcome = {
+				});
+			}
+			if (item.options.dryRun === true) {
+				return settle(itemIndex, {
 					ok: true,
 					json: {
 						success: true,
@@ -151,60 +165,62 @@ export class UContactDisposition implements INodeType {
 						},
 						disposition: item.disposition,
 					},
-				};
-			} else if (stopReason !== undefined) {
-				outcome = {
-					ok: false,
-					disposition: item.disposition,
-					error: new NodeOperationError(node, `Not sent: ${stopReason} (item ${itemIndex})`, {
-						itemIndex,
-						description: 'An earlier item failed in a way every later item would too, so nothing more was sent.',
-					}),
-				};
-			} else {
-				const timeout = item.options.timeout ?? DEFAULT_TIMEOUT_MS;
-				let report: FailureReport | undefined;
-				let response = '';
-				try {
-					const answer = interpretAnswer(await postDisposition(this, item.form, timeout));
-					response = answer.response;
-					if (answer.outcome === 'rejected') report = describeRejection(item.disposition);
-					if (answer.outcome === 'unexpected') report = describeUnexpectedAnswer(answer.response);
-				} catch (error) {
-					report = describeRequestFailure(error, baseUrl, timeout);
-				}
-				if (report === undefined) {
-					recorded++;
-					outcome = { ok: true, json: { success: true, response, disposition: item.disposition } };
-				} else {
-					const cause = report.failure?.cause;
-					if (cause === 'credential-invalid' || cause === 'configuration-invalid') stopReason = report.message;
-					const already =
-						recorded > 0 ? ` ${recorded} earlier item(s) of this run were already recorded in uContact.` : '';
-					outcome = {
-						ok: false,
-						disposition: item.disposition,
-						error: new NodeApiError(node, { message: report.message } as JsonObject, {
-							itemIndex,
-							message: `${report.message} (item ${itemIndex})`,
-							description: `${report.description ?? ''}${already}`.trim(),
-							httpCode: report.httpCode,
-							failure: report.failure,
-						}),
-					};
-				}
+				});
 			}
-
-			if (outcome.ok) {
-				results.push({ json: outcome.json, pairedItem: { item: itemIndex } });
-				continue;
+			const timeout = item.options.timeout ?? DEFAULT_TIMEOUT_MS;
+			let report: FailureReport | undefined;
+			let response = '';
+			try {
+				const answer = interpretAnswer(await session.postDisposition(item.form, timeout));
+				response = answer.response;
+				if (answer.outcome === 'rejected') report = describeRejection(item.disposition);
+				if (answer.outcome === 'unexpected') report = describeUnexpectedAnswer(answer.response);
+			} catch (error) {
+				report = describeRequestFailure(error, baseUrl, timeout);
 			}
-			if (!continueOnFail) throw outcome.error;
-			results.push({
-				json: { success: false, error: outcome.error.message, disposition: outcome.disposition ?? null },
-				pairedItem: { item: itemIndex },
+			if (report === undefined) {
+				recorded++;
+				return settle(itemIndex, { ok: true, json: { success: true, response, disposition: item.disposition } });
+			}
+			const cause = report.failure?.cause;
+			if (cause === 'credential-invalid' || cause === 'configuration-invalid') stopReason ??= report.message;
+			const already = recorded > 0 ? ` ${recorded} other item(s) of this run were already recorded in uContact.` : '';
+			settle(itemIndex, {
+				ok: false,
+				disposition: item.disposition,
+				error: new NodeApiError(node, { message: report.message } as JsonObject, {
+					itemIndex,
+					message: `${report.message} (item ${itemIndex})`,
+					description: `${report.description ?? ''}${already}`.trim(),
+					httpCode: report.httpCode,
+					failure: report.failure,
+				}),
 			});
+		};
+
+		const settings = sharedOptions ?? (this.getNodeParameter('options', 0, {}) as Options);
+		await dispatch(
+			prepared.length,
+			{
+				concurrency: Math.min(settings.concurrency ?? DEFAULT_CONCURRENCY, MAX_CONCURRENCY),
+				batchSize: settings.batching?.batch?.batchSize ?? -1,
+				batchIntervalMs: settings.batching?.batch?.batchInterval ?? 0,
+			},
+			send,
+			() => firstThrown !== undefined,
+		);
+
+		if (firstThrown !== undefined) {
+			const failed = outcomes[firstThrown];
+			if (!failed.ok) throw failed.error;
 		}
-		return [results];
+		return [
+			outcomes.map((outcome, itemIndex) => ({
+				json: outcome.ok
+					? outcome.json
+					: { success: false, error: outcome.error.message, disposition: outcome.disposition ?? null },
+				pairedItem: { item: itemIndex },
+			})),
+		];
 	}
 }

@@ -3,8 +3,35 @@ import type { INodeProperties } from 'n8n-workflow';
 
 export const WORKFLOW_TIMEZONE = 'workflow';
 export const DEFAULT_TIMEOUT_MS = 30000;
+// Enough to keep a 20 ms uContact busy (~250 dispositions/s) without flooding a small
+// on-premise server; n8n's HTTP Request node, by contrast, sends every item at once.
+export const DEFAULT_CONCURRENCY = 5;
+export const MAX_CONCURRENCY = 50;
 
-export const dispositionFields: INodeProperties[] = [
+const defineBelow = { show: { mappingMode: ['defineBelow'] } };
+
+const mappingMode: INodeProperties = {
+	displayName: 'Mapping Mode',
+	name: 'mappingMode',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'Define Below',
+			value: 'defineBelow',
+			description: 'Set each field, with expressions where needed',
+		},
+		{
+			name: 'Map Automatically',
+			value: 'autoMapInputData',
+			description:
+				'Take the fields from each input item by name (campaign, agent, callerid, guid, l1, ...; case, spaces, _ and - ignored; the field labels work too). Fastest for thousands of calls.',
+		},
+	],
+	default: 'defineBelow',
+};
+
+const fields: INodeProperties[] = [
 	{
 		displayName: 'Campaign',
 		name: 'campaign',
@@ -119,6 +146,9 @@ export const dispositionFields: INodeProperties[] = [
 			},
 		],
 	},
+];
+
+const options: INodeProperties[] = [
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -126,6 +156,46 @@ export const dispositionFields: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			{
+				displayName: 'Batching',
+				name: 'batching',
+				placeholder: 'Add Batching',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: false },
+				default: { batch: {} },
+				options: [
+					{
+						displayName: 'Batching',
+						name: 'batch',
+						values: [
+							{
+								displayName: 'Items per Batch',
+								name: 'batchSize',
+								type: 'number',
+								typeOptions: { minValue: -1 },
+								default: 50,
+								description: 'Items sent before each pause. -1 for no batching.',
+							},
+							{
+								displayName: 'Batch Interval (Ms)',
+								name: 'batchInterval',
+								type: 'number',
+								typeOptions: { minValue: 0 },
+								default: 1000,
+								description: 'Pause between batches, in milliseconds',
+							},
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+				default: DEFAULT_CONCURRENCY,
+				description: `How many requests may be waiting for uContact at once (1 to ${MAX_CONCURRENCY}). Results keep the input order whatever order the answers come in.`,
+			},
 			{
 				displayName: 'Dry Run',
 				name: 'dryRun',
@@ -153,4 +223,10 @@ export const dispositionFields: INodeProperties[] = [
 			},
 		],
 	},
+];
+
+export const dispositionProperties: INodeProperties[] = [
+	mappingMode,
+	...fields.map((field) => ({ ...field, displayOptions: defineBelow })),
+	...options,
 ];

@@ -118,9 +118,13 @@ describe('answers and failures', () => {
 
 	it('says how many earlier items were already recorded when a run stops', async () => {
 		sim.queue({ kind: 'normal' }, { kind: 'normal' }, { kind: 'status', status: 500 });
-		const result = await runDisposition({ items: [call(0), call(1), call(2), call(3)], credentials: tokenCredentials(sim) });
+		const result = await runDisposition({
+			parameters: { ...MAPPED, options: { concurrency: 1 } },
+			items: [call(0), call(1), call(2), call(3)],
+			credentials: tokenCredentials(sim),
+		});
 		expect(result.error?.message).toMatch(/\(HTTP 500\).*\(item 2\)$/);
-		expect((result.error as { description?: string }).description).toMatch(/2 earlier item\(s\) of this run were already recorded/);
+		expect((result.error as { description?: string }).description).toMatch(/2 other item\(s\) of this run were already recorded/);
 		expect(sim.requests).toHaveLength(3);
 	});
 });
@@ -161,6 +165,8 @@ describe('Continue On Fail', () => {
 	it('stops sending after a wrong address or refused token, failing the rest clearly', async () => {
 		sim.setBehaviour({ kind: 'status', status: 404 });
 		const result = await runDisposition({
+			// One at a time, so the first failure is known before the next request would start.
+			parameters: { ...MAPPED, options: { concurrency: 1 } },
 			items: [call(0), call(1), call(2)],
 			credentials: tokenCredentials(sim),
 			continueOnFail: true,
