@@ -2,6 +2,7 @@ import {
 	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
+	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
 	type ILoadOptionsFunctions,
@@ -19,6 +20,7 @@ import { buildDisposition, DispositionInputError, type DispositionInput } from '
 import { dispatch } from './dispatch';
 import { describeRejection, describeRequestFailure, describeUnexpectedAnswer, type FailureReport } from './errors';
 import { checkTimeZone, ScheduleError } from './schedule';
+import { DEFAULT_MAX_RETRY_WAIT_MS, DEFAULT_SAFE_RETRIES, retryDelay } from './retry';
 import { resolveBaseUrl } from './serverAddress';
 import { CREDENTIAL_TYPE, UContactSession } from './transport';
 import { DISPOSITION_PATH, encodeDispositionForm, FORM_CONTENT_TYPE, type Disposition } from './wire';
@@ -28,6 +30,8 @@ interface Options {
 	scheduleTimezone?: string;
 	timeout?: number;
 	concurrency?: number;
+	safeRetries?: number;
+	maxRetryWait?: number;
 	batching?: { batch?: { batchSize?: number; batchInterval?: number } };
 }
 
@@ -168,15 +172,30 @@ export class UContactDisposition implements INodeType {
 				});
 			}
 			const timeout = item.options.timeout ?? DEFAULT_TIMEOUT_MS;
+			const retry = {
+				maxRetries: item.options.safeRetries ?? DEFAULT_SAFE_RETRIES,
+				maxDelayMs: item.options.maxRetryWait ?? DEFAULT_MAX_RETRY_WAIT_MS,
+			};
 			let report: FailureReport | undefined;
 			let response = '';
-			try {
-				const answer = interpretAnswer(await session.postDisposition(item.form, timeout));
-				response = answer.response;
-				if (answer.outcome === 'rejected') report = describeRejection(item.disposition);
-				if (answer.outcome === 'unexpected') report = describeUnexpectedAnswer(answer.response);
-			} catch (error) {
-				report = describeRequestFailure(error, baseUrl, timeout);
+			for (let attempt = 1; ; attempt++) {
+				let failure: unknown;
+				try {
+					const answer = interpretAnswer(await session.postDisposition(item.form, timeout));
+					response = answer.response;
+					if (answer.outcome === 'rejected') report = describeRejection(item.disposition);
+					if (answer.outcome === 'unexpected') report = describeUnexpectedAnswer(answer.response);
+					break;
+				} catch (error) {
+					failure = error;
+				}
+				const wait = retryDelay(failure, attempt, retry);
+				if (wait === undefined) {
+					report = describeRequestFailure(failure, baseUrl, timeout);
+					if (attempt > 1) report.message += ` (after ${attempt} attempts)`;
+					break;
+				}
+				await sleep(wait);
 			}
 			if (report === undefined) {
 				recorded++;

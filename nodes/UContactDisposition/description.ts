@@ -1,6 +1,8 @@
 /** The fields people see in the editor. Parameter names are uContact's own keys. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_MAX_RETRY_WAIT_MS, DEFAULT_SAFE_RETRIES } from './retry';
+
 export const WORKFLOW_TIMEZONE = 'workflow';
 export const DEFAULT_TIMEOUT_MS = 30000;
 // Enough to keep a 20 ms uContact busy (~250 dispositions/s) without flooding a small
@@ -203,6 +205,24 @@ const options: INodeProperties[] = [
 				default: false,
 				description:
 					'Whether to only show the request that would be sent (token masked) instead of sending it',
+			},
+			{
+				displayName: 'Max Retry Wait (Ms)',
+				name: 'maxRetryWait',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: DEFAULT_MAX_RETRY_WAIT_MS,
+				description:
+					'The longest pause before a safe retry, in milliseconds. If uContact asks for a longer wait (Retry-After), the item fails instead.',
+			},
+			{
+				displayName: 'Safe Retries',
+				name: 'safeRetries',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: DEFAULT_SAFE_RETRIES,
+				description:
+					'How often to retry an item when uContact certainly did not record it: connection refused, HTTP 429 or 503 (honouring Retry-After). Never after a timeout or a server error, which could record it twice. Prefer this to n8n\'s "Retry On Fail", which re-sends every item of the node. 0 turns it off.',
 			},
 			{
 				displayName: 'Schedule Time Zone Name or ID',

@@ -134,7 +134,7 @@ describe('Continue On Fail', () => {
 		const items = Array.from({ length: 60 }, (_, index) => call(index));
 		items[7] = call(7, { l1: '' });
 		items[21] = call(21, { campaign: 'Unknown->' });
-		sim.queue(...Array.from({ length: 40 }, () => ({ kind: 'normal' as const })), { kind: 'status', status: 503 });
+		sim.queue(...Array.from({ length: 40 }, () => ({ kind: 'normal' as const })), { kind: 'status', status: 500 });
 
 		const result = await runDisposition({ items, credentials: tokenCredentials(sim), continueOnFail: true });
 
@@ -142,7 +142,7 @@ describe('Continue On Fail', () => {
 		expect(result.items).toHaveLength(60);
 		result.items.forEach((item, index) => expect(item.pairedItem).toEqual({ item: index }));
 		const failed = result.items.flatMap((item, index) => (item.json.success ? [] : [index]));
-		// Item 7 never left n8n; item 21 was rejected; the 41st request (item 41, after 7 was skipped) got 503.
+		// Item 7 never left n8n; item 21 was rejected; the 41st request (item 41, after 7 was skipped) got 500.
 		expect(failed).toEqual([7, 21, 41]);
 		expect(result.items[7].json).toEqual({
 			success: false,
@@ -154,7 +154,7 @@ describe('Continue On Fail', () => {
 			error: 'uContact rejected the disposition (it answered "0") (item 21)',
 			disposition: { campaign: 'Unknown->', guid: 'guid-21' },
 		});
-		expect(result.items[41].json.error).toMatch(/HTTP 503/);
+		expect(result.items[41].json.error).toMatch(/HTTP 500/);
 		expect(result.items[59].json).toMatchObject({ success: true, response: 'OK', disposition: { guid: 'guid-59' } });
 		expect(sim.requests).toHaveLength(59);
 		expect(sim.dispositions.map((request) => request.fields.guid)).toEqual(
