@@ -29,6 +29,58 @@ function activeToken(credentials: ICredentialDataDecryptedObject): string {
 	return typeof token === 'string' ? token.trim() : '';
 }
 
+// Logins per credential object (one per workflow run). Requests in flight that meet an expired
+// token each ask n8n to pre-authenticate; on n8n 1.x the node cannot keep n8n from doing so, so
+// the credential shares one login between them, and reuses a fresh one for late 401s that were
+// sent with the old token. A refused login is shared the same way: one attempt, not one per item.
+const REUSE_LOGIN_MS = 10000;
+const recentLogins = new WeakMap<object, { at: number; login: Promise<IDataObject> }>();
+
+/** getUserToken: user and password for a token. */
+async function logIn(
+	helper: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+	baseUrl: string,
+): Promise<IDataObject> {
+	const user = typeof credentials.user === 'string' ? credentials.user.trim() : '';
+	const password = typeof credentials.password === 'string' ? credentials.password : '';
+	if (user === '' || password === '') {
+		throw new UContactLoginError('User and password are both required to log in to uContact');
+	}
+
+	let answer: unknown;
+	let failure: { status?: number; code?: string } | undefined;
+	try {
+		answer = await helper.helpers.httpRequest({
+			method: 'POST',
+			url: `${baseUrl}${LOGIN_PATH}`,
+			headers: { 'Content-Type': FORM_CONTENT_TYPE },
+			body: loginBody(user, password),
+			encoding: 'text',
+			json: false,
+			timeout: 30000,
+			skipSslCertificateValidation: skipsCertificateCheck(credentials),
+		});
+	} catch (error) {
+		// Keep only the status and code: the error object carries the request, password included.
+		failure = {
+			status: error?.response?.status ?? error?.httpCode ?? undefined,
+			code: typeof error?.code === 'string' ? error.code : undefined,
+		};
+	}
+	if (failure !== undefined) {
+		const status = failure.status === undefined ? undefined : Number(failure.status);
+		throw new UContactLoginError(describeLoginFailure(status, failure.code, baseUrl));
+	}
+	const sessionToken = tokenFromLoginAnswer(answer);
+	if (sessionToken === undefined) {
+		throw new UContactLoginError(
+			`uContact at ${baseUrl} refused the user name or password (getUserToken answered "0" or nothing)`,
+		);
+	}
+	return { sessionToken };
+}
+
 export class UContactApi implements ICredentialType {
 	name = 'uContactApi';
 
@@ -155,44 +207,11 @@ export class UContactApi implements ICredentialType {
 		const baseUrl = resolveBaseUrl(credentials);
 		// Token mode has nothing to fetch; returning no sessionToken keeps n8n from storing anything.
 		if (credentials.authentication !== 'userPassword') return {};
-
-		const user = typeof credentials.user === 'string' ? credentials.user.trim() : '';
-		const password = typeof credentials.password === 'string' ? credentials.password : '';
-		if (user === '' || password === '') {
-			throw new UContactLoginError('User and password are both required to log in to uContact');
-		}
-
-		let answer: unknown;
-		let failure: { status?: number; code?: string } | undefined;
-		try {
-			answer = await this.helpers.httpRequest({
-				method: 'POST',
-				url: `${baseUrl}${LOGIN_PATH}`,
-				headers: { 'Content-Type': FORM_CONTENT_TYPE },
-				body: loginBody(user, password),
-				encoding: 'text',
-				json: false,
-				timeout: 30000,
-				skipSslCertificateValidation: skipsCertificateCheck(credentials),
-			});
-		} catch (error) {
-			// Keep only the status and code: the error object carries the request, password included.
-			failure = {
-				status: error?.response?.status ?? error?.httpCode ?? undefined,
-				code: typeof error?.code === 'string' ? error.code : undefined,
-			};
-		}
-		if (failure !== undefined) {
-			const status = failure.status === undefined ? undefined : Number(failure.status);
-			throw new UContactLoginError(describeLoginFailure(status, failure.code, baseUrl));
-		}
-		const sessionToken = tokenFromLoginAnswer(answer);
-		if (sessionToken === undefined) {
-			throw new UContactLoginError(
-				`uContact at ${baseUrl} refused the user name or password (getUserToken answered "0" or nothing)`,
-			);
-		}
-		return { sessionToken };
+		const recent = recentLogins.get(credentials);
+		if (recent !== undefined && Date.now() - recent.at < REUSE_LOGIN_MS) return await recent.login;
+		const login = logIn(this, credentials, baseUrl);
+		recentLogins.set(credentials, { at: Date.now(), login });
+		return await login;
 	}
 
 	/**
