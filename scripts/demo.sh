@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# README's demo command. Until the real-n8n demo lands, it runs the example workflow
-# (Manual Trigger -> uContact Disposition) through n8n's own execution engine against the
-# bundled uContact simulator, and shows each item's result and what reached the wire.
+# README's demo command: examples/finished-calls.json (Manual Trigger -> Finished calls ->
+# uContact Disposition) run by a real n8n 2.x from its CLI, with this package packed and
+# installed as a community node, against the bundled uContact simulator; then a summary of what
+# n8n output per item and what reached the wire. No uContact account needed.
+# UCONTACT_INSTANCE or UCONTACT_BASE_URL with UCONTACT_TOKEN (or UCONTACT_USER and
+# UCONTACT_PASSWORD) target a real uContact instead: a dry run unless --really-send is given.
+# The logic is in scripts/demo.cjs.
 source "$(dirname "$0")/env.sh"
-npm run build >/dev/null
-npx jest test/workflow/example.test.ts --verbose
+exec node scripts/demo.cjs "$@"

@@ -19,10 +19,17 @@ case "$name" in
     natives="sqlite3 isolated-vm @parcel/watcher cpu-features msgpackr-extract ssh2 protobufjs"
     ;;
   n8n-1)
-    node_bin="$(dirname "$(command -v node)")"
-    major="$("$node_bin/node" -p 'process.versions.node.split(".")[0]')"
-    if [ "$major" != 20 ] && [ "$major" != 22 ]; then
-      echo "n8n 1.x needs Node 20 or 22 on PATH (found $major)" >&2; exit 2
+    # The first Node 20 or 22 on PATH, skipping newer ones: scripts/env.sh puts Node 24 first
+    # for jest, and the tests then start n8n 1.x with this one.
+    node_bin=""
+    IFS=: read -ra path_dirs <<< "$PATH"
+    for dir in "${path_dirs[@]}" /usr/local/bin /usr/bin; do
+      [ -x "$dir/node" ] || continue
+      major="$("$dir/node" -p 'process.versions.node.split(".")[0]' 2>/dev/null || true)"
+      if [ "$major" = 20 ] || [ "$major" = 22 ]; then node_bin="$dir"; break; fi
+    done
+    if [ -z "$node_bin" ]; then
+      echo "n8n 1.x needs Node 20 or 22 on PATH (found $(node -v 2>/dev/null || echo none))" >&2; exit 2
     fi
     # isolated-vm only serves n8n 1.x's optional vm expression engine; the tests use the legacy one.
     natives="sqlite3"

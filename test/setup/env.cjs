@@ -4,6 +4,8 @@ const os = require('node:os');
 const path = require('node:path');
 
 if (!process.env.N8N_USER_FOLDER) {
-	process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'ucontact-n8n-'));
+	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ucontact-n8n-'));
+	process.env.N8N_USER_FOLDER = folder;
+	process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
 }
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';

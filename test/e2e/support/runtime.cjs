@@ -28,6 +28,7 @@ function packPackage() {
 		execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 	}
 	const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'ucontact-pack-'));
+	process.once('exit', () => fs.rmSync(dest, { recursive: true, force: true }));
 	const json = execFileSync('npm', ['pack', '--json', '--pack-destination', dest], {
 		cwd: ROOT,
 		encoding: 'utf8',
@@ -59,6 +60,10 @@ function makeUserFolder(tarball = packPackage()) {
 function n8nEnv(rt, userFolder, extra = {}) {
 	const env = { ...process.env };
 	for (const key of Object.keys(env)) if (key.startsWith('N8N_') || key.startsWith('DB_')) delete env[key];
+	// Jest sets NODE_ENV=test, which silences n8n's logger (no run data printed) and makes
+	// `n8n start` exit at once.
+	delete env.NODE_ENV;
+	delete env.JEST_WORKER_ID;
 	return {
 		...env,
 		PATH: `${rt.nodeBin}${path.delimiter}${env.PATH}`,

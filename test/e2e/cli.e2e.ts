@@ -1,0 +1,362 @@
+/**
+ * The packed package in a real n8n, driven through n8n's own CLI, on n8n 2.x (Node 24) and
+ * 1.x (Node 20): installed the way Settings -> Community Nodes installs it, credentials and
+ * workflows imported with `n8n import:*`, and run with `n8n execute --id` against the uContact
+ * simulator, which runs in this test process.
+ */
+import { DISPOSITION_KEYS, startSimulator, type Recorded, type Simulator } from '../simulator/simulator';
+import {
+	assertExit0,
+	nodeOutput,
+	packPackage,
+	parseRunOutput,
+	prepareN8n,
+	printTimings,
+	readRepoJson,
+	removeDir,
+	selectedRuntimes,
+	tempDir,
+	timed,
+	writeJson,
+	type PreparedN8n,
+	type PrintedRun,
+	type RunItem,
+} from './support/cli.cjs';
+
+const NODE = 'uContact Disposition';
+const CODE_NODE = 'Finished calls';
+const LOGIN_USER = 'api';
+// A made-up password for the simulator; the test checks it never shows up in n8n's output.
+const LOGIN_PASSWORD = ['e2e', 'pass', 'word'].join('-');
+
+interface WorkflowNode {
+	name: string;
+	type: string;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	onError?: string;
+	[key: string]: unknown;
+}
+interface WorkflowFile {
+	id: string;
+	name: string;
+	nodes: WorkflowNode[];
+	[key: string]: unknown;
+}
+
+/** The example users import; its credential id is the one the demo and this test import. */
+const example = readRepoJson('examples/finished-calls.json') as WorkflowFile;
+const exampleDisposition = example.nodes.find((node) => node.name === NODE) as WorkflowNode;
+const TOKEN_CREDENTIAL = exampleDisposition.credentials?.uContactApi as { id: string; name: string };
+const LOGIN_CREDENTIAL = { id: 'uCtE2eLogin00001', name: 'uContact (e2e, user and password)' };
+
+/** The example with another id, name, calls (Code node source) and credential. */
+function variant(id: string, name: string, jsCode: string, credential: { id: string; name: string }): WorkflowFile {
+	const copy = JSON.parse(JSON.stringify(example)) as WorkflowFile;
+	copy.id = id;
+	copy.name = name;
+	for (const node of copy.nodes) {
+		if (node.name === CODE_NODE) node.parameters = { jsCode };
+		if (node.name === NODE) node.credentials = { uContactApi: credential };
+	}
+	return copy;
+}
+
+/** The example's calls, two or five of them, with the user and password credential. */
+function loginVariant(id: string, name: string, count: number, concurrency?: number): WorkflowFile {
+	const workflow = variant(
+		id,
+		name,
+		`return Array.from({ length: ${count} }, (_, i) => ({ json: {
+			Campaign: 'Ventas->', Agent: 'jperez', Phone: String(59899000000 + i),
+			Guid: 'login-' + String(i).padStart(4, '0'), Result: 'Venta', Detail: '',
+		} }));`,
+		LOGIN_CREDENTIAL,
+	);
+	if (concurrency !== undefined) {
+		for (const node of workflow.nodes) {
+			if (node.name === NODE) (node.parameters.options as Record<string, unknown>).concurrency = concurrency;
+		}
+	}
+	return workflow;
+}
+const loginGuid = (index: number) => `login-${String(index).padStart(4, '0')}`;
+// One request at a time: the 401 -> login -> retry sequence is exact.
+const LOGIN_WORKFLOW = 'uCtE2eLoginFlow1';
+const loginWorkflow = loginVariant(LOGIN_WORKFLOW, 'e2e: user and password, one request at a time', 2, 1);
+// The default concurrency (5): five requests in flight meet the expired token together.
+const LOGIN_CONCURRENT_WORKFLOW = 'uCtE2eLoginFlow5';
+const loginConcurrentWorkflow = loginVariant(LOGIN_CONCURRENT_WORKFLOW, 'e2e: user and password, 5 in flight', 5);
+
+const BULK = 200;
+const BULK_WORKFLOW = 'uCtE2eBulk200001';
+const bulkGuid = (index: number) => `bulk-${String(index).padStart(4, '0')}`;
+const bulkWorkflow = variant(
+	BULK_WORKFLOW,
+	`e2e: ${BULK} finished calls`,
+	`return Array.from({ length: ${BULK} }, (_, i) => ({ json: {
+		Campaign: 'Ventas->', Agent: 'agent' + (i % 7), Phone: String(59899100000 + i),
+		Guid: 'bulk-' + String(i).padStart(4, '0'), Result: i % 3 === 0 ? 'Venta' : 'No interesado', Detail: '',
+	} }));`,
+	TOKEN_CREDENTIAL,
+);
+// A failing item must fail the run here: nothing should be hidden in an error item.
+for (const node of bulkWorkflow.nodes) if (node.name === NODE) delete node.onError;
+
+const dispositionCalls = (sim: Simulator) => sim.requests.filter((request) => request.endpoint === 'DispositionCall');
+const logins = (sim: Simulator) => sim.requests.filter((request) => request.endpoint === 'getUserToken');
+const sequence = (sim: Simulator) => sim.requests.map((request: Recorded) => [request.endpoint, request.status]);
+const successes = (items: RunItem[]) => items.map((item) => item.json.success);
+const paired = (items: RunItem[]) => items.map((item) => item.pairedItem);
+
+let tarball: string;
+beforeAll(async () => {
+	tarball = await timed('both', 'build + npm pack', () => packPackage());
+});
+afterAll(() => printTimings('Real n8n CLI: time per stage'));
+
+describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', (runtimeName) => {
+	let sim: Simulator;
+	let n8n: PreparedN8n;
+	let filesDir: string;
+
+	/** `n8n execute --id <id> --rawOutput`, timed; returns the printed run and n8n's full output. */
+	async function execute(workflowId: string, stage: string) {
+		const result = await timed(runtimeName, `execute: ${stage}`, () =>
+			n8n.run(['execute', '--id', workflowId, '--rawOutput']),
+		);
+		assertExit0(result, `n8n execute --id ${workflowId}`);
+		const run = parseRunOutput(result.stdout) as PrintedRun;
+		expect(run).not.toBeNull();
+		expect(run.data.resultData.error).toBeUndefined();
+		const items = nodeOutput(run, NODE) as RunItem[];
+		expect(items).toBeDefined();
+		return { run, items, output: result.stdout + result.stderr };
+	}
+
+	beforeAll(async () => {
+		sim = await startSimulator({ campaigns: ['Ventas->'], users: { [LOGIN_USER]: LOGIN_PASSWORD } });
+		n8n = await prepareN8n(runtimeName, { tarball });
+		filesDir = tempDir('ucontact-e2e-files-');
+
+		const credentials = writeJson(filesDir, 'credentials.json', [
+			{
+				...TOKEN_CREDENTIAL,
+				type: 'uContactApi',
+				data: { server: 'custom', baseUrl: sim.url, authentication: 'token', token: sim.token },
+			},
+			{
+				...LOGIN_CREDENTIAL,
+				type: 'uContactApi',
+				data: {
+					server: 'custom',
+					baseUrl: sim.url,
+					authentication: 'userPassword',
+					user: LOGIN_USER,
+					password: LOGIN_PASSWORD,
+				},
+			},
+		]);
+		assertExit0(
+			await timed(runtimeName, 'import:credentials (2)', () =>
+				n8n.run(['import:credentials', '--input', credentials]),
+			),
+			'n8n import:credentials',
+		);
+
+		const workflows = `${filesDir}/workflows`;
+		writeJson(workflows, 'finished-calls.json', example);
+		writeJson(workflows, 'login.json', loginWorkflow);
+		writeJson(workflows, 'login-concurrent.json', loginConcurrentWorkflow);
+		writeJson(workflows, 'bulk.json', bulkWorkflow);
+		const imported = assertExit0(
+			await timed(runtimeName, 'import:workflow --separate (4)', () =>
+				n8n.run(['import:workflow', '--separate', '--input', workflows]),
+			),
+			'n8n import:workflow',
+		);
+		expect(imported.stdout + imported.stderr).toMatch(/Successfully imported 4 workflows/);
+	});
+
+	afterAll(async () => {
+		await sim?.close();
+		removeDir(filesDir);
+		removeDir(n8n?.userFolder);
+	});
+
+	beforeEach(() => sim.reset());
+
+	describe('examples/finished-calls.json with a token credential', () => {
+		let items: RunItem[];
+		let output: string;
+		let wire: Recorded[];
+		beforeAll(async () => {
+			sim.reset();
+			({ items, output } = await execute(example.id, '4 finished calls (token)'));
+			wire = [...sim.requests];
+		});
+
+		it('records the calls, one output item per input item, each paired to its input', () => {
+			expect(successes(items)).toEqual([true, true, true, false]);
+			expect(paired(items)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
+			expect(items[0].json).toEqual({
+				success: true,
+				response: 'OK',
+				disposition: {
+					campaign: 'Ventas->',
+					agent: 'jperez',
+					callerid: '59899123001',
+					guid: 'a1f0-0001',
+					l1: 'Venta',
+					l2: 'Contado',
+					l3: '',
+					d1: '',
+					d2: '',
+					comment: '',
+					schedule: '',
+					camptoreschedule: '',
+					tag: '',
+				},
+			});
+		});
+
+		it('sends the scheduled callback in the schedule time zone, in the documented wire format', () => {
+			expect(items[2].json.disposition).toMatchObject({
+				guid: 'a1f0-0003',
+				schedule: '2026-12-01 15:30:00',
+				camptoreschedule: 'Ventas->',
+				comment: 'Prefiere por la tarde, después de las 15 h',
+			});
+			expect(wire.map((request) => [request.endpoint, request.method, request.status])).toEqual(
+				Array(4).fill(['DispositionCall', 'POST', 200]),
+			);
+			for (const request of wire) {
+				expect(request.problems).toEqual([]);
+				expect(request.path).toBe('/Integra/resources/api/DispositionCall');
+				expect(request.headers.authorization).toBe(`Basic ${sim.token}`);
+				expect(request.form.map(([key]) => key)).toEqual([...DISPOSITION_KEYS]);
+			}
+			expect(wire[2].fields).toMatchObject({
+				guid: 'a1f0-0003',
+				l1: 'Volver a llamar',
+				schedule: '2026-12-01 15:30:00',
+				camptoreschedule: 'Ventas->',
+				comment: 'Prefiere por la tarde, después de las 15 h',
+			});
+		});
+
+		it('turns uContact\'s "0" into an error item (On Error: Continue) and goes on', () => {
+			expect(wire[3].fields.campaign).toBe('Campaña inexistente->');
+			expect(wire[3].answer).toBe('"0"');
+			expect(items[3].json).toMatchObject({
+				success: false,
+				error: 'uContact rejected the disposition (it answered "0") (item 3)',
+				disposition: { campaign: 'Campaña inexistente->', guid: 'a1f0-0004' },
+			});
+			expect(wire.map((request) => request.answer)).toEqual(['"OK"', '"OK"', '"OK"', '"0"']);
+		});
+
+		it('never prints the token', () => {
+			expect(output).not.toContain(sim.token);
+		});
+	});
+
+	describe('a user and password credential', () => {
+		let issued: string;
+		let renewed: string;
+		const tokensSeen: string[] = [];
+
+		it('logs in on the first run, and n8n stores the session token in the credential', async () => {
+			const { items, output } = await execute(LOGIN_WORKFLOW, 'login (1st run)');
+			expect(successes(items)).toEqual([true, true]);
+			expect(sequence(sim)).toEqual([
+				['getUserToken', 200],
+				['DispositionCall', 200],
+				['DispositionCall', 200],
+			]);
+			expect(logins(sim)[0].fields).toEqual({ user: LOGIN_USER, password: LOGIN_PASSWORD });
+			issued = logins(sim)[0].issuedToken as string;
+			tokensSeen.push(issued);
+			expect(dispositionCalls(sim).map((request) => request.headers.authorization)).toEqual(
+				Array(2).fill(`Basic ${issued}`),
+			);
+			expect(output).not.toContain(LOGIN_PASSWORD);
+			expect(output).not.toContain(issued);
+		});
+
+		it('on the next run uses the stored token; when uContact answers 401 it logs in again exactly once', async () => {
+			expect(issued).toBeDefined();
+			sim.expireToken(issued);
+			const { items, output } = await execute(LOGIN_WORKFLOW, 'token expired (2nd run)');
+			expect(successes(items)).toEqual([true, true]);
+			expect(paired(items)).toEqual([{ item: 0 }, { item: 1 }]);
+			// No login before the first request: the token came from the credential n8n stored.
+			expect(sequence(sim)).toEqual([
+				['DispositionCall', 401],
+				['getUserToken', 200],
+				['DispositionCall', 200],
+				['DispositionCall', 200],
+			]);
+			expect(logins(sim)).toHaveLength(1);
+			renewed = logins(sim)[0].issuedToken as string;
+			tokensSeen.push(renewed);
+			expect(renewed).not.toBe(issued);
+			expect(dispositionCalls(sim).map((request) => request.headers.authorization)).toEqual([
+				`Basic ${issued}`,
+				`Basic ${renewed}`,
+				`Basic ${renewed}`,
+			]);
+			expect(dispositionCalls(sim)[0].auth).toBe('expired');
+			expect(sim.dispositions.map((request) => request.fields.guid)).toEqual([loginGuid(0), loginGuid(1)]);
+			expect(sim.requests.every((request) => request.problems.length === 0)).toBe(true);
+			expect(output).not.toContain(LOGIN_PASSWORD);
+			for (const token of tokensSeen) expect(output).not.toContain(token);
+		});
+
+		// On 2.x the node handles 401s itself (single-flight login); n8n 1.x's core refreshes on
+		// every 401 itself, and the credential then shares one login between those refreshes.
+		it('five requests in flight meeting an expired token cause one login, not five', async () => {
+			expect(renewed).toBeDefined();
+			sim.expireToken(renewed);
+			const { items } = await execute(LOGIN_CONCURRENT_WORKFLOW, 'token expired, 5 in flight');
+			expect(successes(items)).toEqual(Array(5).fill(true));
+			expect(sim.dispositions.map((request) => request.fields.guid).sort()).toEqual(
+				Array.from({ length: 5 }, (_, index) => loginGuid(index)),
+			);
+			expect(logins(sim)).toHaveLength(1);
+			const login = sim.requests.indexOf(logins(sim)[0]);
+			const latest = `Basic ${logins(sim)[0].issuedToken}`;
+			sim.requests.forEach((request, position) => {
+				if (request.endpoint !== 'DispositionCall') return;
+				if (request.status === 401) expect(request.headers.authorization).toBe(`Basic ${renewed}`);
+				else expect([request.status, request.headers.authorization, position > login]).toEqual([200, latest, true]);
+			});
+			expect(sim.requests[0]).toMatchObject({ endpoint: 'DispositionCall', status: 401 });
+		});
+	});
+
+	describe(`${BULK} items`, () => {
+		it(`sends all ${BULK} to uContact in item order (5 in flight) and outputs ${BULK} items in order`, async () => {
+			const { items } = await execute(BULK_WORKFLOW, `${BULK} items`);
+			const guids = Array.from({ length: BULK }, (_, index) => bulkGuid(index));
+
+			expect(items).toHaveLength(BULK);
+			expect(items.every((item) => item.json.success === true)).toBe(true);
+			expect(paired(items)).toEqual(guids.map((_, item) => ({ item })));
+			expect(items.map((item) => (item.json.disposition as { guid: string }).guid)).toEqual(guids);
+
+			const calls = dispositionCalls(sim);
+			expect(calls).toHaveLength(BULK);
+			expect(calls.map((request) => request.fields.guid).sort()).toEqual(guids);
+			// Requests start in item order, at most `concurrency` (5) at a time, so each arrives
+			// within the window of requests in flight with it.
+			const late = calls
+				.map((request, position) => [position, guids.indexOf(request.fields.guid)])
+				.filter(([position, index]) => Math.abs(position - index) >= 5);
+			expect(late).toEqual([]);
+			expect(calls.every((request) => request.status === 200 && request.problems.length === 0)).toBe(true);
+			expect(sim.dispositions).toHaveLength(BULK);
+			expect(calls[7].fields).toMatchObject({ agent: 'agent0', callerid: '59899100007', l1: 'No interesado' });
+		});
+	});
+});
