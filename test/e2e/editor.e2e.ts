@@ -1,0 +1,237 @@
+/**
+ * The n8n editor, for real: our packed package installed as a community node in n8n 2.x
+ * (`n8n start`), driven in headless Chromium. A user signs in, finds "uContact Disposition"
+ * in the node panel, sees its fields and icon, creates an On-Premise credential pointing at
+ * the uContact simulator, gets a green credential test, then a red one with a wrong token.
+ * Screenshots land in docs/screenshots/.
+ */
+import type { Locator, Page, Response } from 'playwright-core';
+
+import { makeToken, startSimulator, type Simulator } from '../simulator/simulator';
+import { launchBrowser, screenshotPath, stopwatch, type LaunchedBrowser } from './support/browser.cjs';
+import { startN8nWithPackage, type PackagedN8nServer } from './support/server.cjs';
+
+const NODE_NAME = 'uContact Disposition';
+const NODE_TYPE = 'n8n-nodes-ucontact.uContactDisposition';
+const ICON_PATH = '/icons/n8n-nodes-ucontact/dist/icons/ucontact.svg';
+const REQUIRED_FIELDS: Array<[label: string, name: string]> = [
+	['Campaign', 'campaign'],
+	['Agent', 'agent'],
+	['Caller ID', 'callerid'],
+	['Call GUID', 'guid'],
+	['Disposition Level 1', 'l1'],
+];
+/** Shaped like a uContact token, but not one the simulator issued. */
+const UNKNOWN_TOKEN = makeToken('intruder');
+const REFUSED_TOKEN_MESSAGE = 'uContact refused the token (HTTP 401)';
+
+interface CredentialTestAnswer {
+	data?: { status?: string; message?: string };
+}
+
+/** The parts of DOM elements used in page functions (tsconfig has no DOM library). */
+interface ImageLike {
+	offsetWidth: number;
+	complete: boolean;
+	naturalWidth: number;
+	getAttribute(name: string): string | null;
+}
+interface ParentLike {
+	querySelectorAll(selector: string): Iterable<unknown>;
+}
+
+/** What the visible <img>s show: their src, whether loading ended, and their pixel width. */
+async function iconState(images: Locator): Promise<Array<{ src: string; complete: boolean; width: number }>> {
+	return await images.evaluateAll((nodes) =>
+		nodes
+			.map((node) => node as unknown as ImageLike)
+			.filter((img) => img.offsetWidth > 0)
+			.map((img) => ({ src: img.getAttribute('src') ?? '', complete: img.complete, width: img.naturalWidth })),
+	);
+}
+
+/** Our icon, loaded from the package with real pixels: not a broken image or n8n's fallback icon. */
+async function expectIconLoaded(scope: Locator): Promise<void> {
+	const images = scope.locator('img[src*="ucontact"]');
+	await images.first().waitFor();
+	// An <img> is "complete" once loaded or failed; naturalWidth then tells the two apart.
+	await scope.page().waitForFunction(
+		(root) =>
+			Array.from((root as unknown as ParentLike).querySelectorAll('img[src*="ucontact"]')).every(
+				(img) => (img as ImageLike).complete,
+			),
+		await scope.elementHandle(),
+	);
+	const icons = await iconState(images);
+	expect(icons.length).toBeGreaterThan(0);
+	for (const icon of icons) {
+		expect(icon).toEqual({ src: ICON_PATH, complete: true, width: 64 });
+	}
+}
+
+function isCredentialTest(response: Response): boolean {
+	return response.url().endsWith('/rest/credentials/test') && response.request().method() === 'POST';
+}
+
+async function signIn(page: Page, server: PackagedN8nServer): Promise<void> {
+	await page.goto(`${server.url}/signin`);
+	await page.getByTestId('emailOrLdapLoginId').locator('input').fill(server.owner.email);
+	await page.getByTestId('password').locator('input').fill(server.owner.password);
+	await page.getByTestId('form-submit-button').click();
+	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+}
+
+/** Opens the credential dialog from the node: the empty slot, or "Create new credential" in the picker. */
+async function openNewCredentialFromNode(page: Page): Promise<Locator> {
+	const emptySlot = page.getByTestId('node-credentials-empty-state');
+	const picker = page.getByTestId('node-credentials-select');
+	await emptySlot.or(picker).first().waitFor();
+	if (await emptySlot.isVisible()) {
+		await emptySlot.click();
+	} else {
+		await picker.click();
+		await page.getByTestId('node-credentials-select-item-new').filter({ visible: true }).first().click();
+	}
+	const modal = page.getByTestId('editCredential-modal');
+	await modal.waitFor();
+	return modal;
+}
+
+async function chooseOption(page: Page, modal: Locator, parameter: string, option: string): Promise<void> {
+	await modal.getByTestId(`parameter-input-${parameter}`).click();
+	await page.getByRole('option').filter({ visible: true }).filter({ hasText: option }).click();
+	await modal.getByTestId(`parameter-input-${parameter}`).locator('input').first().waitFor();
+}
+
+describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chromium)', () => {
+	const clock = stopwatch('editor e2e');
+	let simulator: Simulator;
+	let server: PackagedN8nServer;
+	let browser: LaunchedBrowser;
+	let page: Page;
+	let credentialModal: Locator;
+
+	beforeAll(async () => {
+		simulator = await startSimulator();
+		server = await startN8nWithPackage('n8n-2');
+		clock.step(`build, pack, install and start n8n (ready after ${(server.readyMs / 1000).toFixed(1)} s)`);
+		browser = await launchBrowser();
+		page = browser.page;
+		await signIn(page, server);
+		clock.step('launch Chromium and sign in');
+	}, 5 * 60 * 1000);
+
+	afterAll(async () => {
+		await browser?.close();
+		const chromiumPeak = browser?.peakMemoryMiB();
+		const n8nPeak = await server?.stop();
+		await simulator?.close();
+		clock.step('close Chromium, stop n8n');
+		clock.print(
+			`peak memory n8n ${n8nPeak ?? '?'} MiB, Chromium ${chromiumPeak ?? '?'} MiB (PSS); ` +
+				`blocked non-local requests from the page: ${browser ? browser.blocked.length : '?'}` +
+				(browser && browser.blocked.length > 0 ? ` (${[...new Set(browser.blocked)].join(', ')})` : ''),
+		);
+	}, 60 * 1000);
+
+	it('finds uContact Disposition in the node panel, with its icon', async () => {
+		await page.goto(`${server.url}/workflow/new`);
+		await page.getByTestId('canvas-add-button').click();
+		const creator = page.getByTestId('node-creator');
+		await creator.getByTestId('node-creator-search-bar').fill('uContact');
+		const item = creator.getByTestId('node-creator-node-item').filter({ hasText: NODE_NAME });
+		await item.waitFor();
+		expect(await creator.getByTestId('node-creator-item-name').allTextContents()).toEqual([NODE_NAME]);
+		expect(await item.getByTestId('node-creator-item-description').textContent()).toMatch(
+			/^Record the disposition \(outcome\) of a finished uContact call/,
+		);
+		await expect(
+			creator.locator(`[data-keyboard-nav-id^="${NODE_TYPE}-"]`).count(),
+		).resolves.toBe(1);
+		await expectIconLoaded(item);
+		await page.screenshot({ path: screenshotPath('node-panel-search') });
+		clock.step('node panel: search "uContact"');
+	});
+
+	it('adds the node and shows its fields', async () => {
+		const creator = page.getByTestId('node-creator');
+		await creator.getByTestId('node-creator-node-item').filter({ hasText: NODE_NAME }).click();
+		// A community node opens its details first (Installed, Via npm) with "Add to workflow".
+		await creator.getByRole('button', { name: 'Add to workflow' }).click();
+		const ndv = page.getByTestId('ndv');
+		await ndv.waitFor();
+		const parameters = ndv.getByTestId('node-parameters');
+		for (const [label, name] of REQUIRED_FIELDS) {
+			await parameters.getByTestId(`parameter-input-${name}`).waitFor();
+			await parameters.getByText(label, { exact: true }).waitFor();
+		}
+		await parameters.getByText('Additional Fields', { exact: true }).waitFor();
+		await parameters.getByText('Options', { exact: true }).waitFor();
+		await ndv.getByText(NODE_NAME, { exact: true }).filter({ visible: true }).first().waitFor();
+		// The header and the credential slot both show our icon.
+		await expectIconLoaded(ndv);
+		await page.screenshot({ path: screenshotPath('node-parameters') });
+		clock.step('add the node, check its fields and icon');
+	});
+
+	it('creates an On-Premise credential; its test reaches uContact and succeeds', async () => {
+		credentialModal = await openNewCredentialFromNode(page);
+		await credentialModal.getByText('uContact API').first().waitFor();
+		await expectIconLoaded(credentialModal);
+		await chooseOption(page, credentialModal, 'server', 'On-Premise / Custom URL');
+		await credentialModal.getByTestId('parameter-input-baseUrl').locator('input').fill(simulator.url);
+		await credentialModal.getByTestId('parameter-input-token').locator('input').fill(simulator.token);
+		expect(await credentialModal.getByTestId('parameter-input-instance').count()).toBe(0);
+
+		simulator.reset();
+		const tested = page.waitForResponse(isCredentialTest);
+		await credentialModal.getByTestId('credential-save-button').click();
+		const answer = (await (await tested).json()) as CredentialTestAnswer;
+		expect(answer.data).toEqual({ status: 'OK', message: 'Connection successful!' });
+
+		// The credential test is a DispositionCall with every key empty, with our token.
+		const calls = simulator.requests.filter((request) => request.endpoint === 'DispositionCall');
+		expect(calls.length).toBeGreaterThanOrEqual(1);
+		expect(calls[0]).toMatchObject({ method: 'POST', auth: 'ok', status: 200, problems: [] });
+		expect(calls[0].headers.authorization).toBe(`Basic ${simulator.token}`);
+		expect(Object.values(calls[0].fields).every((value) => value === '')).toBe(true);
+		expect(Object.keys(calls[0].fields)).toHaveLength(13);
+
+		// Created from the node, n8n 2.x closes the dialog once the test passes; reopen it to see
+		// the result (opening an existing credential tests it again).
+		const success = credentialModal.getByTestId('credentials-config-container-test-success');
+		await success.or(page.getByTestId('node-credentials-select')).first().waitFor();
+		if (!(await credentialModal.isVisible())) {
+			const retested = page.waitForResponse(isCredentialTest);
+			await page.getByTestId('credential-edit-button').click();
+			await credentialModal.waitFor();
+			expect(((await (await retested).json()) as CredentialTestAnswer).data?.status).toBe('OK');
+		}
+		await success.filter({ hasText: 'Connection tested successfully' }).waitFor();
+		await page.screenshot({ path: screenshotPath('credential-success') });
+		clock.step('credential: On-Premise, save, test OK');
+	});
+
+	it('a wrong token fails the credential test with the node\'s message', async () => {
+		simulator.reset();
+		await credentialModal.getByTestId('parameter-input-token').locator('input').fill(UNKNOWN_TOKEN);
+		const tested = page.waitForResponse(isCredentialTest);
+		await credentialModal.getByTestId('credential-save-button').click();
+		const answer = (await (await tested).json()) as CredentialTestAnswer;
+		expect(answer.data?.status).toBe('Error');
+		expect(answer.data?.message).toContain(REFUSED_TOKEN_MESSAGE);
+
+		const calls = simulator.requests.filter((request) => request.endpoint === 'DispositionCall');
+		expect(calls.length).toBeGreaterThanOrEqual(1);
+		expect(calls[0]).toMatchObject({ auth: 'unknown', status: 401 });
+		expect(calls[0].headers.authorization).toBe(`Basic ${UNKNOWN_TOKEN}`);
+
+		// The banner says it failed; "More details" shows our message.
+		const banner = credentialModal.getByText(/Couldn.t connect with these settings/);
+		await banner.waitFor();
+		await credentialModal.getByText('More details').click();
+		await credentialModal.getByText(REFUSED_TOKEN_MESSAGE).or(page.getByText(REFUSED_TOKEN_MESSAGE)).first().waitFor();
+		await page.screenshot({ path: screenshotPath('credential-failure') });
+		clock.step('credential: wrong token, test fails');
+	});
+});

@@ -1,0 +1,319 @@
+// A real `n8n start` for editor tests: headless, on 127.0.0.1, free ports, its own user folder,
+// ready when GET /rest/settings answers 200, with an owner account set up through the REST API.
+// CommonJS because it needs child_process, fs, net and process, which linted TypeScript may not use.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+
+const { makeUserFolder, n8nEnv, packPackage, runtime } = require('./runtime.cjs');
+
+const OWNER = {
+	email: 'owner@ucontact-e2e.test',
+	firstName: 'Editor',
+	lastName: 'Test',
+	// n8n wants 8-64 characters with a number and a capital letter.
+	password: 'E2e-Passw0rd-ucontact',
+};
+
+/** A port that was free a moment ago on 127.0.0.1 (the OS picks it). */
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** Two distinct free ports. */
+async function freePorts(count) {
+	const ports = new Set();
+	while (ports.size < count) ports.add(await freePort());
+	return [...ports];
+}
+
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A delay that does not keep the process alive (for time limits raced against other events). */
+const unrefDelay = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/** Reads /proc: pids whose process group is `pgid` (Linux only; [] elsewhere). */
+function processGroup(pgid) {
+	let entries;
+	try {
+		entries = fs.readdirSync('/proc');
+	} catch {
+		return [];
+	}
+	const pids = [];
+	for (const entry of entries) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+			// pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			if (Number(fields[2]) === pgid) pids.push(Number(entry));
+		} catch {
+			// the process ended meanwhile
+		}
+	}
+	return pids;
+}
+
+/**
+ * Memory of a process in KiB (0 when it is gone): its proportional set size (shared pages
+ * split between the processes sharing them, so sums over a process tree do not count them
+ * twice), or its RSS where smaps_rollup is not available.
+ */
+function memoryKiB(pid) {
+	try {
+		const match = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+		if (match) return Number(match[1]);
+	} catch {
+		// no smaps_rollup (old kernel) or the process is gone
+	}
+	try {
+		const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return match ? Number(match[1]) : 0;
+	} catch {
+		return 0;
+	}
+}
+
+/** Pids whose command line contains `text` (Linux only; [] elsewhere). */
+function pidsWithArgument(text) {
+	let entries;
+	try {
+		entries = fs.readdirSync('/proc');
+	} catch {
+		return [];
+	}
+	const pids = [];
+	for (const entry of entries) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) pids.push(Number(entry));
+		} catch {
+			// the process ended meanwhile
+		}
+	}
+	return pids;
+}
+
+/**
+ * Samples the summed memory (PSS) of the processes returned by `pids()` every `everyMs`;
+ * `stop()` returns the peak in MiB (null when /proc is not available).
+ */
+function startMemorySampler(pids, everyMs = 500) {
+	let peakKiB = 0;
+	let sampled = false;
+	const sample = () => {
+		let total = 0;
+		for (const pid of pids()) total += memoryKiB(pid);
+		if (total > 0) sampled = true;
+		peakKiB = Math.max(peakKiB, total);
+	};
+	const timer = setInterval(sample, everyMs);
+	timer.unref();
+	return {
+		sample,
+		peakMiB: () => (sampled ? Math.round(peakKiB / 1024) : null),
+		stop() {
+			clearInterval(timer);
+			sample();
+			return sampled ? Math.round(peakKiB / 1024) : null;
+		},
+	};
+}
+
+async function waitForSettings(baseUrl, child, logFile, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	let lastError = '';
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null || child.signalCode !== null) {
+			throw new Error(
+				`n8n exited (${child.exitCode ?? child.signalCode}) before it was ready; log:\n${tail(logFile)}`,
+			);
+		}
+		try {
+			const response = await fetch(`${baseUrl}/rest/settings`, { signal: AbortSignal.timeout(2000) });
+			// While it migrates the database n8n answers every path with 200 and the text
+			// "n8n is starting up. Please wait": only the settings JSON means ready.
+			const text = await response.text();
+			if (response.status === 200 && isSettings(text)) return;
+			lastError = `HTTP ${response.status}: ${text.slice(0, 80)}`;
+		} catch (error) {
+			lastError = error.message;
+		}
+		await delay(250);
+	}
+	throw new Error(`n8n was not ready within ${timeoutMs} ms (${lastError}); log:\n${tail(logFile)}`);
+}
+
+function isSettings(text) {
+	try {
+		const body = JSON.parse(text);
+		return typeof body === 'object' && body !== null && typeof body.data === 'object' && body.data !== null;
+	} catch {
+		return false;
+	}
+}
+
+function tail(file, lines = 40) {
+	try {
+		return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+	} catch {
+		return '(no log)';
+	}
+}
+
+async function setUpOwner(baseUrl) {
+	const response = await fetch(`${baseUrl}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify(OWNER),
+	});
+	const text = await response.text();
+	let body;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		body = undefined;
+	}
+	if (response.status !== 200 || !body || !body.data || body.data.email !== OWNER.email) {
+		throw new Error(`owner setup answered HTTP ${response.status}: ${text.slice(0, 500)}`);
+	}
+}
+
+/**
+ * Starts `n8n start` from runtime `rt` with N8N_USER_FOLDER `userFolder` (see runtime.cjs),
+ * waits until it serves the editor's settings and sets up the owner.
+ * Options: { env: extra environment, readyTimeoutMs (default 120000) }.
+ */
+async function startN8n(rt, userFolder, options = {}) {
+	const [port, brokerPort] = await freePorts(2);
+	const logFile = path.join(userFolder, 'n8n-start.log');
+	const log = fs.openSync(logFile, 'a');
+	const env = n8nEnv(rt, userFolder, {
+		brokerPort,
+		env: {
+			N8N_PORT: String(port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_PROTOCOL: 'http',
+			N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}`,
+			// Jest sets NODE_ENV=test, and with it n8n 2.x `start` exits 1 at once, printing nothing.
+			NODE_ENV: 'production',
+			// Nothing outside this machine: no community-node registry, no templates, no telemetry.
+			N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+			N8N_AI_ENABLED: 'false',
+			EXTERNAL_FRONTEND_HOOKS_URLS: '',
+			...options.env,
+		},
+	});
+	const started = Date.now();
+	// detached: n8n and its task runner share a new process group, stopped together by stop().
+	const child = spawn(rt.nodeBin + '/node', [rt.n8n, 'start'], {
+		env,
+		cwd: userFolder,
+		detached: true,
+		stdio: ['ignore', log, log],
+	});
+	fs.closeSync(log);
+	const pgid = child.pid;
+	const memory = startMemorySampler(() => processGroup(pgid));
+	const baseUrl = `http://127.0.0.1:${port}`;
+
+	let stopped;
+	const stop = () => {
+		if (!stopped) stopped = stopGroup(child, pgid).then(() => memory.stop());
+		return stopped;
+	};
+	try {
+		await waitForSettings(baseUrl, child, logFile, options.readyTimeoutMs ?? 120000);
+		const readyMs = Date.now() - started;
+		await setUpOwner(baseUrl);
+		return {
+			url: baseUrl,
+			port,
+			brokerPort,
+			pid: child.pid,
+			logFile,
+			readyMs,
+			owner: { ...OWNER },
+			/** Peak memory (summed PSS) of n8n and its task runner so far, in MiB (null without /proc). */
+			peakMemoryMiB: () => memory.peakMiB(),
+			/** The last lines of n8n's log. */
+			logTail: (lines) => tail(logFile, lines),
+			/** Stops n8n (SIGTERM to its process group, SIGKILL after 10 s); resolves to the peak memory in MiB. */
+			stop,
+		};
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}
+
+function signalGroup(pgid, signal) {
+	try {
+		process.kill(-pgid, signal);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+async function stopGroup(child, pgid) {
+	const exited =
+		child.exitCode !== null || child.signalCode !== null
+			? Promise.resolve()
+			: new Promise((resolve) => child.once('exit', resolve));
+	if (!signalGroup(pgid, 'SIGTERM')) return;
+	const killed = await Promise.race([exited.then(() => false), unrefDelay(10000).then(() => true)]);
+	if (killed) signalGroup(pgid, 'SIGKILL');
+	await Promise.race([exited, unrefDelay(5000)]);
+	// The task runner may outlive the main process for a moment: make sure the group is gone.
+	for (let i = 0; i < 20 && processGroup(pgid).length > 0; i++) await delay(100);
+	if (processGroup(pgid).length > 0) signalGroup(pgid, 'SIGKILL');
+}
+
+/**
+ * The usual editor-test set-up: runtime `runtimeName` (default 'n8n-2'), our package built,
+ * packed and installed in a fresh user folder as a community package, `n8n start` on it.
+ * stop() also removes the user folder, unless UCONTACT_KEEP_E2E=1.
+ */
+async function startN8nWithPackage(runtimeName = 'n8n-2', options = {}) {
+	const rt = runtime(runtimeName);
+	const userFolder = makeUserFolder(packPackage());
+	let server;
+	try {
+		server = await startN8n(rt, userFolder, options);
+	} catch (error) {
+		if (process.env.UCONTACT_KEEP_E2E !== '1') fs.rmSync(userFolder, { recursive: true, force: true });
+		throw error;
+	}
+	const stopServer = server.stop;
+	let stopped;
+	return {
+		...server,
+		runtime: rt,
+		userFolder,
+		stop() {
+			if (!stopped) {
+				stopped = stopServer().then((peak) => {
+					if (process.env.UCONTACT_KEEP_E2E !== '1') {
+						fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 3 });
+					}
+					return peak;
+				});
+			}
+			return stopped;
+		},
+	};
+}
+
+module.exports = { startN8n, startN8nWithPackage, freePort, startMemorySampler, processGroup, pidsWithArgument, OWNER };
