@@ -23,7 +23,7 @@ function skipsCertificateCheck(credentials: ICredentialDataDecryptedObject): boo
 	return credentials.server === 'custom' && credentials.ignoreSslIssues === true;
 }
 
-/** The token sent as "Authorization: Basic <token>", exactly as given or as obtained at login. */
+/** The token sent as "Authorization: Basic TOKEN", exactly as given or as obtained at login. */
 function activeToken(credentials: ICredentialDataDecryptedObject): string {
 	const token = credentials.authentication === 'userPassword' ? credentials.sessionToken : credentials.token;
 	return typeof token === 'string' ? token.trim() : '';
@@ -99,7 +99,7 @@ export class UContactApi implements ICredentialType {
 				{
 					name: 'uContact Cloud',
 					value: 'cloud',
-					description: 'An instance at https://<instance>.ucontactcloud.com',
+					description: 'An instance at https://INSTANCE.ucontactcloud.com',
 				},
 				{
 					name: 'On-Premise / Custom URL',
@@ -117,7 +117,7 @@ export class UContactApi implements ICredentialType {
 			required: true,
 			placeholder: 'acme',
 			description:
-				'The name in https://<instance>.ucontactcloud.com. A pasted URL or host name is reduced to the name.',
+				'The name in https://INSTANCE.ucontactcloud.com. A pasted URL or host name is reduced to the name.',
 			displayOptions: { show: { server: ['cloud'] } },
 		},
 		{
@@ -148,7 +148,7 @@ export class UContactApi implements ICredentialType {
 				{
 					name: 'Token',
 					value: 'token',
-					description: 'A uContact API token, sent as "Authorization: Basic <token>"',
+					description: 'A uContact API token, sent as "Authorization: Basic TOKEN"',
 				},
 				{
 					name: 'User and Password',

@@ -40,8 +40,9 @@ const fields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'e.g. Ventas->',
-		description: 'The campaign name exactly as in uContact, including any direction mark such as -> or <-',
+		placeholder: 'e.g. Ventas',
+		description:
+			'The campaign name exactly as in uContact, including any direction mark typed as hyphen and greater-than (Ventas-&gt;) or less-than and hyphen (Ventas&lt;-)',
 	},
 	{
 		displayName: 'Agent',
@@ -105,7 +106,7 @@ const fields: INodeProperties[] = [
 				name: 'camptoreschedule',
 				type: 'string',
 				default: '',
-				placeholder: 'e.g. Ventas->',
+				placeholder: 'e.g. Ventas',
 				description:
 					'The dialer that places the callback (uContact calls it "marcador"); a dialer shares its name with a campaign',
 			},

@@ -39,7 +39,7 @@ function text(value: unknown): string {
 export function cloudInstanceName(raw: unknown): string {
 	const input = text(raw);
 	if (input === '') {
-		throw new ServerAddressError('Instance is empty: enter the name in https://<instance>.ucontactcloud.com');
+		throw new ServerAddressError('Instance is empty: enter the name in https://INSTANCE.ucontactcloud.com');
 	}
 	const lowered = input.toLowerCase();
 	if (DNS_LABEL.test(lowered)) return lowered;
@@ -51,7 +51,7 @@ export function cloudInstanceName(raw: unknown): string {
 	const url = parseUrl(hasScheme ? lowered : `https://${lowered}`);
 	if (url === undefined) {
 		throw new ServerAddressError(
-			`Instance "${input}" is not valid: enter only the name in https://<instance>.${CLOUD_DOMAIN}`,
+			`Instance "${input}" is not valid: enter only the name in https://INSTANCE.${CLOUD_DOMAIN}`,
 		);
 	}
 	const suffix = `.${CLOUD_DOMAIN}`;
@@ -65,7 +65,7 @@ export function cloudInstanceName(raw: unknown): string {
 		!DNS_LABEL.test(label)
 	) {
 		throw new ServerAddressError(
-			`Instance "${input}" is not valid: enter only the name in https://<instance>.${CLOUD_DOMAIN}` +
+			`Instance "${input}" is not valid: enter only the name in https://INSTANCE.${CLOUD_DOMAIN}` +
 				' (for any other host, choose "On-Premise / Custom URL")',
 		);
 	}

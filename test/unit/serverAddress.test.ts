@@ -47,7 +47,7 @@ describe('cloudInstanceName', () => {
 	});
 
 	it('says what to enter', () => {
-		expect(() => cloudInstanceName('evil.com/')).toThrow(/https:\/\/<instance>\.ucontactcloud\.com/);
+		expect(() => cloudInstanceName('evil.com/')).toThrow(/https:\/\/INSTANCE\.ucontactcloud\.com/);
 	});
 });
 
