@@ -136,7 +136,13 @@ describe('Continue On Fail', () => {
 		items[21] = call(21, { campaign: 'Unknown->' });
 		sim.queue(...Array.from({ length: 40 }, () => ({ kind: 'normal' as const })), { kind: 'status', status: 500 });
 
-		const result = await runDisposition({ items, credentials: tokenCredentials(sim), continueOnFail: true });
+		// One at a time so that queued answers meet the items in order (concurrency has its own tests).
+		const result = await runDisposition({
+			parameters: { ...MAPPED, options: { concurrency: 1 } },
+			items,
+			credentials: tokenCredentials(sim),
+			continueOnFail: true,
+		});
 
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(60);
