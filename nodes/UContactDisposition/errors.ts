@@ -148,6 +148,15 @@ export function describeRequestFailure(error: unknown, baseUrl: string, timeoutM
 				failure: { cause: 'configuration-invalid' },
 			};
 		}
+		if (status >= 200 && status < 300) {
+			// A success status on a failed request: the answer broke off before it was complete.
+			return {
+				message: `uContact's answer broke off before it was complete (HTTP ${status}); the disposition may or may not have been recorded`,
+				description: `Check in uContact before sending it again.${code ? codeNote(code) : ''}`,
+				httpCode,
+				failure: { cause: 'temporarily-unavailable' },
+			};
+		}
 		if (status === 429 || status === 503) {
 			return {
 				message: `uContact is ${status === 429 ? 'limiting requests' : 'temporarily unavailable'} (HTTP ${status}); the disposition was not recorded`,

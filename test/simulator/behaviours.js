@@ -5,7 +5,7 @@
  * in a test fails at the call site, not as a puzzling answer later.
  */
 
-const KINDS = ['normal', 'bare', 'reject', 'status', 'body', 'slow', 'close'];
+const KINDS = ['normal', 'bare', 'reject', 'status', 'body', 'slow', 'close', 'reset', 'truncated'];
 const BODY_STYLES = ['quoted', 'bare'];
 
 function fail(message, behaviour) {

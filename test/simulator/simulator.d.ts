@@ -86,7 +86,11 @@ export type Behaviour =
 	 * Destroys the socket after reading the request, no answer. With `record: true` a valid
 	 * disposition is recorded first (the server did it, the answer was lost).
 	 */
-	| { kind: 'close'; record?: boolean };
+	| { kind: 'close'; record?: boolean }
+	/** Drops the connection before reading the request (nothing can have been recorded). */
+	| { kind: 'reset' }
+	/** Starts a 200 answer, then drops the connection mid-body; `record: true` records it first. */
+	| { kind: 'truncated'; record?: boolean };
 
 /** getUserToken answer shape: `["<user>","<token>"]`, `"<token>"`, bare token, or a 404. */
 export type LoginShape = 'list' | 'string' | 'bare' | '404';

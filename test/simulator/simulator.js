@@ -186,6 +186,17 @@ function startSimulator(options = {}) {
 		record.auth = checkAuth(req.headers.authorization, record.problems);
 
 		const fine = record.auth === 'ok' && record.problems.length === 0;
+		if (b.kind === 'truncated') {
+			// Promises a longer body than it sends, then drops the connection mid-answer.
+			if (fine && b.record) dispositions.push(record);
+			record.status = 200;
+			record.answer = null;
+			res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': '64' });
+			res.write('"O');
+			setImmediate(() => res.socket?.destroy());
+			finish(record);
+			return;
+		}
 		if (b.kind === 'close') {
 			if (fine && b.record) dispositions.push(record);
 			record.status = null;
@@ -317,6 +328,17 @@ function startSimulator(options = {}) {
 	}
 
 	const server = http.createServer((req, res) => {
+		const upcoming = queued.length > 0 ? queued[0] : standing;
+		if (PATHS[new URL(req.url || '/', 'http://127.0.0.1').pathname] === 'DispositionCall' && upcoming.kind === 'reset') {
+			// Drops the connection before reading the request: certainly nothing was recorded.
+			if (queued.length > 0) queued.shift();
+			const record = { endpoint: 'DispositionCall', method: req.method, path: req.url, headers: { ...req.headers },
+				rawBody: '', form: [], fields: {}, problems: [], status: null, answer: null };
+			requests.push(record);
+			req.socket.destroy();
+			finish(record);
+			return;
+		}
 		const chunks = [];
 		let size = 0;
 		let tooLarge = false;
