@@ -18,7 +18,13 @@ import { autoMapInputData } from './autoMap';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, dispositionProperties, MAX_CONCURRENCY, WORKFLOW_TIMEZONE } from './description';
 import { buildDisposition, DispositionInputError, type DispositionInput } from './disposition';
 import { dispatch } from './dispatch';
-import { describeRejection, describeRequestFailure, describeUnexpectedAnswer, type FailureReport } from './errors';
+import {
+	describeRejection,
+	describeRequestFailure,
+	describeUnexpectedAnswer,
+	redactSecrets,
+	type FailureReport,
+} from './errors';
 import { checkTimeZone, ScheduleError } from './schedule';
 import { DEFAULT_MAX_RETRY_WAIT_MS, DEFAULT_SAFE_RETRIES, retryDelay } from './retry';
 import { resolveBaseUrl } from './serverAddress';
@@ -197,6 +203,7 @@ export class UContactDisposition implements INodeType {
 				}
 				await sleep(wait);
 			}
+			if (report !== undefined) report = redactSecrets(report, [data.token, data.password, data.sessionToken]);
 			if (report === undefined) {
 				recorded++;
 				return settle(itemIndex, { ok: true, json: { success: true, response, disposition: item.disposition } });

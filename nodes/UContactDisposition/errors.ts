@@ -239,3 +239,16 @@ export function describeUnexpectedAnswer(response: string): FailureReport {
 		description: 'Expected "OK" or "0". Check that the credential points at a uContact server.',
 	};
 }
+
+/**
+ * Masks secrets in a report. Messages quote uContact's answers, and a proxy's error page may
+ * echo the request, Authorization header included.
+ */
+export function redactSecrets(report: FailureReport, secrets: unknown[]): FailureReport {
+	const words = secrets
+		.filter((secret): secret is string => typeof secret === 'string' && secret.length >= 4)
+		.flatMap((secret) => [secret, encodeURIComponent(secret)]);
+	const mask = (text: string | undefined) =>
+		text === undefined ? undefined : words.reduce((masked, word) => masked.split(word).join('***'), text);
+	return { ...report, message: mask(report.message) ?? '', description: mask(report.description) };
+}

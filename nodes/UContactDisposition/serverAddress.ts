@@ -28,6 +28,11 @@ function parseUrl(candidate: string): URL | undefined {
 	}
 }
 
+/** The address as it may be shown: user info (which may hold a password) masked. */
+function masked(address: string): string {
+	return address.replace(/^([^/]*\/\/)?[^/@]*@/, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`);
+}
+
 function text(value: unknown): string {
 	return typeof value === 'string' ? value.trim() : '';
 }
@@ -46,12 +51,12 @@ export function cloudInstanceName(raw: unknown): string {
 
 	const hasScheme = /^[a-z][a-z0-9+.-]*:/.test(lowered);
 	if (hasScheme && !/^https?:\/\//.test(lowered)) {
-		throw new ServerAddressError(`Instance "${input}" is not a uContact cloud address`);
+		throw new ServerAddressError(`Instance "${masked(input)}" is not a uContact cloud address`);
 	}
 	const url = parseUrl(hasScheme ? lowered : `https://${lowered}`);
 	if (url === undefined) {
 		throw new ServerAddressError(
-			`Instance "${input}" is not valid: enter only the name in https://INSTANCE.${CLOUD_DOMAIN}`,
+			`Instance "${masked(input)}" is not valid: enter only the name in https://INSTANCE.${CLOUD_DOMAIN}`,
 		);
 	}
 	const suffix = `.${CLOUD_DOMAIN}`;
@@ -65,7 +70,7 @@ export function cloudInstanceName(raw: unknown): string {
 		!DNS_LABEL.test(label)
 	) {
 		throw new ServerAddressError(
-			`Instance "${input}" is not valid: enter only the name in https://INSTANCE.${CLOUD_DOMAIN}` +
+			`Instance "${masked(input)}" is not valid: enter only the name in https://INSTANCE.${CLOUD_DOMAIN}` +
 				' (for any other host, choose "On-Premise / Custom URL")',
 		);
 	}
@@ -82,7 +87,7 @@ export function customBaseUrl(raw: unknown): string {
 		throw new ServerAddressError('Base URL is empty: enter it like https://ucontact.example.com');
 	}
 	const refuse = (why: string) =>
-		new ServerAddressError(`Base URL "${input}" is not valid: ${why}. Example: https://ucontact.example.com:8443`);
+		new ServerAddressError(`Base URL "${masked(input)}" is not valid: ${why}. Example: https://ucontact.example.com:8443`);
 	if (/\s/.test(input)) throw refuse('it contains spaces');
 	if (!/^https?:\/\//i.test(input)) throw refuse('it must start with http:// or https://');
 	if (input.includes('?')) throw refuse('it must not contain a query (?)');

@@ -95,3 +95,14 @@ describe('resolveBaseUrl', () => {
 		expect(resolveBaseUrl({ server: 'custom', instance: 'acme', baseUrl: 'http://uc:8085/' })).toBe('http://uc:8085');
 	});
 });
+
+describe('messages about a refused address', () => {
+	it('never repeat a password written into the URL', () => {
+		expect(() => customBaseUrl('https://api:hunter2-secret@uc.example.com')).toThrow(
+			'Base URL "https://***@uc.example.com" is not valid',
+		);
+		expect(() => cloudInstanceName('https://api:hunter2-secret@acme.ucontactcloud.com')).toThrow(
+			'Instance "https://***@acme.ucontactcloud.com" is not valid',
+		);
+	});
+});
