@@ -17,7 +17,11 @@ import {
 	UContactLoginError,
 } from '../nodes/UContactDisposition/login';
 import { resolveBaseUrl } from '../nodes/UContactDisposition/serverAddress';
-import { DISPOSITION_PATH, emptyDispositionForm, FORM_CONTENT_TYPE } from '../nodes/UContactDisposition/wire';
+import {
+	DISPOSITION_PATH,
+	emptyDispositionForm,
+	FORM_CONTENT_TYPE,
+} from '../nodes/UContactDisposition/wire';
 
 function skipsCertificateCheck(credentials: ICredentialDataDecryptedObject): boolean {
 	return credentials.server === 'custom' && credentials.ignoreSslIssues === true;
@@ -25,7 +29,8 @@ function skipsCertificateCheck(credentials: ICredentialDataDecryptedObject): boo
 
 /** The token sent as "Authorization: Basic TOKEN", exactly as given or as obtained at login. */
 function activeToken(credentials: ICredentialDataDecryptedObject): string {
-	const token = credentials.authentication === 'userPassword' ? credentials.sessionToken : credentials.token;
+	const token =
+		credentials.authentication === 'userPassword' ? credentials.sessionToken : credentials.token;
 	return typeof token === 'string' ? token.trim() : '';
 }
 
@@ -250,7 +255,8 @@ export class UContactApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'uContact refused the token (HTTP 401): check it, or log in again to get a new one',
+					message:
+						'uContact refused the token (HTTP 401): check it, or log in again to get a new one',
 				},
 			},
 			{

@@ -289,7 +289,10 @@ describe('runWorkflow', () => {
 			'Bearer tok-1', // item 2 reads the persisted token
 		]);
 		expect(result.credentialsStore.updateCount).toBe(1);
-		expect(result.credentialsStore.updates[0]).toEqual({ ...credentialsData, accessToken: 'tok-1' });
+		expect(result.credentialsStore.updates[0]).toEqual({
+			...credentialsData,
+			accessToken: 'tok-1',
+		});
 		expect(result.credentialsStore.data.accessToken).toBe('tok-1');
 		expect(credentialsData.accessToken).toBe('tok-stale'); // the caller's object is untouched
 	});
@@ -324,9 +327,13 @@ describe('runWorkflow', () => {
 	});
 
 	it('returns the pre-run WorkflowHasIssuesError (e.g. a required parameter empty) as error', async () => {
-		const result = await run({ baseUrl: server.url, apiKey: GOOD_API_KEY, accessToken: 'tok-valid' }, [{ name: 'a' }], {
-			parameters: { url: '' },
-		});
+		const result = await run(
+			{ baseUrl: server.url, apiKey: GOOD_API_KEY, accessToken: 'tok-valid' },
+			[{ name: 'a' }],
+			{
+				parameters: { url: '' },
+			},
+		);
 
 		expect(result.error).toBeInstanceOf(WorkflowHasIssuesError);
 		expect(result.error?.message).toContain('Parameter "URL" is required');

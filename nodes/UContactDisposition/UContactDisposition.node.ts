@@ -15,7 +15,13 @@ import {
 
 import { interpretAnswer } from './answer';
 import { autoMapInputData } from './autoMap';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, dispositionProperties, MAX_CONCURRENCY, WORKFLOW_TIMEZONE } from './description';
+import {
+	DEFAULT_CONCURRENCY,
+	DEFAULT_TIMEOUT_MS,
+	dispositionProperties,
+	MAX_CONCURRENCY,
+	WORKFLOW_TIMEZONE,
+} from './description';
 import { buildDisposition, DispositionInputError, type DispositionInput } from './disposition';
 import { dispatch } from './dispatch';
 import {
@@ -29,7 +35,12 @@ import { checkTimeZone, ScheduleError } from './schedule';
 import { DEFAULT_MAX_RETRY_WAIT_MS, DEFAULT_SAFE_RETRIES, retryDelay } from './retry';
 import { resolveBaseUrl } from './serverAddress';
 import { CREDENTIAL_TYPE, UContactSession } from './transport';
-import { DISPOSITION_PATH, encodeDispositionForm, FORM_CONTENT_TYPE, type Disposition } from './wire';
+import {
+	DISPOSITION_PATH,
+	encodeDispositionForm,
+	FORM_CONTENT_TYPE,
+	type Disposition,
+} from './wire';
 
 interface Options {
 	dryRun?: boolean;
@@ -52,7 +63,8 @@ export class UContactDisposition implements INodeType {
 		icon: { light: 'file:../../icons/ucontact.svg', dark: 'file:../../icons/ucontact.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{"Disposition: " + ($parameter["mappingMode"] === "autoMapInputData" ? "mapped automatically" : ($parameter["l1"] || "…"))}}',
+		subtitle:
+			'={{"Disposition: " + ($parameter["mappingMode"] === "autoMapInputData" ? "mapped automatically" : ($parameter["l1"] || "…"))}}',
 		description:
 			'Record the disposition (outcome) of a finished uContact call: campaign, agent, caller ID, call GUID and disposition levels, with optional extra data, comment, tag and a scheduled callback',
 		defaults: { name: 'uContact Disposition' },
@@ -81,7 +93,9 @@ export class UContactDisposition implements INodeType {
 		const workflowZone = this.getTimezone();
 		const autoMap = this.getNodeParameter('mappingMode', 0, 'defineBelow') === 'autoMapInputData';
 		// In automatic mode nothing is an expression per item, so options are read once.
-		const sharedOptions = autoMap ? (this.getNodeParameter('options', 0, {}) as Options) : undefined;
+		const sharedOptions = autoMap
+			? (this.getNodeParameter('options', 0, {}) as Options)
+			: undefined;
 
 		const readInput = (itemIndex: number): DispositionInput => {
 			if (autoMap) return autoMapInputData(items[itemIndex].json);
@@ -103,12 +117,14 @@ export class UContactDisposition implements INodeType {
 			let problem: string | undefined;
 			try {
 				const requested = options.scheduleTimezone;
-				const zone = !requested || requested === WORKFLOW_TIMEZONE ? workflowZone : checkTimeZone(requested);
+				const zone =
+					!requested || requested === WORKFLOW_TIMEZONE ? workflowZone : checkTimeZone(requested);
 				const disposition = buildDisposition(readInput(itemIndex), zone);
 				return { ok: true, disposition, form: encodeDispositionForm(disposition), options };
 			} catch (error) {
 				if (error instanceof DispositionInputError) problem = error.message;
-				else if (error instanceof ScheduleError) problem = `Schedule Time Zone (scheduleTimezone) ${error.message}`;
+				else if (error instanceof ScheduleError)
+					problem = `Schedule Time Zone (scheduleTimezone) ${error.message}`;
 				else problem = String(error);
 			}
 			const error = new NodeOperationError(node, `${problem} (item ${itemIndex})`, {
@@ -141,7 +157,11 @@ export class UContactDisposition implements INodeType {
 
 		const settle = (itemIndex: number, outcome: Outcome) => {
 			outcomes[itemIndex] = outcome;
-			if (!outcome.ok && !continueOnFail && (firstThrown === undefined || itemIndex < firstThrown)) {
+			if (
+				!outcome.ok &&
+				!continueOnFail &&
+				(firstThrown === undefined || itemIndex < firstThrown)
+			) {
 				firstThrown = itemIndex;
 			}
 		};
@@ -157,7 +177,8 @@ export class UContactDisposition implements INodeType {
 					disposition: item.disposition,
 					error: new NodeOperationError(node, `Not sent: ${stopReason} (item ${itemIndex})`, {
 						itemIndex,
-						description: 'An earlier failure would repeat for every later item, so nothing more was sent.',
+						description:
+							'An earlier failure would repeat for every later item, so nothing more was sent.',
 					}),
 				});
 			}
@@ -203,14 +224,22 @@ export class UContactDisposition implements INodeType {
 				}
 				await sleep(wait);
 			}
-			if (report !== undefined) report = redactSecrets(report, [data.token, data.password, data.sessionToken]);
+			if (report !== undefined)
+				report = redactSecrets(report, [data.token, data.password, data.sessionToken]);
 			if (report === undefined) {
 				recorded++;
-				return settle(itemIndex, { ok: true, json: { success: true, response, disposition: item.disposition } });
+				return settle(itemIndex, {
+					ok: true,
+					json: { success: true, response, disposition: item.disposition },
+				});
 			}
 			const cause = report.failure?.cause;
-			if (cause === 'credential-invalid' || cause === 'configuration-invalid') stopReason ??= report.message;
-			const already = recorded > 0 ? ` ${recorded} other item(s) of this run were already recorded in uContact.` : '';
+			if (cause === 'credential-invalid' || cause === 'configuration-invalid')
+				stopReason ??= report.message;
+			const already =
+				recorded > 0
+					? ` ${recorded} other item(s) of this run were already recorded in uContact.`
+					: '';
 			settle(itemIndex, {
 				ok: false,
 				disposition: item.disposition,
@@ -244,7 +273,11 @@ export class UContactDisposition implements INodeType {
 			outcomes.map((outcome, itemIndex) => ({
 				json: outcome.ok
 					? outcome.json
-					: { success: false, error: outcome.error.message, disposition: outcome.disposition ?? null },
+					: {
+							success: false,
+							error: outcome.error.message,
+							disposition: outcome.disposition ?? null,
+						},
 				pairedItem: { item: itemIndex },
 			})),
 		];

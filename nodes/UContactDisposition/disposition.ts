@@ -39,7 +39,8 @@ function asText(field: DispositionKey, value: unknown): string {
 	let text: string;
 	if (typeof value === 'string') text = value;
 	else if (typeof value === 'number') {
-		if (!Number.isFinite(value)) throw new DispositionInputError(field, `is ${value}, which is not a usable value`);
+		if (!Number.isFinite(value))
+			throw new DispositionInputError(field, `is ${value}, which is not a usable value`);
 		text = String(value);
 	} else if (typeof value === 'bigint' || typeof value === 'boolean') text = String(value);
 	else if (value instanceof Date) text = value.toISOString();
@@ -49,7 +50,10 @@ function asText(field: DispositionKey, value: unknown): string {
 	}
 	// URLSearchParams would silently turn a lone surrogate into U+FFFD: refuse instead of altering data.
 	if (!text.isWellFormed()) {
-		throw new DispositionInputError(field, 'contains an invalid Unicode character (a lone surrogate)');
+		throw new DispositionInputError(
+			field,
+			'contains an invalid Unicode character (a lone surrogate)',
+		);
 	}
 	return text.trim();
 }
@@ -68,7 +72,8 @@ export function buildDisposition(input: DispositionInput, scheduleZone: string):
 			} catch (error) {
 				problem = error instanceof ScheduleError ? error.message : String(error);
 			}
-			if (problem !== undefined) throw new DispositionInputError('schedule', `is not usable: ${problem}`);
+			if (problem !== undefined)
+				throw new DispositionInputError('schedule', `is not usable: ${problem}`);
 			continue;
 		}
 		disposition[key] = asText(key, input[key]);

@@ -61,8 +61,12 @@ function codeNote(code: string): string {
 
 /** A server's answer, shortened for a message. */
 export function quote(body: unknown): string {
-	const text = (typeof body === 'string' ? body : JSON.stringify(body) ?? '').replace(/\s+/g, ' ').trim();
-	return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}… (${text.length} characters)` : text;
+	const text = (typeof body === 'string' ? body : (JSON.stringify(body) ?? ''))
+		.replace(/\s+/g, ' ')
+		.trim();
+	return text.length > MAX_QUOTED
+		? `${text.slice(0, MAX_QUOTED)}… (${text.length} characters)`
+		: text;
 }
 
 type Loose = Record<string, unknown> & {
@@ -76,7 +80,11 @@ function factsOf(error: unknown): Facts {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
 		const err = current as Loose;
-		if (typeof err.name === 'string' && OWN_ERRORS.has(err.name) && typeof err.message === 'string') {
+		if (
+			typeof err.name === 'string' &&
+			OWN_ERRORS.has(err.name) &&
+			typeof err.message === 'string'
+		) {
 			facts.ownMessage = err.message;
 		}
 		if (facts.status === undefined && typeof err.response?.status === 'number') {
@@ -85,7 +93,8 @@ function factsOf(error: unknown): Facts {
 			const location = err.response.headers?.location;
 			if (typeof location === 'string') facts.location = location;
 		}
-		if (facts.code === undefined && typeof err.code === 'string' && !/^\d+$/.test(err.code)) facts.code = err.code;
+		if (facts.code === undefined && typeof err.code === 'string' && !/^\d+$/.test(err.code))
+			facts.code = err.code;
 		current = err.cause;
 	}
 	if (facts.status === undefined && typeof error === 'object' && error !== null) {
@@ -106,7 +115,11 @@ function redirectTarget(location: string | undefined): string {
 }
 
 /** What went wrong with a request that did not return a usable answer. */
-export function describeRequestFailure(error: unknown, baseUrl: string, timeoutMs: number): FailureReport {
+export function describeRequestFailure(
+	error: unknown,
+	baseUrl: string,
+	timeoutMs: number,
+): FailureReport {
 	const { status, code, body, location, ownMessage } = factsOf(error);
 	if (ownMessage !== undefined) {
 		return { message: ownMessage, failure: { cause: 'configuration-invalid' } };
@@ -249,6 +262,8 @@ export function redactSecrets(report: FailureReport, secrets: unknown[]): Failur
 		.filter((secret): secret is string => typeof secret === 'string' && secret.length >= 4)
 		.flatMap((secret) => [secret, encodeURIComponent(secret)]);
 	const mask = (text: string | undefined) =>
-		text === undefined ? undefined : words.reduce((masked, word) => masked.split(word).join('***'), text);
+		text === undefined
+			? undefined
+			: words.reduce((masked, word) => masked.split(word).join('***'), text);
 	return { ...report, message: mask(report.message) ?? '', description: mask(report.description) };
 }

@@ -65,7 +65,11 @@ export function loginBody(user: string, password: string): string {
 }
 
 /** A login failure in words an admin can act on; never includes the password or the answer body. */
-export function describeLoginFailure(status: number | undefined, code: string | undefined, baseUrl: string): string {
+export function describeLoginFailure(
+	status: number | undefined,
+	code: string | undefined,
+	baseUrl: string,
+): string {
 	if (status === 404) {
 		return (
 			`uContact at ${baseUrl} has no getUserToken endpoint (HTTP 404). Older uContact versions do not offer ` +

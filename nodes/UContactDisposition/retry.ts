@@ -26,7 +26,11 @@ interface HttpFacts {
 function factsOf(error: unknown): HttpFacts {
 	const facts: HttpFacts = {};
 	let current = error as
-		| { code?: unknown; cause?: unknown; response?: { status?: unknown; headers?: Record<string, unknown> } }
+		| {
+				code?: unknown;
+				cause?: unknown;
+				response?: { status?: unknown; headers?: Record<string, unknown> };
+		  }
 		| undefined;
 	for (let depth = 0; depth < 5 && current; depth++) {
 		if (facts.status === undefined && typeof current.response?.status === 'number') {
@@ -59,7 +63,11 @@ export function certainlyNotRecorded(error: unknown): boolean {
  * How long to wait before retry number `retry` (1-based), or undefined to give up: the
  * failure is ambiguous, retries are used up, or the server asks for a longer wait than allowed.
  */
-export function retryDelay(error: unknown, retry: number, settings: RetrySettings): number | undefined {
+export function retryDelay(
+	error: unknown,
+	retry: number,
+	settings: RetrySettings,
+): number | undefined {
 	if (retry > settings.maxRetries || !certainlyNotRecorded(error)) return undefined;
 	const { retryAfter } = factsOf(error);
 	const asked = retryAfter === undefined ? undefined : retryAfterMs(retryAfter);

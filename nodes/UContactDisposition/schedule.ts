@@ -50,7 +50,9 @@ export function checkTimeZone(zone: string): string {
 		known = false;
 	}
 	if (!known || name === '') {
-		throw new ScheduleError(`"${name}" is not a known time zone; use an IANA name such as America/Montevideo`);
+		throw new ScheduleError(
+			`"${name}" is not a known time zone; use an IANA name such as America/Montevideo`,
+		);
 	}
 	return name;
 }
@@ -142,7 +144,9 @@ export function toUContactSchedule(value: unknown, zone: string): string {
 	if (value instanceof Date) return fromInstant(value.getTime(), zone, 'The date');
 	if (isLuxonLike(value)) {
 		if (!value.isValid) {
-			throw new ScheduleError(`The date is invalid${value.invalidExplanation ? `: ${value.invalidExplanation}` : ''}`);
+			throw new ScheduleError(
+				`The date is invalid${value.invalidExplanation ? `: ${value.invalidExplanation}` : ''}`,
+			);
 		}
 		return fromInstant(value.toMillis(), zone, 'The date');
 	}
@@ -152,7 +156,9 @@ export function toUContactSchedule(value: unknown, zone: string): string {
 		);
 	}
 	if (typeof value !== 'string') {
-		throw new ScheduleError('It must be a date and time such as 2026-12-01 15:30:00, not an object or list');
+		throw new ScheduleError(
+			'It must be a date and time such as 2026-12-01 15:30:00, not an object or list',
+		);
 	}
 	const text = value.trim();
 	if (text === '') return '';
@@ -160,7 +166,9 @@ export function toUContactSchedule(value: unknown, zone: string): string {
 	const wall = localWallTime(text);
 	if (wall !== undefined) {
 		if (instantOfWallTime(wall, zone) === undefined) {
-			throw new ScheduleError(`"${text}" does not exist in ${zone}: the clocks skip that hour (daylight saving time)`);
+			throw new ScheduleError(
+				`"${text}" does not exist in ${zone}: the clocks skip that hour (daylight saving time)`,
+			);
 		}
 		return formatWallTime(wall);
 	}
@@ -169,7 +177,9 @@ export function toUContactSchedule(value: unknown, zone: string): string {
 		const [, date, time, offset] = withOffset;
 		// Validate the calendar part ourselves: Date's parser rolls 31 April over to 1 May.
 		localWallTime(`${date} ${time}`);
-		const zoneSuffix = /^z$/i.test(offset) ? 'Z' : `${offset.slice(0, 3)}:${offset.replace(':', '').slice(3) || '00'}`;
+		const zoneSuffix = /^z$/i.test(offset)
+			? 'Z'
+			: `${offset.slice(0, 3)}:${offset.replace(':', '').slice(3) || '00'}`;
 		return fromInstant(Date.parse(`${date}T${time}${zoneSuffix}`), zone, `"${text}"`);
 	}
 	throw new ScheduleError(

@@ -30,7 +30,10 @@ function parseUrl(candidate: string): URL | undefined {
 
 /** The address as it may be shown: user info (which may hold a password) masked. */
 function masked(address: string): string {
-	return address.replace(/^([^/]*\/\/)?[^/@]*@/, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`);
+	return address.replace(
+		/^([^/]*\/\/)?[^/@]*@/,
+		(_match, scheme: string | undefined) => `${scheme ?? ''}***@`,
+	);
 }
 
 function text(value: unknown): string {
@@ -44,7 +47,9 @@ function text(value: unknown): string {
 export function cloudInstanceName(raw: unknown): string {
 	const input = text(raw);
 	if (input === '') {
-		throw new ServerAddressError('Instance is empty: enter the name in https://INSTANCE.ucontactcloud.com');
+		throw new ServerAddressError(
+			'Instance is empty: enter the name in https://INSTANCE.ucontactcloud.com',
+		);
 	}
 	const lowered = input.toLowerCase();
 	if (DNS_LABEL.test(lowered)) return lowered;
@@ -87,12 +92,15 @@ export function customBaseUrl(raw: unknown): string {
 		throw new ServerAddressError('Base URL is empty: enter it like https://ucontact.example.com');
 	}
 	const refuse = (why: string) =>
-		new ServerAddressError(`Base URL "${masked(input)}" is not valid: ${why}. Example: https://ucontact.example.com:8443`);
+		new ServerAddressError(
+			`Base URL "${masked(input)}" is not valid: ${why}. Example: https://ucontact.example.com:8443`,
+		);
 	if (/\s/.test(input)) throw refuse('it contains spaces');
 	if (!/^https?:\/\//i.test(input)) throw refuse('it must start with http:// or https://');
 	if (input.includes('?')) throw refuse('it must not contain a query (?)');
 	if (input.includes('#')) throw refuse('it must not contain a fragment (#)');
-	if (/(^|\/)\.\.?(\/|$)/.test(input.replace(/^https?:\/\//i, ''))) throw refuse('it must not contain "." or ".." segments');
+	if (/(^|\/)\.\.?(\/|$)/.test(input.replace(/^https?:\/\//i, '')))
+		throw refuse('it must not contain "." or ".." segments');
 	const url = parseUrl(input);
 	if (url === undefined) throw refuse('it is not a URL');
 	if (url.username !== '' || url.password !== '' || /^https?:\/\/[^/]*@/i.test(input)) {

@@ -6,7 +6,9 @@ import { DISPOSITION_PATH, FORM_CONTENT_TYPE } from './wire';
 export const CREDENTIAL_TYPE = 'uContactApi';
 
 function statusOf(error: unknown): number | undefined {
-	let current = error as { httpCode?: unknown; response?: { status?: unknown }; cause?: unknown } | undefined;
+	let current = error as
+		| { httpCode?: unknown; response?: { status?: unknown }; cause?: unknown }
+		| undefined;
 	for (let depth = 0; depth < 5 && current; depth++) {
 		if (typeof current.response?.status === 'number') return current.response.status;
 		current = current.cause as typeof current;

@@ -27,11 +27,19 @@ export type DispositionKey = (typeof DISPOSITION_KEYS)[number];
 
 export type Disposition = Record<DispositionKey, string>;
 
-export const REQUIRED_KEYS: readonly DispositionKey[] = ['campaign', 'agent', 'callerid', 'guid', 'l1'];
+export const REQUIRED_KEYS: readonly DispositionKey[] = [
+	'campaign',
+	'agent',
+	'callerid',
+	'guid',
+	'l1',
+];
 
 /** UTF-8 form encoding, keys in documented order (e.g. "campana->" becomes "campana-%3E"). */
 export function encodeDispositionForm(disposition: Disposition): string {
-	return new URLSearchParams(DISPOSITION_KEYS.map((key): [string, string] => [key, disposition[key]])).toString();
+	return new URLSearchParams(
+		DISPOSITION_KEYS.map((key): [string, string] => [key, disposition[key]]),
+	).toString();
 }
 
 /** A disposition with every key present and empty: what the credential test sends. */

@@ -1,5 +1,9 @@
 import { ExecutionLifecycleHooks, ExternalSecretsProxy } from 'n8n-core';
-import type { ICredentialsHelper, IWorkflowBase, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import type {
+	ICredentialsHelper,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
 
 /** Every key of T, present explicitly (maybe as undefined): no auto-mock, no forgotten key. */
 type Explicit<T> = { [K in keyof Required<T>]: T[K] | undefined };

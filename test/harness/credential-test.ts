@@ -165,7 +165,10 @@ export async function runCredentialTest(
 				statusMessage: error.cause.response.statusText,
 			};
 			for (const rule of testRequest.rules ?? []) {
-				if (rule.type === 'responseCode' && errorResponseData.statusCode === rule.properties.value) {
+				if (
+					rule.type === 'responseCode' &&
+					errorResponseData.statusCode === rule.properties.value
+				) {
 					return { status: 'Error', message: rule.properties.message };
 				}
 			}

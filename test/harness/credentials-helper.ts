@@ -77,7 +77,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	/** The CLI's `CredentialTypes.getByName` also throws for an unknown type. */
 	private getType(typeName: string): ICredentialType {
 		if (typeName !== this.credentialType.name) {
-			throw new Error(`Unknown credential type "${typeName}" (the harness knows "${this.credentialType.name}")`);
+			throw new Error(
+				`Unknown credential type "${typeName}" (the harness knows "${this.credentialType.name}")`,
+			);
 		}
 		return this.credentialType;
 	}
@@ -89,7 +91,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			throw new Error(`Credential "${nodeCredentials.name}" of type "${typeName}" has no id`);
 		}
 		if (nodeCredentials.id !== this.store.id || typeName !== this.store.typeName) {
-			throw new Error(`Credential with ID "${nodeCredentials.id}" does not exist for type "${typeName}".`);
+			throw new Error(
+				`Credential with ID "${nodeCredentials.id}" does not exist for type "${typeName}".`,
+			);
 		}
 	}
 
@@ -105,12 +109,17 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 		if (credentialType.authenticate) {
 			if (typeof credentialType.authenticate === 'function') {
-				return await credentialType.authenticate(credentials, requestOptions as IHttpRequestOptions);
+				return await credentialType.authenticate(
+					credentials,
+					requestOptions as IHttpRequestOptions,
+				);
 			}
 
 			if (typeof credentialType.authenticate === 'object') {
 				if (!workflow || !node) {
-					throw new Error('Workflow and node are required for declarative credential authentication');
+					throw new Error(
+						'Workflow and node are required for declarative credential authentication',
+					);
 				}
 				const { authenticate } = credentialType;
 				if (requestOptions.headers === undefined) {
@@ -120,7 +129,12 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 					const target = requestOptions as unknown as Record<string, Record<string, unknown>>;
 					for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
 						for (const [key, value] of Object.entries(outerValue as Record<string, unknown>)) {
-							const keyResolved = this.resolveValue(key, { $credentials: credentials }, workflow, node);
+							const keyResolved = this.resolveValue(
+								key,
+								{ $credentials: credentials },
+								workflow,
+								node,
+							);
 							const valueResolved = this.resolveValue(
 								value as string,
 								{ $credentials: credentials },
@@ -163,7 +177,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (typeof credentialType.preAuthentication !== 'function') {
 			return undefined;
 		}
-		if (!(credentials[expirableProperty.name] === '' || credentialsExpired || isTestingCredentials)) {
+		if (
+			!(credentials[expirableProperty.name] === '' || credentialsExpired || isTestingCredentials)
+		) {
 			return undefined;
 		}
 
@@ -244,7 +260,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return supported.some((name) => name === nodeType || nodeType.endsWith(`.${name}`));
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<Credentials> {
 		this.assertStored(nodeCredentials, type);
 		const credentials = new Credentials({ id: this.store.id, name: this.store.name }, type);
 		await credentials.setData(this.store.read());

@@ -5,7 +5,11 @@ export { CredentialsStore } from './credentials-store';
 export { HarnessNodeTypes } from './node-types';
 export { createAdditionalData } from './additional-data';
 export type { AdditionalDataOptions } from './additional-data';
-export { createManualTriggerNodeType, MANUAL_TRIGGER_NAME, MANUAL_TRIGGER_TYPE } from './manual-trigger';
+export {
+	createManualTriggerNodeType,
+	MANUAL_TRIGGER_NAME,
+	MANUAL_TRIGGER_TYPE,
+} from './manual-trigger';
 export { startLocalServer } from './local-server.cjs';
 export type { LocalServer, ReceivedRequest, ServerAnswer } from './local-server.cjs';
 export type { CredentialTestResult, RunWorkflowOptions, RunWorkflowResult } from './types';

@@ -29,5 +29,7 @@ export interface LocalServer {
 }
 
 export declare function startLocalServer(
-	handler: (request: ReceivedRequest) => ServerAnswer | undefined | Promise<ServerAnswer | undefined>,
+	handler: (
+		request: ReceivedRequest,
+	) => ServerAnswer | undefined | Promise<ServerAnswer | undefined>,
 ): Promise<LocalServer>;

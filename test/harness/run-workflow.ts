@@ -7,7 +7,11 @@ import { HarnessCredentialsHelper } from './credentials-helper';
 import { CredentialsStore } from './credentials-store';
 import { nextExecutionId } from './ids';
 import { installHarnessLogger } from './logger';
-import { MANUAL_TRIGGER_NAME, MANUAL_TRIGGER_TYPE, createManualTriggerNodeType } from './manual-trigger';
+import {
+	MANUAL_TRIGGER_NAME,
+	MANUAL_TRIGGER_TYPE,
+	createManualTriggerNodeType,
+} from './manual-trigger';
 import { HarnessNodeTypes } from './node-types';
 import type { RunWorkflowOptions, RunWorkflowResult } from './types';
 

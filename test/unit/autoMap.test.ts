@@ -14,7 +14,16 @@ describe('autoMapInputData', () => {
 				CampToReschedule: 'd',
 				other: 'ignored',
 			}),
-		).toEqual({ campaign: 'c', agent: 'a', callerid: 1, guid: 'g', l1: 'l1', l2: 'l2', d2: 'x', camptoreschedule: 'd' });
+		).toEqual({
+			campaign: 'c',
+			agent: 'a',
+			callerid: 1,
+			guid: 'g',
+			l1: 'l1',
+			l2: 'l2',
+			d2: 'x',
+			camptoreschedule: 'd',
+		});
 	});
 
 	it('prefers the API key over a label for the same field, in either order', () => {

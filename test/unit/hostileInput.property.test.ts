@@ -4,7 +4,10 @@
  */
 import fc from 'fast-check';
 
-import { buildDisposition, DispositionInputError } from '../../nodes/UContactDisposition/disposition';
+import {
+	buildDisposition,
+	DispositionInputError,
+} from '../../nodes/UContactDisposition/disposition';
 import { DISPOSITION_KEYS, encodeDispositionForm } from '../../nodes/UContactDisposition/wire';
 import { checkKeys, parseForm } from '../simulator/form';
 
@@ -14,7 +17,10 @@ const required = { campaign: 'c', agent: 'a', callerid: '1', guid: 'g', l1: 'l' 
 // Any UTF-16 code units (lone surrogates, NUL, CR/LF, controls) and any code points, long ones included.
 const anyText = fc.oneof(
 	fc.string({ unit: 'binary', maxLength: 200 }),
-	fc.string({ unit: fc.constantFrom('\0', '\r', '\n', '\t', '\ud800', '\udfff', '&', '=', '+', '%', '>', ' '), maxLength: 50 }),
+	fc.string({
+		unit: fc.constantFrom('\0', '\r', '\n', '\t', '\ud800', '\udfff', '&', '=', '+', '%', '>', ' '),
+		maxLength: 50,
+	}),
 	fc.string({ unit: 'grapheme', maxLength: 5000 }),
 );
 
@@ -46,20 +52,36 @@ describe('any text in any field', () => {
 
 	it('never sends a malformed body, whatever the mix of fields', () => {
 		fc.assert(
-			fc.property(fc.dictionary(fc.constantFrom(...TEXT_KEYS), fc.string({ unit: 'grapheme', maxLength: 40 })), (values) => {
-				const input = { ...required, ...values };
-				if (TEXT_KEYS.some((key) => key in required && (input[key as keyof typeof input] ?? '').trim() === '')) return;
-				const { form, problems } = parseForm(encodeDispositionForm(buildDisposition(input, 'UTC')));
-				expect(problems).toEqual([]);
-				for (const [key, value] of Object.entries(values)) expect(Object.fromEntries(form)[key]).toBe(value.trim());
-			}),
+			fc.property(
+				fc.dictionary(
+					fc.constantFrom(...TEXT_KEYS),
+					fc.string({ unit: 'grapheme', maxLength: 40 }),
+				),
+				(values) => {
+					const input = { ...required, ...values };
+					if (
+						TEXT_KEYS.some(
+							(key) => key in required && (input[key as keyof typeof input] ?? '').trim() === '',
+						)
+					)
+						return;
+					const { form, problems } = parseForm(
+						encodeDispositionForm(buildDisposition(input, 'UTC')),
+					);
+					expect(problems).toEqual([]);
+					for (const [key, value] of Object.entries(values))
+						expect(Object.fromEntries(form)[key]).toBe(value.trim());
+				},
+			),
 			{ numRuns: 1000 },
 		);
 	});
 
 	it('keeps a very long comment whole', () => {
 		const comment = 'ñ📞'.repeat(100000);
-		const { form } = parseForm(encodeDispositionForm(buildDisposition({ ...required, comment }, 'UTC')));
+		const { form } = parseForm(
+			encodeDispositionForm(buildDisposition({ ...required, comment }, 'UTC')),
+		);
 		expect(Object.fromEntries(form).comment).toBe(comment);
 	});
 });

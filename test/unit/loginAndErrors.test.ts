@@ -1,4 +1,8 @@
-import { describeLoginFailure, loginBody, tokenFromLoginAnswer } from '../../nodes/UContactDisposition/login';
+import {
+	describeLoginFailure,
+	loginBody,
+	tokenFromLoginAnswer,
+} from '../../nodes/UContactDisposition/login';
 import {
 	describeRejection,
 	describeRequestFailure,
@@ -31,7 +35,9 @@ describe('tokenFromLoginAnswer', () => {
 
 	it('explains a 404 as an older server without the endpoint', () => {
 		expect(describeLoginFailure(404, undefined, 'https://x')).toMatch(/use a token instead/);
-		expect(describeLoginFailure(undefined, 'ECONNREFUSED', 'https://x')).toMatch(/Could not reach uContact at https:\/\/x to log in \(connection refused\)/);
+		expect(describeLoginFailure(undefined, 'ECONNREFUSED', 'https://x')).toMatch(
+			/Could not reach uContact at https:\/\/x to log in \(connection refused\)/,
+		);
 	});
 });
 
@@ -47,10 +53,18 @@ describe('describeRequestFailure', () => {
 	it.each([
 		[401, /refused the credentials \(HTTP 401\)/, 'credential-invalid'],
 		[403, /denied access \(HTTP 403\)/, 'credential-invalid'],
-		[404, /No uContact DispositionCall endpoint at https:\/\/acme\.ucontactcloud\.com \(HTTP 404\)/, 'configuration-invalid'],
+		[
+			404,
+			/No uContact DispositionCall endpoint at https:\/\/acme\.ucontactcloud\.com \(HTTP 404\)/,
+			'configuration-invalid',
+		],
 		[429, /limiting requests.*not recorded/, 'rate-limited'],
 		[503, /temporarily unavailable.*not recorded/, 'temporarily-unavailable'],
-		[500, /server error \(HTTP 500\); the disposition may or may not have been recorded/, 'temporarily-unavailable'],
+		[
+			500,
+			/server error \(HTTP 500\); the disposition may or may not have been recorded/,
+			'temporarily-unavailable',
+		],
 		[502, /server error \(HTTP 502\)/, 'temporarily-unavailable'],
 	])('explains HTTP %i', (status, message, cause) => {
 		const report = describeRequestFailure(
@@ -66,17 +80,24 @@ describe('describeRequestFailure', () => {
 
 	it('reports a redirect with its target and does not follow it', () => {
 		const report = describeRequestFailure(
-			wrapped({ response: { status: 301, headers: { location: 'https://other.example.com/path?token=x' } } }),
+			wrapped({
+				response: { status: 301, headers: { location: 'https://other.example.com/path?token=x' } },
+			}),
 			'http://uc',
 			5000,
 		);
-		expect(report.message).toBe('uContact at http://uc redirected the request to https://other.example.com/path (HTTP 301)');
+		expect(report.message).toBe(
+			'uContact at http://uc redirected the request to https://other.example.com/path (HTTP 301)',
+		);
 	});
 
 	it.each([
 		['ECONNREFUSED', /connection refused\); the disposition was not sent/],
 		['ENOTFOUND', /was not found \(host not found\).*code: ENOTFOUND/],
-		['ECONNABORTED', /did not answer within 5000 ms; the disposition may or may not have been recorded/],
+		[
+			'ECONNABORTED',
+			/did not answer within 5000 ms; the disposition may or may not have been recorded/,
+		],
 		['ETIMEDOUT', /did not answer within 5000 ms/],
 		['ECONNRESET', /closed before it answered; .*code: ECONNRESET/],
 		['DEPTH_ZERO_SELF_SIGNED_CERT', /Ignore SSL Issues/],
@@ -88,20 +109,35 @@ describe('describeRequestFailure', () => {
 	});
 
 	it('keeps network codes out of messages, where n8n would replace the whole sentence', () => {
-		for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'EHOSTUNREACH']) {
-			expect(describeRequestFailure(wrapped({ code }), 'http://uc', 5000).message).not.toMatch(/\bE[A-Z_]{4,}\b/);
+		for (const code of [
+			'ECONNREFUSED',
+			'ECONNRESET',
+			'ENOTFOUND',
+			'ETIMEDOUT',
+			'ECONNABORTED',
+			'EAI_AGAIN',
+			'EHOSTUNREACH',
+		]) {
+			expect(describeRequestFailure(wrapped({ code }), 'http://uc', 5000).message).not.toMatch(
+				/\bE[A-Z_]{4,}\b/,
+			);
 		}
 		expect(describeLoginFailure(undefined, 'ECONNRESET', 'http://uc')).not.toContain('ECONNRESET');
 	});
 
 	it("passes the credential's own login and address errors through", () => {
-		const own = { name: 'UContactLoginError', message: 'uContact at http://uc refused the user name or password' };
+		const own = {
+			name: 'UContactLoginError',
+			message: 'uContact at http://uc refused the user name or password',
+		};
 		expect(describeRequestFailure(wrapped(own), 'http://uc', 5000).message).toBe(own.message);
 	});
 
 	it('cuts long answers when quoting them', () => {
 		expect(quote('x'.repeat(500))).toMatch(/^x{200}… \(500 characters\)$/);
-		expect(describeUnexpectedAnswer('ERROR').message).toBe('uContact gave an unexpected answer: "ERROR"');
+		expect(describeUnexpectedAnswer('ERROR').message).toBe(
+			'uContact gave an unexpected answer: "ERROR"',
+		);
 	});
 
 	it('lists the usual causes of a rejection with the values sent', () => {
@@ -109,6 +145,8 @@ describe('describeRequestFailure', () => {
 			{ campaign: 'Ventas->', agent: 'ana', callerid: '1', guid: 'g-9', l1: 'Venta' },
 			'UTC',
 		);
-		expect(describeRejection(disposition).description).toMatch(/campaign "Ventas->" or agent "ana".*GUID "g-9".*"Venta"/);
+		expect(describeRejection(disposition).description).toMatch(
+			/campaign "Ventas->" or agent "ana".*GUID "g-9".*"Venta"/,
+		);
 	});
 });

@@ -1,15 +1,21 @@
-import { certainlyNotRecorded, retryAfterMs, retryDelay } from '../../nodes/UContactDisposition/retry';
+import {
+	certainlyNotRecorded,
+	retryAfterMs,
+	retryDelay,
+} from '../../nodes/UContactDisposition/retry';
 
-const http = (status: number, headers: Record<string, string> = {}) => ({ cause: { response: { status, headers } } });
+const http = (status: number, headers: Record<string, string> = {}) => ({
+	cause: { response: { status, headers } },
+});
 const network = (code: string) => ({ cause: { code } });
 const settings = { maxRetries: 3, maxDelayMs: 5000 };
 
 describe('retry decisions', () => {
 	it('retries only what certainly was not recorded', () => {
 		expect([429, 503].map((status) => certainlyNotRecorded(http(status)))).toEqual([true, true]);
-		expect([400, 401, 404, 500, 502, 504].map((status) => certainlyNotRecorded(http(status)))).toEqual(
-			Array(6).fill(false),
-		);
+		expect(
+			[400, 401, 404, 500, 502, 504].map((status) => certainlyNotRecorded(http(status))),
+		).toEqual(Array(6).fill(false));
 		expect(certainlyNotRecorded(network('ECONNREFUSED'))).toBe(true);
 		expect(certainlyNotRecorded(network('EAI_AGAIN'))).toBe(true);
 		for (const code of ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ENOTFOUND', 'EPIPE']) {
@@ -19,7 +25,12 @@ describe('retry decisions', () => {
 
 	it('backs off exponentially, capped, and stops after the last retry', () => {
 		const error = http(503);
-		expect([1, 2, 3, 4].map((retry) => retryDelay(error, retry, settings))).toEqual([500, 1000, 2000, undefined]);
+		expect([1, 2, 3, 4].map((retry) => retryDelay(error, retry, settings))).toEqual([
+			500,
+			1000,
+			2000,
+			undefined,
+		]);
 		expect(retryDelay(error, 3, { maxRetries: 5, maxDelayMs: 1500 })).toBe(1500);
 		expect(retryDelay(error, 1, { maxRetries: 0, maxDelayMs: 1500 })).toBeUndefined();
 	});
@@ -27,7 +38,9 @@ describe('retry decisions', () => {
 	it('honours Retry-After in seconds or as a date, within the allowed wait', () => {
 		expect(retryDelay(http(429, { 'retry-after': '2' }), 1, settings)).toBe(2000);
 		expect(retryDelay(http(429, { 'retry-after': '6' }), 1, settings)).toBeUndefined();
-		expect(retryAfterMs('Wed, 25 Nov 2026 10:00:03 GMT', Date.parse('2026-11-25T10:00:00Z'))).toBe(3000);
+		expect(retryAfterMs('Wed, 25 Nov 2026 10:00:03 GMT', Date.parse('2026-11-25T10:00:00Z'))).toBe(
+			3000,
+		);
 		expect(retryAfterMs('soon')).toBeUndefined();
 	});
 });

@@ -1,6 +1,10 @@
 import { DateTime } from 'luxon';
 
-import { checkTimeZone, ScheduleError, toUContactSchedule } from '../../nodes/UContactDisposition/schedule';
+import {
+	checkTimeZone,
+	ScheduleError,
+	toUContactSchedule,
+} from '../../nodes/UContactDisposition/schedule';
 
 const MVD = 'America/Montevideo'; // UTC-3 all year
 const NYC = 'America/New_York'; // DST: 2026-03-08 02:00 -> 03:00, 2026-11-01 02:00 -> 01:00
@@ -46,7 +50,9 @@ describe('toUContactSchedule', () => {
 	});
 
 	it('refuses a wall-clock time the clocks skip', () => {
-		expect(() => toUContactSchedule('2026-03-08 02:30:00', NYC)).toThrow(/does not exist in America\/New_York/);
+		expect(() => toUContactSchedule('2026-03-08 02:30:00', NYC)).toThrow(
+			/does not exist in America\/New_York/,
+		);
 		expect(toUContactSchedule('2026-03-08 02:30:00', MVD)).toBe('2026-03-08 02:30:00');
 	});
 
@@ -55,7 +61,9 @@ describe('toUContactSchedule', () => {
 	});
 
 	it('converts JS dates and Luxon DateTimes as instants', () => {
-		expect(toUContactSchedule(new Date(Date.UTC(2026, 11, 1, 18, 30, 5)), MVD)).toBe('2026-12-01 15:30:05');
+		expect(toUContactSchedule(new Date(Date.UTC(2026, 11, 1, 18, 30, 5)), MVD)).toBe(
+			'2026-12-01 15:30:05',
+		);
 		const luxon = DateTime.fromISO('2026-12-01T15:30:00', { zone: 'Europe/Madrid' });
 		expect(toUContactSchedule(luxon, MVD)).toBe('2026-12-01 11:30:00');
 		expect(toUContactSchedule(luxon.setZone(MVD), MVD)).toBe('2026-12-01 11:30:00');

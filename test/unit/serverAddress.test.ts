@@ -92,7 +92,9 @@ describe('resolveBaseUrl', () => {
 	});
 
 	it('uses the base URL for on-premise servers', () => {
-		expect(resolveBaseUrl({ server: 'custom', instance: 'acme', baseUrl: 'http://uc:8085/' })).toBe('http://uc:8085');
+		expect(resolveBaseUrl({ server: 'custom', instance: 'acme', baseUrl: 'http://uc:8085/' })).toBe(
+			'http://uc:8085',
+		);
 	});
 });
 

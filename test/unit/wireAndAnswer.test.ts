@@ -1,5 +1,9 @@
 import { interpretAnswer } from '../../nodes/UContactDisposition/answer';
-import { DISPOSITION_KEYS, emptyDispositionForm, encodeDispositionForm } from '../../nodes/UContactDisposition/wire';
+import {
+	DISPOSITION_KEYS,
+	emptyDispositionForm,
+	encodeDispositionForm,
+} from '../../nodes/UContactDisposition/wire';
 import { buildDisposition } from '../../nodes/UContactDisposition/disposition';
 
 describe('encodeDispositionForm', () => {
@@ -21,7 +25,11 @@ describe('encodeDispositionForm', () => {
 	});
 
 	it('encodes UTF-8, reserved characters, newlines and emoji', () => {
-		const disposition = { ...emptyDispositionForm(), comment: 'Sí & no = 100% + más\n📞', campaign: 'a<-b' };
+		const disposition = {
+			...emptyDispositionForm(),
+			comment: 'Sí & no = 100% + más\n📞',
+			campaign: 'a<-b',
+		};
 		const form = encodeDispositionForm(disposition);
 		expect(form).toContain('comment=S%C3%AD+%26+no+%3D+100%25+%2B+m%C3%A1s%0A%F0%9F%93%9E');
 		expect(form).toContain('campaign=a%3C-b');

@@ -23,7 +23,8 @@ beforeEach(() => {
 	harnessLogger.clear();
 });
 
-const dispositionCalls = () => sim.requests.filter((request) => request.endpoint === 'DispositionCall');
+const dispositionCalls = () =>
+	sim.requests.filter((request) => request.endpoint === 'DispositionCall');
 const logins = () => sim.requests.filter((request) => request.endpoint === 'getUserToken');
 
 describe('token authentication', () => {
@@ -31,7 +32,10 @@ describe('token authentication', () => {
 		const token = makeToken('api');
 		const own = await startSimulator({ tokens: [token] });
 		try {
-			const result = await runDisposition({ items: [call(0)], credentials: tokenCredentials(own, { token }) });
+			const result = await runDisposition({
+				items: [call(0)],
+				credentials: tokenCredentials(own, { token }),
+			});
 			expect(result.items[0].json.success).toBe(true);
 			expect(own.requests[0].headers.authorization).toBe(`Basic ${token}`);
 			expect(own.requests.filter((request) => request.endpoint === 'getUserToken')).toHaveLength(0);
@@ -45,7 +49,9 @@ describe('token authentication', () => {
 			items: [call(0)],
 			credentials: tokenCredentials(sim, { token: wrongToken }),
 		});
-		expect(result.error?.message).toBe('uContact refused the credentials (HTTP 401): the token is wrong or has expired (item 0)');
+		expect(result.error?.message).toBe(
+			'uContact refused the credentials (HTTP 401): the token is wrong or has expired (item 0)',
+		);
 		expect(everythingReturned(result)).not.toContain(wrongToken);
 		// A token cannot be refreshed, so a 401 is final: no second request.
 		expect(dispositionCalls()).toHaveLength(1);
@@ -53,21 +59,27 @@ describe('token authentication', () => {
 });
 
 describe('user and password authentication', () => {
-	it.each(['list', 'string', 'bare'] as const)('logs in once and reuses the token (%s answer)', async (shape) => {
-		sim.loginShape(shape);
-		const result = await runDisposition({ items: [call(0), call(1), call(2)], credentials: loginCredentials(sim) });
+	it.each(['list', 'string', 'bare'] as const)(
+		'logs in once and reuses the token (%s answer)',
+		async (shape) => {
+			sim.loginShape(shape);
+			const result = await runDisposition({
+				items: [call(0), call(1), call(2)],
+				credentials: loginCredentials(sim),
+			});
 
-		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => item.json.success)).toEqual([true, true, true]);
-		expect(logins()).toHaveLength(1);
-		expect(logins()[0].fields).toEqual({ user: 'api', password: 'secret-pass' });
-		const issued = logins()[0].issuedToken as string;
-		expect(dispositionCalls().map((request) => request.headers.authorization)).toEqual(
-			Array(3).fill(`Basic ${issued}`),
-		);
-		expect(result.credentialsStore.data.sessionToken).toBe(issued);
-		expect(result.credentialsStore.updateCount).toBe(1);
-	});
+			expect(result.error).toBeUndefined();
+			expect(result.items.map((item) => item.json.success)).toEqual([true, true, true]);
+			expect(logins()).toHaveLength(1);
+			expect(logins()[0].fields).toEqual({ user: 'api', password: 'secret-pass' });
+			const issued = logins()[0].issuedToken as string;
+			expect(dispositionCalls().map((request) => request.headers.authorization)).toEqual(
+				Array(3).fill(`Basic ${issued}`),
+			);
+			expect(result.credentialsStore.data.sessionToken).toBe(issued);
+			expect(result.credentialsStore.updateCount).toBe(1);
+		},
+	);
 
 	it('logs in again exactly once when the token expires mid-run, and goes on', async () => {
 		const first = await runDisposition({ items: [call(0)], credentials: loginCredentials(sim) });
@@ -76,7 +88,10 @@ describe('user and password authentication', () => {
 		sim.reset();
 		sim.expireToken(oldToken);
 
-		const result = await runDisposition({ items: [call(1), call(2), call(3)], credentials: stored });
+		const result = await runDisposition({
+			items: [call(1), call(2), call(3)],
+			credentials: stored,
+		});
 
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => item.json.success)).toEqual([true, true, true]);
@@ -95,9 +110,15 @@ describe('user and password authentication', () => {
 			'getUserToken 200',
 		]);
 		expect(seen.indexOf('getUserToken 200')).toBeGreaterThan(seen.indexOf('DispositionCall 401'));
-		expect(seen.lastIndexOf('DispositionCall 401')).toBeLessThan(seen.indexOf('DispositionCall 200'));
+		expect(seen.lastIndexOf('DispositionCall 401')).toBeLessThan(
+			seen.indexOf('DispositionCall 200'),
+		);
 		expect(result.credentialsStore.data.sessionToken).toBe(newToken);
-		expect(sim.dispositions.map((request) => request.fields.guid).sort()).toEqual(['guid-1', 'guid-2', 'guid-3']);
+		expect(sim.dispositions.map((request) => request.fields.guid).sort()).toEqual([
+			'guid-1',
+			'guid-2',
+			'guid-3',
+		]);
 	});
 
 	it('explains a refused login and never shows the password', async () => {
@@ -105,7 +126,9 @@ describe('user and password authentication', () => {
 			items: [call(0)],
 			credentials: loginCredentials(sim, { password: wrongPassword }),
 		});
-		expect(result.error?.message).toMatch(/refused the user name or password \(getUserToken answered "0" or nothing\)/);
+		expect(result.error?.message).toMatch(
+			/refused the user name or password \(getUserToken answered "0" or nothing\)/,
+		);
 		expect(dispositionCalls()).toHaveLength(0);
 		expect(everythingReturned(result)).not.toContain(wrongPassword);
 	});
@@ -113,7 +136,9 @@ describe('user and password authentication', () => {
 	it('explains an older server without getUserToken', async () => {
 		sim.loginShape('404');
 		const result = await runDisposition({ items: [call(0)], credentials: loginCredentials(sim) });
-		expect(result.error?.message).toMatch(/has no getUserToken endpoint \(HTTP 404\).*use a token instead/);
+		expect(result.error?.message).toMatch(
+			/has no getUserToken endpoint \(HTTP 404\).*use a token instead/,
+		);
 	});
 
 	it('makes every item a failure item with Continue On Fail when the login fails', async () => {
@@ -153,9 +178,18 @@ describe('server address', () => {
 
 	it('sends to the base URL path prefix of an on-premise server', async () => {
 		const result = await runDisposition({
-			parameters: { campaign: 'c', agent: 'a', callerid: '1', guid: 'g', l1: 'l', options: { dryRun: true } },
+			parameters: {
+				campaign: 'c',
+				agent: 'a',
+				callerid: '1',
+				guid: 'g',
+				l1: 'l',
+				options: { dryRun: true },
+			},
 			items: [{}],
-			credentials: tokenCredentials(sim, { baseUrl: 'https://uc.example.com/pbx/Integra/resources/' }),
+			credentials: tokenCredentials(sim, {
+				baseUrl: 'https://uc.example.com/pbx/Integra/resources/',
+			}),
 		});
 		expect(result.items[0].json.request).toMatchObject({
 			url: 'https://uc.example.com/pbx/Integra/resources/api/DispositionCall',
@@ -165,7 +199,10 @@ describe('server address', () => {
 
 describe('credential test', () => {
 	it('passes with a good token, recording nothing', async () => {
-		expect(await testCredential(tokenCredentials(sim))).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(await testCredential(tokenCredentials(sim))).toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
 		expect(dispositionCalls()).toHaveLength(1);
 		expect(dispositionCalls()[0].problems).toEqual([]);
 		expect(sim.dispositions).toHaveLength(0);
@@ -193,9 +230,13 @@ describe('credential test', () => {
 	});
 
 	it('fails with a wrong URL', async () => {
-		const wrongPath = await testCredential(tokenCredentials(sim, { baseUrl: `${sim.url}/elsewhere` }));
+		const wrongPath = await testCredential(
+			tokenCredentials(sim, { baseUrl: `${sim.url}/elsewhere` }),
+		);
 		expect(wrongPath.status).toBe('Error');
-		expect(wrongPath.message).toMatch(/No uContact DispositionCall endpoint at this address \(HTTP 404\)/);
+		expect(wrongPath.message).toMatch(
+			/No uContact DispositionCall endpoint at this address \(HTTP 404\)/,
+		);
 		const nobody = await testCredential(tokenCredentials(sim, { baseUrl: 'http://127.0.0.1:9' }));
 		expect(nobody).toEqual({ status: 'Error', message: 'ECONNREFUSED' });
 	});

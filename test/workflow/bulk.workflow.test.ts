@@ -36,7 +36,12 @@ class Gauge {
 	}
 
 	credentials() {
-		return { server: 'custom', baseUrl: this.server.url, authentication: 'token', token: 'dGVzdDp0ZXN0' };
+		return {
+			server: 'custom',
+			baseUrl: this.server.url,
+			authentication: 'token',
+			token: 'dGVzdDp0ZXN0',
+		};
 	}
 }
 
@@ -69,9 +74,12 @@ describe('concurrency', () => {
 		const answerOrder = gauge.answers.map((answer) => answer.guid);
 		expect(answerOrder).not.toEqual(calls(10).map((item) => item.guid));
 		expect(answerOrder[answerOrder.length - 1]).toBe('guid-0');
-		expect(result.items.map((item) => [item.pairedItem, (item.json.disposition as { guid: string }).guid])).toEqual(
-			calls(10).map((item, index) => [{ item: index }, item.guid]),
-		);
+		expect(
+			result.items.map((item) => [
+				item.pairedItem,
+				(item.json.disposition as { guid: string }).guid,
+			]),
+		).toEqual(calls(10).map((item, index) => [{ item: index }, item.guid]));
 	});
 
 	it.each([
@@ -79,17 +87,20 @@ describe('concurrency', () => {
 		[1, 8, 1],
 		[3, 20, 3],
 		[500, 60, 50],
-	])('with concurrency %p keeps at most the bound in flight (%i items -> %i)', async (concurrency, count, bound) => {
-		// Answers slow enough that every lane is busy at once, even on a loaded machine.
-		gauge.delayFor = () => 250;
-		const result = await runDisposition({
-			parameters: concurrency === undefined ? MAPPED : { ...MAPPED, options: { concurrency } },
-			items: calls(count),
-			credentials: gauge.credentials(),
-		});
-		expect(result.items).toHaveLength(count);
-		expect(gauge.maxInFlight).toBe(bound);
-	});
+	])(
+		'with concurrency %p keeps at most the bound in flight (%i items -> %i)',
+		async (concurrency, count, bound) => {
+			// Answers slow enough that every lane is busy at once, even on a loaded machine.
+			gauge.delayFor = () => 250;
+			const result = await runDisposition({
+				parameters: concurrency === undefined ? MAPPED : { ...MAPPED, options: { concurrency } },
+				items: calls(count),
+				credentials: gauge.credentials(),
+			});
+			expect(result.items).toHaveLength(count);
+			expect(gauge.maxInFlight).toBe(bound);
+		},
+	);
 
 	it('stops starting requests after a failure and reports the failed item', async () => {
 		sim.setBehaviour({ kind: 'slow', ms: 30 });
@@ -106,7 +117,9 @@ describe('concurrency', () => {
 	it('with Continue On Fail, fails items in place under concurrency', async () => {
 		sim.queue(
 			...Array.from({ length: 12 }, (_, index) =>
-				index % 4 === 3 ? ({ kind: 'reject' } as const) : ({ kind: 'slow', ms: 40 - 3 * index } as const),
+				index % 4 === 3
+					? ({ kind: 'reject' } as const)
+					: ({ kind: 'slow', ms: 40 - 3 * index } as const),
 			),
 		);
 		const result = await runDisposition({
@@ -131,14 +144,19 @@ describe('batching', () => {
 	it('sends batches of the given size with a pause between them', async () => {
 		gauge.delayFor = () => 150;
 		const result = await runDisposition({
-			parameters: { ...MAPPED, options: { concurrency: 10, batching: { batch: { batchSize: 4, batchInterval: 200 } } } },
+			parameters: {
+				...MAPPED,
+				options: { concurrency: 10, batching: { batch: { batchSize: 4, batchInterval: 200 } } },
+			},
 			items: calls(10),
 			credentials: gauge.credentials(),
 		});
 		expect(result.items).toHaveLength(10);
 		expect(gauge.maxInFlight).toBe(4);
-		const arrival = (index: number) => gauge.arrivals.find((entry) => entry.guid === `guid-${index}`)?.at ?? NaN;
-		const answer = (index: number) => gauge.answers.find((entry) => entry.guid === `guid-${index}`)?.at ?? NaN;
+		const arrival = (index: number) =>
+			gauge.arrivals.find((entry) => entry.guid === `guid-${index}`)?.at ?? NaN;
+		const answer = (index: number) =>
+			gauge.answers.find((entry) => entry.guid === `guid-${index}`)?.at ?? NaN;
 		const lastAnswerOfFirstBatch = Math.max(...[0, 1, 2, 3].map(answer));
 		expect(arrival(4) - lastAnswerOfFirstBatch).toBeGreaterThanOrEqual(190);
 		expect(Math.min(...[4, 5, 6, 7].map(arrival))).toBeGreaterThanOrEqual(lastAnswerOfFirstBatch);
@@ -148,7 +166,15 @@ describe('batching', () => {
 describe('Map Automatically', () => {
 	it('reads the fields from each item by name, ignoring other columns', async () => {
 		const rows = [
-			{ Campaign: 'Ventas->', Agent: 'jperez', 'Caller ID': 59899000001, Guid: 'row-1', L1: 'Venta', l2: 'Contado', Duration: 93 },
+			{
+				Campaign: 'Ventas->',
+				Agent: 'jperez',
+				'Caller ID': 59899000001,
+				Guid: 'row-1',
+				L1: 'Venta',
+				l2: 'Contado',
+				Duration: 93,
+			},
 			{
 				campaign: 'Ventas->',
 				agent: 'mgomez',
@@ -162,13 +188,21 @@ describe('Map Automatically', () => {
 			},
 		];
 		const result = await runDisposition({
-			parameters: { mappingMode: 'autoMapInputData', options: { scheduleTimezone: 'America/Montevideo' } },
+			parameters: {
+				mappingMode: 'autoMapInputData',
+				options: { scheduleTimezone: 'America/Montevideo' },
+			},
 			items: rows,
 			credentials: tokenCredentials(sim),
 		});
 		expect(result.error).toBeUndefined();
 		expect(sim.requests.map((request) => request.problems)).toEqual([[], []]);
-		expect(sim.requests[0].fields).toMatchObject({ callerid: '59899000001', guid: 'row-1', l1: 'Venta', l2: 'Contado' });
+		expect(sim.requests[0].fields).toMatchObject({
+			callerid: '59899000001',
+			guid: 'row-1',
+			l1: 'Venta',
+			l2: 'Contado',
+		});
 		expect(sim.requests[1].fields).toMatchObject({
 			callerid: '59899000002',
 			guid: 'row-2',

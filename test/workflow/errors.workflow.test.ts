@@ -1,6 +1,12 @@
 import { startSimulator, type Simulator } from '../simulator/simulator';
 import { harnessLogger } from '../harness';
-import { call, everythingReturned, MAPPED, runDisposition, tokenCredentials } from './runDisposition';
+import {
+	call,
+	everythingReturned,
+	MAPPED,
+	runDisposition,
+	tokenCredentials,
+} from './runDisposition';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -27,13 +33,17 @@ describe('checks before sending', () => {
 			items: [call(0, { when: '2026-12-01 10:00:00' }), call(1, { when: 'next tuesday' })],
 			credentials: tokenCredentials(sim),
 		});
-		expect(bad.error?.message).toMatch(/^Schedule Callback At \(schedule\) is not usable: "next tuesday".*\(item 1\)$/);
+		expect(bad.error?.message).toMatch(
+			/^Schedule Callback At \(schedule\) is not usable: "next tuesday".*\(item 1\)$/,
+		);
 		const zone = await runDisposition({
 			parameters: { ...MAPPED, options: { scheduleTimezone: 'Mars/Olympus' } },
 			items: [call(0)],
 			credentials: tokenCredentials(sim),
 		});
-		expect(zone.error?.message).toMatch(/^Schedule Time Zone \(scheduleTimezone\) "Mars\/Olympus" is not a known time zone/);
+		expect(zone.error?.message).toMatch(
+			/^Schedule Time Zone \(scheduleTimezone\) "Mars\/Olympus" is not a known time zone/,
+		);
 		expect(sim.requests).toHaveLength(0);
 	});
 
@@ -43,7 +53,9 @@ describe('checks before sending', () => {
 			items: [call(0, { extra: { nested: true } })],
 			credentials: tokenCredentials(sim),
 		});
-		expect(result.error?.message).toBe('Extra Data 1 (d1) is an object; map a single text value to it (item 0)');
+		expect(result.error?.message).toBe(
+			'Extra Data 1 (d1) is an object; map a single text value to it (item 0)',
+		);
 	});
 });
 
@@ -63,18 +75,27 @@ describe('answers and failures', () => {
 	it('reports a rejection ("0") with the usual causes', async () => {
 		const error = await failureOf(() => sim.setBehaviour({ kind: 'reject' }));
 		expect(error?.message).toBe('uContact rejected the disposition (it answered "0") (item 0)');
-		expect(error?.description).toMatch(/campaign "Ventas->" or agent "jperez" does not exist.*GUID "guid-0"/);
+		expect(error?.description).toMatch(
+			/campaign "Ventas->" or agent "jperez" does not exist.*GUID "guid-0"/,
+		);
 	});
 
 	it('reports an unknown campaign as uContact does: a rejection', async () => {
-		const result = await runDisposition({ items: [call(0, { campaign: 'Nope->' })], credentials: tokenCredentials(sim) });
+		const result = await runDisposition({
+			items: [call(0, { campaign: 'Nope->' })],
+			credentials: tokenCredentials(sim),
+		});
 		expect(result.error?.message).toMatch(/^uContact rejected the disposition/);
 	});
 
 	it('quotes an unexpected answer, cut short', async () => {
 		const html = `<html><body>${'Maintenance '.repeat(50)}</body></html>`;
-		const error = await failureOf(() => sim.setBehaviour({ kind: 'body', body: html, contentType: 'text/html' }));
-		expect(error?.message).toMatch(/^uContact gave an unexpected answer: "<html><body>Maintenance .*… \(\d+ characters\)" \(item 0\)$/);
+		const error = await failureOf(() =>
+			sim.setBehaviour({ kind: 'body', body: html, contentType: 'text/html' }),
+		);
+		expect(error?.message).toMatch(
+			/^uContact gave an unexpected answer: "<html><body>Maintenance .*… \(\d+ characters\)" \(item 0\)$/,
+		);
 	});
 
 	it.each([
@@ -82,7 +103,10 @@ describe('answers and failures', () => {
 		[403, /^uContact denied access \(HTTP 403\)/],
 		[404, /^No uContact DispositionCall endpoint at http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\)/],
 		[429, /^uContact is limiting requests \(HTTP 429\); the disposition was not recorded/],
-		[500, /^uContact had a server error \(HTTP 500\); the disposition may or may not have been recorded/],
+		[
+			500,
+			/^uContact had a server error \(HTTP 500\); the disposition may or may not have been recorded/,
+		],
 		[503, /^uContact is temporarily unavailable \(HTTP 503\)/],
 	])('explains HTTP %i', async (status, message) => {
 		const error = await failureOf(() => sim.setBehaviour({ kind: 'status', status }));
@@ -92,20 +116,30 @@ describe('answers and failures', () => {
 
 	it('does not follow a redirect, so the token stays on the configured host', async () => {
 		const error = await failureOf(() =>
-			sim.setBehaviour({ kind: 'status', status: 302, headers: { location: 'http://127.0.0.2:9/steal' } }),
+			sim.setBehaviour({
+				kind: 'status',
+				status: 302,
+				headers: { location: 'http://127.0.0.2:9/steal' },
+			}),
 		);
-		expect(error?.message).toMatch(/redirected the request to http:\/\/127\.0\.0\.2:9\/steal \(HTTP 302\)/);
+		expect(error?.message).toMatch(
+			/redirected the request to http:\/\/127\.0\.0\.2:9\/steal \(HTTP 302\)/,
+		);
 		expect(sim.requests).toHaveLength(1);
 	});
 
 	it('gives up after the Timeout option and says the outcome is unknown', async () => {
 		const error = await failureOf(() => sim.setBehaviour({ kind: 'slow', ms: 3000 }), 1000);
-		expect(error?.message).toMatch(/^uContact did not answer within 1000 ms; the disposition may or may not have been recorded/);
+		expect(error?.message).toMatch(
+			/^uContact did not answer within 1000 ms; the disposition may or may not have been recorded/,
+		);
 	});
 
 	it('reports a connection closed without an answer', async () => {
 		const error = await failureOf(() => sim.setBehaviour({ kind: 'close' }));
-		expect(error?.message).toMatch(/^The connection to uContact closed before it answered; the disposition may or may not have been recorded \(item 0\)$/);
+		expect(error?.message).toMatch(
+			/^The connection to uContact closed before it answered; the disposition may or may not have been recorded \(item 0\)$/,
+		);
 	});
 
 	it('reports a refused connection', async () => {
@@ -113,7 +147,9 @@ describe('answers and failures', () => {
 			items: [call(0)],
 			credentials: tokenCredentials(sim, { baseUrl: 'http://127.0.0.1:9' }),
 		});
-		expect(result.error?.message).toMatch(/^Could not connect to uContact at http:\/\/127\.0\.0\.1:9 \(connection refused\); the disposition was not sent/);
+		expect(result.error?.message).toMatch(
+			/^Could not connect to uContact at http:\/\/127\.0\.0\.1:9 \(connection refused\); the disposition was not sent/,
+		);
 	});
 
 	it('says how many earlier items were already recorded when a run stops', async () => {
@@ -124,7 +160,9 @@ describe('answers and failures', () => {
 			credentials: tokenCredentials(sim),
 		});
 		expect(result.error?.message).toMatch(/\(HTTP 500\).*\(item 2\)$/);
-		expect((result.error as { description?: string }).description).toMatch(/2 other item\(s\) of this run were already recorded/);
+		expect((result.error as { description?: string }).description).toMatch(
+			/2 other item\(s\) of this run were already recorded/,
+		);
 		expect(sim.requests).toHaveLength(3);
 	});
 });
@@ -134,7 +172,10 @@ describe('Continue On Fail', () => {
 		const items = Array.from({ length: 60 }, (_, index) => call(index));
 		items[7] = call(7, { l1: '' });
 		items[21] = call(21, { campaign: 'Unknown->' });
-		sim.queue(...Array.from({ length: 40 }, () => ({ kind: 'normal' as const })), { kind: 'status', status: 500 });
+		sim.queue(...Array.from({ length: 40 }, () => ({ kind: 'normal' as const })), {
+			kind: 'status',
+			status: 500,
+		});
 
 		// One at a time so that queued answers meet the items in order (concurrency has its own tests).
 		const result = await runDisposition({
@@ -161,10 +202,16 @@ describe('Continue On Fail', () => {
 			disposition: { campaign: 'Unknown->', guid: 'guid-21' },
 		});
 		expect(result.items[41].json.error).toMatch(/HTTP 500/);
-		expect(result.items[59].json).toMatchObject({ success: true, response: 'OK', disposition: { guid: 'guid-59' } });
+		expect(result.items[59].json).toMatchObject({
+			success: true,
+			response: 'OK',
+			disposition: { guid: 'guid-59' },
+		});
 		expect(sim.requests).toHaveLength(59);
 		expect(sim.dispositions.map((request) => request.fields.guid)).toEqual(
-			items.map((item) => item.guid).filter((guid) => !['guid-7', 'guid-21', 'guid-41'].includes(guid as string)),
+			items
+				.map((item) => item.guid)
+				.filter((guid) => !['guid-7', 'guid-21', 'guid-41'].includes(guid as string)),
 		);
 	});
 
@@ -179,7 +226,9 @@ describe('Continue On Fail', () => {
 		});
 		expect(sim.requests).toHaveLength(1);
 		expect(result.items.map((item) => item.json.success)).toEqual([false, false, false]);
-		expect(result.items[2].json.error).toMatch(/^Not sent: No uContact DispositionCall endpoint .*\(item 2\)$/);
+		expect(result.items[2].json.error).toMatch(
+			/^Not sent: No uContact DispositionCall endpoint .*\(item 2\)$/,
+		);
 	});
 });
 

@@ -3,7 +3,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { startSimulator, type Behaviour, type Simulator } from '../simulator/simulator';
 import { report, rssMiB, soakItems } from './soakSize.cjs';
-import { call, everythingReturned, MAPPED, runDisposition, tokenCredentials } from './runDisposition';
+import {
+	call,
+	everythingReturned,
+	MAPPED,
+	runDisposition,
+	tokenCredentials,
+} from './runDisposition';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -26,24 +32,58 @@ async function failureOf(behaviour: Behaviour, timeout = 1000) {
 
 describe('faults', () => {
 	it.each([
-		['a connection reset before the request is read', { kind: 'reset' } as const, /closed before it answered; the disposition may or may not/],
-		['an answer cut off mid-body', { kind: 'truncated', record: true } as const, /^uContact's answer broke off before it was complete \(HTTP 200\); the disposition may or may not/],
-		['an HTML error page from a proxy', { kind: 'status', status: 502, body: '<html><h1>502 Bad Gateway</h1></html>', contentType: 'text/html' } as const, /server error \(HTTP 502\)/],
-		['a 504 from a gateway', { kind: 'status', status: 504 } as const, /server error \(HTTP 504\); the disposition may or may not/],
-		['an answer slower than the timeout', { kind: 'slow', ms: 1500 } as const, /did not answer within 1000 ms/],
+		[
+			'a connection reset before the request is read',
+			{ kind: 'reset' } as const,
+			/closed before it answered; the disposition may or may not/,
+		],
+		[
+			'an answer cut off mid-body',
+			{ kind: 'truncated', record: true } as const,
+			/^uContact's answer broke off before it was complete \(HTTP 200\); the disposition may or may not/,
+		],
+		[
+			'an HTML error page from a proxy',
+			{
+				kind: 'status',
+				status: 502,
+				body: '<html><h1>502 Bad Gateway</h1></html>',
+				contentType: 'text/html',
+			} as const,
+			/server error \(HTTP 502\)/,
+		],
+		[
+			'a 504 from a gateway',
+			{ kind: 'status', status: 504 } as const,
+			/server error \(HTTP 504\); the disposition may or may not/,
+		],
+		[
+			'an answer slower than the timeout',
+			{ kind: 'slow', ms: 1500 } as const,
+			/did not answer within 1000 ms/,
+		],
 	])('reports %s without retrying it', async (_name, behaviour, message) => {
 		expect(await failureOf(behaviour)).toMatch(message);
 		expect(sim.requests).toHaveLength(1);
 	});
 
 	it('quotes a huge answer only in part', async () => {
-		const message = await failureOf({ kind: 'body', body: `<html>${'x'.repeat(2_000_000)}</html>`, contentType: 'text/html' });
-		expect(message).toMatch(/^uContact gave an unexpected answer: "<html>x+… \(2000013 characters\)" \(item 0\)$/);
+		const message = await failureOf({
+			kind: 'body',
+			body: `<html>${'x'.repeat(2_000_000)}</html>`,
+			contentType: 'text/html',
+		});
+		expect(message).toMatch(
+			/^uContact gave an unexpected answer: "<html>x+… \(2000013 characters\)" \(item 0\)$/,
+		);
 		expect(message.length).toBeLessThan(400);
 	});
 
 	it('retries 503 without Retry-After and 429 with one', async () => {
-		sim.queue({ kind: 'status', status: 503 }, { kind: 'status', status: 429, headers: { 'retry-after': '0' } });
+		sim.queue(
+			{ kind: 'status', status: 503 },
+			{ kind: 'status', status: 429, headers: { 'retry-after': '0' } },
+		);
 		const result = await runDisposition({ items: [call(0)], credentials: tokenCredentials(sim) });
 		expect(result.items[0].json.success).toBe(true);
 		expect(sim.requests.map((request) => request.status)).toEqual([503, 429, 200]);
@@ -57,8 +97,16 @@ describe('expressions that resolve to other types', () => {
 		['null', '={{ null }}', { value: '' }],
 		['undefined', '={{ $json.missing }}', { value: '' }],
 		['a JS date', "={{ new Date('2026-12-01T18:30:00Z') }}", { value: '2026-12-01T18:30:00.000Z' }],
-		['an object', '={{ { a: 1 } }}', { error: 'Extra Data 1 (d1) is an object; map a single text value to it (item 0)' }],
-		['a list', '={{ [1, 2] }}', { error: 'Extra Data 1 (d1) is a list; map a single text value to it (item 0)' }],
+		[
+			'an object',
+			'={{ { a: 1 } }}',
+			{ error: 'Extra Data 1 (d1) is an object; map a single text value to it (item 0)' },
+		],
+		[
+			'a list',
+			'={{ [1, 2] }}',
+			{ error: 'Extra Data 1 (d1) is a list; map a single text value to it (item 0)' },
+		],
 	])('coerces or refuses %s in a text field', async (_name, expression, expected) => {
 		const result = await runDisposition({
 			parameters: { ...MAPPED, additionalFields: { d1: expression } },
@@ -80,7 +128,11 @@ describe('expressions that resolve to other types', () => {
 		['an ISO string with offset', '={{ "2026-12-01T15:30:00-03:00" }}', '2026-12-01 15:30:00'],
 	])('takes %s as the schedule', async (_name, expression, sent) => {
 		await runDisposition({
-			parameters: { ...MAPPED, additionalFields: { schedule: expression }, options: { scheduleTimezone: 'America/Montevideo' } },
+			parameters: {
+				...MAPPED,
+				additionalFields: { schedule: expression },
+				options: { scheduleTimezone: 'America/Montevideo' },
+			},
 			items: [call(0)],
 			credentials: tokenCredentials(sim),
 		});
@@ -93,7 +145,9 @@ describe('expressions that resolve to other types', () => {
 			items: [call(0)],
 			credentials: tokenCredentials(sim),
 		});
-		expect(result.error?.message).toMatch(/^Schedule Callback At \(schedule\) is not usable: 1764603000 is a number, which could be seconds or milliseconds/);
+		expect(result.error?.message).toMatch(
+			/^Schedule Callback At \(schedule\) is not usable: 1764603000 is a number, which could be seconds or milliseconds/,
+		);
 	});
 });
 
@@ -103,12 +157,18 @@ describe('hostile text through n8n', () => {
 			fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 80 }), async (text) => {
 				sim.reset();
 				const result = await runDisposition({
-					parameters: { ...MAPPED, l2: '={{ $json.text }}', additionalFields: { comment: '={{ $json.text }}' } },
+					parameters: {
+						...MAPPED,
+						l2: '={{ $json.text }}',
+						additionalFields: { comment: '={{ $json.text }}' },
+					},
 					items: [call(0, { text })],
 					credentials: tokenCredentials(sim),
 				});
 				if (!text.isWellFormed()) {
-					expect(result.error?.message).toMatch(/^Disposition Level 2 \(l2\) contains an invalid Unicode character/);
+					expect(result.error?.message).toMatch(
+						/^Disposition Level 2 \(l2\) contains an invalid Unicode character/,
+					);
 					expect(sim.requests).toHaveLength(0);
 					return;
 				}
@@ -134,8 +194,10 @@ describe(`soak: ${soakItems} items with ~5% transient faults`, () => {
 			{ kind: 'status', status: 500 },
 		];
 		sim.queue(
-			...Array.from({ length: Math.ceil(soakItems * 1.1) }, (_, index): Behaviour =>
-				index % 20 === 19 ? faults[Math.floor(index / 20) % faults.length] : { kind: 'normal' },
+			...Array.from(
+				{ length: Math.ceil(soakItems * 1.1) },
+				(_, index): Behaviour =>
+					index % 20 === 19 ? faults[Math.floor(index / 20) % faults.length] : { kind: 'normal' },
 			),
 		);
 		const items: IDataObject[] = Array.from({ length: soakItems }, (_, index) => call(index));

@@ -9,7 +9,8 @@ afterAll(async () => await sim.close());
 beforeEach(() => sim.reset());
 
 const calls = (count: number) => Array.from({ length: count }, (_, index) => call(index));
-const requestsFor = (guid: string) => sim.requests.filter((request) => request.fields.guid === guid);
+const requestsFor = (guid: string) =>
+	sim.requests.filter((request) => request.fields.guid === guid);
 
 describe('safe retries', () => {
 	it('retries a 503 after the Retry-After it asks for, and records the disposition once', async () => {
@@ -41,9 +42,21 @@ describe('safe retries', () => {
 	});
 
 	it.each([
-		['a server error', { kind: 'status', status: 500 } as const, /may or may not have been recorded/],
-		['a gateway timeout', { kind: 'status', status: 504 } as const, /may or may not have been recorded/],
-		['a dropped connection after recording', { kind: 'close', record: true } as const, /closed before it answered/],
+		[
+			'a server error',
+			{ kind: 'status', status: 500 } as const,
+			/may or may not have been recorded/,
+		],
+		[
+			'a gateway timeout',
+			{ kind: 'status', status: 504 } as const,
+			/may or may not have been recorded/,
+		],
+		[
+			'a dropped connection after recording',
+			{ kind: 'close', record: true } as const,
+			/closed before it answered/,
+		],
 	])('never retries %s, which may have been recorded', async (_name, behaviour, message) => {
 		sim.setBehaviour(behaviour);
 		const result = await runDisposition({ items: [call(0)], credentials: tokenCredentials(sim) });
@@ -66,7 +79,9 @@ describe('safe retries', () => {
 		const items = calls(200);
 		sim.queue(
 			...Array.from({ length: 220 }, (_, index) =>
-				index % 20 === 19 ? ({ kind: 'status', status: 503 } as const) : ({ kind: 'normal' } as const),
+				index % 20 === 19
+					? ({ kind: 'status', status: 503 } as const)
+					: ({ kind: 'normal' } as const),
 			),
 		);
 		const result = await runDisposition({
@@ -79,6 +94,8 @@ describe('safe retries', () => {
 		const recorded = sim.dispositions.map((request) => request.fields.guid);
 		expect(recorded).toHaveLength(200);
 		expect(new Set(recorded).size).toBe(200);
-		expect(sim.requests.filter((request) => request.status === 503).length).toBeGreaterThanOrEqual(10);
+		expect(sim.requests.filter((request) => request.status === 503).length).toBeGreaterThanOrEqual(
+			10,
+		);
 	});
 });

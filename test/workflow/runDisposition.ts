@@ -30,7 +30,13 @@ export function call(index: number, extra: IDataObject = {}): IDataObject {
 }
 
 export function tokenCredentials(sim: Simulator, extra: ICredentialDataDecryptedObject = {}) {
-	return { server: 'custom', baseUrl: sim.url, authentication: 'token', token: sim.token, ...extra };
+	return {
+		server: 'custom',
+		baseUrl: sim.url,
+		authentication: 'token',
+		token: sim.token,
+		...extra,
+	};
 }
 
 export function loginCredentials(sim: Simulator, extra: ICredentialDataDecryptedObject = {}) {
@@ -77,6 +83,9 @@ export function everythingReturned(result: RunWorkflowResult): string {
 		message: result.error?.message,
 		description: (result.error as { description?: unknown } | undefined)?.description,
 		runData: result.runData,
-		logs: harnessLogger.entries.map((entry) => ({ ...entry, meta: String(JSON.stringify(entry.meta ?? {})) })),
+		logs: harnessLogger.entries.map((entry) => ({
+			...entry,
+			meta: String(JSON.stringify(entry.meta ?? {})),
+		})),
 	});
 }

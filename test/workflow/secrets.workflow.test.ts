@@ -20,7 +20,12 @@ beforeEach(() => {
 	harnessLogger.clear();
 });
 
-const tokenMode = () => ({ server: 'custom', baseUrl: sim.url, authentication: 'token', token: CANARY_TOKEN });
+const tokenMode = () => ({
+	server: 'custom',
+	baseUrl: sim.url,
+	authentication: 'token',
+	token: CANARY_TOKEN,
+});
 const loginMode = (password = CANARY_PASSWORD) => ({
 	server: 'custom',
 	baseUrl: sim.url,
@@ -30,9 +35,11 @@ const loginMode = (password = CANARY_PASSWORD) => ({
 });
 
 function secretsIn(text: string): string[] {
-	const issued = sim.requests.flatMap((request) => (request.issuedToken ? [request.issuedToken] : []));
-	return [CANARY_TOKEN, CANARY_PASSWORD, encodeURIComponent(CANARY_PASSWORD), ...issued].filter((secret) =>
-		text.includes(secret),
+	const issued = sim.requests.flatMap((request) =>
+		request.issuedToken ? [request.issuedToken] : [],
+	);
+	return [CANARY_TOKEN, CANARY_PASSWORD, encodeURIComponent(CANARY_PASSWORD), ...issued].filter(
+		(secret) => text.includes(secret),
 	);
 }
 
@@ -74,7 +81,9 @@ describe.each([
 				credentials: credentials(),
 				continueOnFail,
 			});
-			expect(result.error !== undefined || result.items.some((item) => !item.json.success)).toBe(true);
+			expect(result.error !== undefined || result.items.some((item) => !item.json.success)).toBe(
+				true,
+			);
 			expect(secretsIn(everythingReturned(result))).toEqual([]);
 		}
 	});
@@ -86,12 +95,21 @@ describe.each([
 			credentials: credentials(),
 		});
 		expect(result.error).toBeUndefined();
-		const authorization = String(sim.requests.find((request) => request.endpoint === 'DispositionCall')?.headers.authorization);
+		const authorization = String(
+			sim.requests.find((request) => request.endpoint === 'DispositionCall')?.headers.authorization,
+		);
 		sim.reset();
 		const own = credentials();
-		const echoedPassword = 'password' in own ? `\nuser=api&password=${encodeURIComponent(own.password)}` : '';
-		sim.setBehaviour({ ...echoHeaders, body: `<pre>Authorization: ${authorization}${echoedPassword}</pre>` } as Behaviour);
-		const echoed = await runDisposition({ items: [call(1)], credentials: { ...credentials(), sessionToken: authorization.replace('Basic ', '') } });
+		const echoedPassword =
+			'password' in own ? `\nuser=api&password=${encodeURIComponent(own.password)}` : '';
+		sim.setBehaviour({
+			...echoHeaders,
+			body: `<pre>Authorization: ${authorization}${echoedPassword}</pre>`,
+		} as Behaviour);
+		const echoed = await runDisposition({
+			items: [call(1)],
+			credentials: { ...credentials(), sessionToken: authorization.replace('Basic ', '') },
+		});
 		expect(echoed.error?.message).toMatch(/HTTP 502/);
 		expect(JSON.stringify(echoed.error)).toContain('Authorization: Basic ***');
 		expect(secretsIn(everythingReturned(echoed))).toEqual([]);
@@ -103,10 +121,17 @@ describe('login failures and credential tests', () => {
 		['refused password', () => loginMode('wrong-' + CANARY_PASSWORD)],
 		['no getUserToken', () => (sim.loginShape('404'), loginMode())],
 		['unreachable server', () => ({ ...loginMode(), baseUrl: 'http://127.0.0.1:9' })],
-		['bad address', () => ({ ...loginMode(), baseUrl: `http://api:${CANARY_PASSWORD}@127.0.0.1:9` })],
+		[
+			'bad address',
+			() => ({ ...loginMode(), baseUrl: `http://api:${CANARY_PASSWORD}@127.0.0.1:9` }),
+		],
 	])('never expose the password: %s', async (_name, credentials) => {
 		for (const continueOnFail of [false, true]) {
-			const result = await runDisposition({ items: [call(0), call(1)], credentials: credentials(), continueOnFail });
+			const result = await runDisposition({
+				items: [call(0), call(1)],
+				credentials: credentials(),
+				continueOnFail,
+			});
 			const test = await testCredential(credentials());
 			expect(test.status).toBe('Error');
 			expect(secretsIn(everythingReturned(result) + JSON.stringify(test))).toEqual([]);

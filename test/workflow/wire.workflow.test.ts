@@ -35,7 +35,11 @@ describe('what reaches uContact', () => {
 			dialer: 'Ventas->',
 			tag: 'vip',
 		});
-		const result = await runDisposition({ parameters: ALL_FIELDS, items: [item], credentials: tokenCredentials(sim) });
+		const result = await runDisposition({
+			parameters: ALL_FIELDS,
+			items: [item],
+			credentials: tokenCredentials(sim),
+		});
 
 		expect(result.error).toBeUndefined();
 		expect(sim.requests).toHaveLength(1);
@@ -43,7 +47,9 @@ describe('what reaches uContact', () => {
 		expect(request.problems).toEqual([]);
 		expect(request.method).toBe('POST');
 		expect(request.path).toBe('/Integra/resources/api/DispositionCall');
-		expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded; charset=UTF-8');
+		expect(request.headers['content-type']).toBe(
+			'application/x-www-form-urlencoded; charset=UTF-8',
+		);
 		expect(request.headers.authorization).toBe(`Basic ${sim.token}`);
 		expect(request.form.map(([key]) => key)).toEqual([...DISPOSITION_KEYS]);
 		expect(request.fields).toEqual({
@@ -63,7 +69,10 @@ describe('what reaches uContact', () => {
 		});
 		expect(request.rawBody).toContain('campaign=Ventas-%3E&agent=jperez&');
 		expect(result.items).toEqual([
-			{ json: { success: true, response: 'OK', disposition: request.fields }, pairedItem: { item: 0 } },
+			{
+				json: { success: true, response: 'OK', disposition: request.fields },
+				pairedItem: { item: 0 },
+			},
 		]);
 	});
 
@@ -86,7 +95,11 @@ describe('what reaches uContact', () => {
 	])('keeps %s byte-exact', async (_name, text) => {
 		const items = [call(3, { comment: text, l2: text })];
 		await runDisposition({
-			parameters: { ...MAPPED, l2: '={{ $json.l2 }}', additionalFields: { comment: '={{ $json.comment }}' } },
+			parameters: {
+				...MAPPED,
+				l2: '={{ $json.l2 }}',
+				additionalFields: { comment: '={{ $json.comment }}' },
+			},
 			items,
 			credentials: tokenCredentials(sim),
 		});
@@ -118,7 +131,9 @@ describe('schedule on the wire', () => {
 	async function scheduleSent(schedule: unknown, timezone?: string, scheduleTimezone?: string) {
 		sim.reset();
 		const result = await runDisposition({
-			parameters: scheduleTimezone ? { ...withSchedule, options: { scheduleTimezone } } : withSchedule,
+			parameters: scheduleTimezone
+				? { ...withSchedule, options: { scheduleTimezone } }
+				: withSchedule,
 			items: [call(6, { schedule } as Record<string, string>)],
 			credentials: tokenCredentials(sim),
 			timezone,
@@ -129,18 +144,28 @@ describe('schedule on the wire', () => {
 	}
 
 	it("keeps uContact's own format as is", async () => {
-		expect(await scheduleSent('2026-12-01 15:30:00', 'America/New_York')).toBe('2026-12-01 15:30:00');
+		expect(await scheduleSent('2026-12-01 15:30:00', 'America/New_York')).toBe(
+			'2026-12-01 15:30:00',
+		);
 	});
 
 	it("converts an instant into the workflow's time zone by default", async () => {
-		expect(await scheduleSent('2026-12-01T18:30:00Z', 'America/Montevideo')).toBe('2026-12-01 15:30:00');
+		expect(await scheduleSent('2026-12-01T18:30:00Z', 'America/Montevideo')).toBe(
+			'2026-12-01 15:30:00',
+		);
 		expect(await scheduleSent('2026-12-01T18:30:00Z', 'Europe/Madrid')).toBe('2026-12-01 19:30:00');
 	});
 
 	it('converts into the Schedule Time Zone option when set, across DST', async () => {
-		expect(await scheduleSent('2026-03-08T07:30:00Z', 'UTC', 'America/New_York')).toBe('2026-03-08 03:30:00');
-		expect(await scheduleSent('2026-03-08T06:30:00Z', 'UTC', 'America/New_York')).toBe('2026-03-08 01:30:00');
-		expect(await scheduleSent('2026-07-15T12:00:00+02:00', 'UTC', 'America/Montevideo')).toBe('2026-07-15 07:00:00');
+		expect(await scheduleSent('2026-03-08T07:30:00Z', 'UTC', 'America/New_York')).toBe(
+			'2026-03-08 03:30:00',
+		);
+		expect(await scheduleSent('2026-03-08T06:30:00Z', 'UTC', 'America/New_York')).toBe(
+			'2026-03-08 01:30:00',
+		);
+		expect(await scheduleSent('2026-07-15T12:00:00+02:00', 'UTC', 'America/Montevideo')).toBe(
+			'2026-07-15 07:00:00',
+		);
 	});
 
 	it('takes a Luxon DateTime from an expression', async () => {
@@ -148,7 +173,10 @@ describe('schedule on the wire', () => {
 		await runDisposition({
 			parameters: {
 				...MAPPED,
-				additionalFields: { schedule: "={{ DateTime.fromISO('2026-12-01T12:00:00', { zone: 'UTC' }).plus({ hours: 2 }) }}" },
+				additionalFields: {
+					schedule:
+						"={{ DateTime.fromISO('2026-12-01T12:00:00', { zone: 'UTC' }).plus({ hours: 2 }) }}",
+				},
 			},
 			items: [call(7)],
 			credentials: tokenCredentials(sim),
