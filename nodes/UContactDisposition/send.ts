@@ -1,0 +1,58 @@
+/**
+ * Sending one prepared item: safe retries, reading uContact's answer, and a failure report
+ * with the credential's secrets masked.
+ */
+import { sleep, type ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import { interpretAnswer } from './answer';
+import { DEFAULT_TIMEOUT_MS } from './description';
+import {
+	describeRejection,
+	describeRequestFailure,
+	describeUnexpectedAnswer,
+	redactSecrets,
+	type FailureReport,
+} from './errors';
+import type { Options } from './prepare';
+import { DEFAULT_MAX_RETRY_WAIT_MS, DEFAULT_SAFE_RETRIES, retryDelay } from './retry';
+import type { UContactSession } from './transport';
+import type { Disposition } from './wire';
+
+export type SendResult = { ok: true; response: string } | { ok: false; report: FailureReport };
+
+export async function sendItem(
+	session: UContactSession,
+	item: { disposition: Disposition; form: string; options: Options },
+	baseUrl: string,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<SendResult> {
+	const timeout = item.options.timeout ?? DEFAULT_TIMEOUT_MS;
+	const retry = {
+		maxRetries: item.options.safeRetries ?? DEFAULT_SAFE_RETRIES,
+		maxDelayMs: item.options.maxRetryWait ?? DEFAULT_MAX_RETRY_WAIT_MS,
+	};
+	let report: FailureReport | undefined;
+	for (let attempt = 1; ; attempt++) {
+		let failure: unknown;
+		try {
+			const answer = interpretAnswer(await session.postDisposition(item.form, timeout));
+			if (answer.outcome === 'success') return { ok: true, response: answer.response };
+			report =
+				answer.outcome === 'rejected'
+					? describeRejection(item.disposition)
+					: describeUnexpectedAnswer(answer.response);
+			break;
+		} catch (error) {
+			failure = error;
+		}
+		const wait = retryDelay(failure, attempt, retry);
+		if (wait === undefined) {
+			report = describeRequestFailure(failure, baseUrl, timeout);
+			if (attempt > 1) report.message += ` (after ${attempt} attempts)`;
+			break;
+		}
+		await sleep(wait);
+	}
+	const secrets = [credentials.token, credentials.password, credentials.sessionToken];
+	return { ok: false, report: redactSecrets(report, secrets) };
+}
