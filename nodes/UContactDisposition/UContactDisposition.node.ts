@@ -64,7 +64,7 @@ export class UContactDisposition implements INodeType {
 		const count = this.getInputData().length;
 		const continueOnFail = this.continueOnFail();
 		const autoMap = this.getNodeParameter('mappingMode', 0, 'defineBelow') === 'autoMapInputData';
-		const optionsOf = optionsReader(this, autoMap);
+		const optionsOf = optionsReader(this);
 
 		// Every item is checked before the first request, so bad input never leaves half a run sent.
 		const prepared = Array.from({ length: count }, (_, itemIndex) => {

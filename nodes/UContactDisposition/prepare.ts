@@ -24,12 +24,19 @@ export type PreparedItem =
 	| { ok: true; disposition: Disposition; form: string; options: Options }
 	| { ok: false; problem: string };
 
-/** Options of an item; in automatic mode nothing is an expression per item, so item 0's serve all. */
-export function optionsReader(
-	context: IExecuteFunctions,
-	autoMap: boolean,
-): (itemIndex: number) => Options {
-	const shared = autoMap ? (context.getNodeParameter('options', 0, {}) as Options) : undefined;
+function hasExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (typeof value === 'object' && value !== null) return Object.values(value).some(hasExpression);
+	return false;
+}
+
+/**
+ * Options of an item. Unless an option is an expression, item 0's serve every item: resolving
+ * the collection costs as much as an expression, once per item.
+ */
+export function optionsReader(context: IExecuteFunctions): (itemIndex: number) => Options {
+	const perItem = hasExpression(context.getNode().parameters.options);
+	const shared = perItem ? undefined : (context.getNodeParameter('options', 0, {}) as Options);
 	return (itemIndex) => shared ?? (context.getNodeParameter('options', itemIndex, {}) as Options);
 }
 

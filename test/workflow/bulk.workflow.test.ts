@@ -223,3 +223,15 @@ describe('Map Automatically', () => {
 		expect(sim.requests).toHaveLength(0);
 	});
 });
+
+describe('options', () => {
+	it('may differ per item through expressions', async () => {
+		const result = await runDisposition({
+			parameters: { ...MAPPED, options: { dryRun: '={{ $json.guid === "guid-1" }}' } },
+			items: calls(3),
+			credentials: tokenCredentials(sim),
+		});
+		expect(result.items.map((item) => item.json.dryRun ?? false)).toEqual([false, true, false]);
+		expect(sim.requests.map((request) => request.fields.guid)).toEqual(['guid-0', 'guid-2']);
+	});
+});
