@@ -1,6 +1,8 @@
 /** Jest runs CommonJS through ts-jest: n8n-workflow's ESM build does not load under Node's native ESM loader. */
 module.exports = {
 	testEnvironment: 'node',
+	globalSetup: '<rootDir>/test/setup/global-setup.cjs',
+	globalTeardown: '<rootDir>/test/setup/global-teardown.cjs',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	transform: {

@@ -10,7 +10,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const { ROOT, runtime, packPackage, makeUserFolder, n8nEnv } = require('./runtime.cjs');
+const { ROOT, runtime, packPackage, makeUserFolder, n8nEnv, tempRoot } = require('./runtime.cjs');
 
 /** A TCP port free on 127.0.0.1 right now (for n8n's task broker). */
 function freePort() {
@@ -182,7 +182,7 @@ function writeJson(dir, file, value) {
 }
 
 function tempDir(prefix) {
-	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+	return fs.mkdtempSync(path.join(tempRoot(), prefix));
 }
 
 /** Reads a JSON file relative to the repository root (e.g. 'examples/finished-calls.json'). */

@@ -20,6 +20,11 @@ function runtime(name) {
 	return { name, nodeBin, dir, n8n: path.join(dir, 'node_modules/n8n/bin/n8n') };
 }
 
+/** This jest run's temporary folder (removed by its global teardown), else the system's. */
+function tempRoot() {
+	return process.env.UCONTACT_TMP && fs.existsSync(process.env.UCONTACT_TMP) ? process.env.UCONTACT_TMP : os.tmpdir();
+}
+
 let packed;
 /** Builds (unless UCONTACT_SKIP_BUILD=1) and `npm pack`s the package once per process; returns the .tgz path. */
 function packPackage() {
@@ -27,8 +32,7 @@ function packPackage() {
 	if (process.env.UCONTACT_SKIP_BUILD !== '1') {
 		execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 	}
-	const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'ucontact-pack-'));
-	process.once('exit', () => fs.rmSync(dest, { recursive: true, force: true }));
+	const dest = fs.mkdtempSync(path.join(tempRoot(), 'ucontact-pack-'));
 	const json = execFileSync('npm', ['pack', '--json', '--pack-destination', dest], {
 		cwd: ROOT,
 		encoding: 'utf8',
@@ -43,7 +47,7 @@ function packPackage() {
  * Settings -> Community Nodes leaves it. Returns the folder path.
  */
 function makeUserFolder(tarball = packPackage()) {
-	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ucontact-n8n-user-'));
+	const folder = fs.mkdtempSync(path.join(tempRoot(), 'ucontact-n8n-user-'));
 	const nodesDir = path.join(folder, '.n8n', 'nodes');
 	const target = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 	fs.mkdirSync(target, { recursive: true });
@@ -83,4 +87,4 @@ function n8nEnv(rt, userFolder, extra = {}) {
 	};
 }
 
-module.exports = { ROOT, PACKAGE_NAME, runtime, packPackage, makeUserFolder, n8nEnv };
+module.exports = { ROOT, PACKAGE_NAME, runtime, packPackage, makeUserFolder, n8nEnv, tempRoot };
