@@ -6,24 +6,11 @@
 // the calling process, so a blocking spawn would deadlock it.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const { ROOT, runtime, packPackage, makeUserFolder, n8nEnv, tempRoot } = require('./runtime.cjs');
+const { ROOT, runtime, packPackage, makeUserFolder, n8nEnv, tempRoot, freePort } = require('./runtime.cjs');
 
-/** A TCP port free on 127.0.0.1 right now (for n8n's task broker). */
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 // ---------------------------------------------------------------------------------------------
 // Timing: every stage of every runtime, printed as a table at the end.

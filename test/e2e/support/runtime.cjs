@@ -4,6 +4,7 @@
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -18,6 +19,19 @@ function runtime(name) {
 	});
 	const [nodeBin, dir] = out.trim().split('\t');
 	return { name, nodeBin, dir, n8n: path.join(dir, 'node_modules/n8n/bin/n8n') };
+}
+
+/** A TCP port free on 127.0.0.1 right now (the OS picks it): n8n, its task broker, services. */
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
 }
 
 /** This jest run's temporary folder (removed by its global teardown), else the system's. */
@@ -87,4 +101,4 @@ function n8nEnv(rt, userFolder, extra = {}) {
 	};
 }
 
-module.exports = { ROOT, PACKAGE_NAME, runtime, packPackage, makeUserFolder, n8nEnv, tempRoot };
+module.exports = { ROOT, PACKAGE_NAME, runtime, packPackage, makeUserFolder, n8nEnv, tempRoot, freePort };

@@ -3,10 +3,9 @@
 // CommonJS because it needs child_process, fs, net and process, which linted TypeScript may not use.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 
-const { makeUserFolder, n8nEnv, packPackage, runtime } = require('./runtime.cjs');
+const { makeUserFolder, n8nEnv, packPackage, runtime, freePort } = require('./runtime.cjs');
 
 const OWNER = {
 	email: 'owner@ucontact-e2e.test',
@@ -16,18 +15,6 @@ const OWNER = {
 	password: 'E2e-Passw0rd-ucontact',
 };
 
-/** A port that was free a moment ago on 127.0.0.1 (the OS picks it). */
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 /** Two distinct free ports. */
 async function freePorts(count) {
@@ -40,8 +27,8 @@ const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A delay that does not keep the process alive (for time limits raced against other events). */
 const unrefDelay = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
-/** Reads /proc: pids whose process group is `pgid` (Linux only; [] elsewhere). */
-function processGroup(pgid) {
+/** Pids of running processes for which `matches(pid)` holds; reading /proc (Linux only; [] elsewhere). */
+function pidsWhere(matches) {
 	let entries;
 	try {
 		entries = fs.readdirSync('/proc');
@@ -52,15 +39,21 @@ function processGroup(pgid) {
 	for (const entry of entries) {
 		if (!/^\d+$/.test(entry)) continue;
 		try {
-			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-			// pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			if (Number(fields[2]) === pgid) pids.push(Number(entry));
+			if (matches(Number(entry))) pids.push(Number(entry));
 		} catch {
 			// the process ended meanwhile
 		}
 	}
 	return pids;
+}
+
+/** Pids whose process group is `pgid`. */
+function processGroup(pgid) {
+	return pidsWhere((pid) => {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		// pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
+		return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pgid;
+	});
 }
 
 /**
@@ -83,24 +76,9 @@ function memoryKiB(pid) {
 	}
 }
 
-/** Pids whose command line contains `text` (Linux only; [] elsewhere). */
+/** Pids whose command line contains `text`. */
 function pidsWithArgument(text) {
-	let entries;
-	try {
-		entries = fs.readdirSync('/proc');
-	} catch {
-		return [];
-	}
-	const pids = [];
-	for (const entry of entries) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) pids.push(Number(entry));
-		} catch {
-			// the process ended meanwhile
-		}
-	}
-	return pids;
+	return pidsWhere((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text));
 }
 
 /**
