@@ -1,0 +1,271 @@
+// Local stand-ins the example workflows need in the end-to-end tests, on one loopback HTTP server:
+//  - GET  /files/<name>           a file the test put there (the CSV a published spreadsheet serves);
+//  - POST /v1/chat/completions    a fake OpenAI-compatible chat model: the first turn answers with a
+//                                 call to the tool it was offered, its arguments read from the call
+//                                 summary in the prompt; once the tool result is in the conversation
+//                                 it answers with a final text. Plain JSON or server-sent events.
+//  - GET  /v1/models              a one-model list (the editor's model picker asks for it).
+// CommonJS because it needs http and process, which linted TypeScript may not use.
+const http = require('node:http');
+
+const MODEL = 'gpt-4o-mini';
+/** The key the test's OpenAI credential holds; the fake only checks that it arrives. */
+const FAKE_OPENAI_KEY = 'sk-e2e-not-a-real-key';
+
+/** The fields a call summary states, "Label: value" per line (Spanish or English labels). */
+const LABELS = {
+	campaign: ['campaña', 'campana', 'campaign'],
+	agent: ['agente', 'agent'],
+	callerid: ['teléfono', 'telefono', 'caller id', 'callerid', 'phone'],
+	guid: ['guid', 'call guid', 'id de llamada'],
+};
+
+function readSummaryFields(text) {
+	const fields = {};
+	for (const line of String(text).split('\n')) {
+		const match = /^\s*([^:]+?)\s*:\s*(.+?)\s*$/.exec(line);
+		if (!match) continue;
+		const label = match[1].toLowerCase();
+		for (const [key, names] of Object.entries(LABELS)) {
+			if (names.includes(label) && fields[key] === undefined) fields[key] = match[2];
+		}
+	}
+	return fields;
+}
+
+/** What a (very small) model would decide from the summary: the disposition levels and a comment. */
+function decide(text) {
+	const lower = String(text).toLowerCase();
+	if (/volver a llamar|llamar (de nuevo|mañana|más tarde)|call back/.test(lower)) {
+		return { l1: 'Volver a llamar', l2: '', comment: 'El cliente pidió que lo llamen más tarde' };
+	}
+	if (/compr|acept|contrat|venta/.test(lower)) {
+		return {
+			l1: 'Venta',
+			l2: /contado/.test(lower) ? 'Contado' : '',
+			comment: 'El cliente aceptó la oferta',
+		};
+	}
+	return { l1: 'No interesado', l2: '', comment: 'El cliente no está interesado' };
+}
+
+function textOf(content) {
+	if (typeof content === 'string') return content;
+	if (Array.isArray(content))
+		return content.map((part) => (typeof part === 'string' ? part : (part?.text ?? ''))).join('\n');
+	return '';
+}
+
+/** The chat-completion answer for a request body: a tool call, or the final text. */
+function answerFor(body, counter) {
+	const messages = Array.isArray(body.messages) ? body.messages : [];
+	const toolResults = messages.filter((message) => message.role === 'tool');
+	const tools = Array.isArray(body.tools) ? body.tools : [];
+	if (toolResults.length > 0 || tools.length === 0) {
+		const result =
+			toolResults.length > 0 ? textOf(toolResults[toolResults.length - 1].content) : '';
+		return {
+			kind: 'text',
+			content: `Listo: la llamada quedó tipificada. Respuesta de uContact: ${result.slice(0, 500)}`,
+		};
+	}
+	const prompt = messages
+		.filter((message) => message.role === 'user' || message.role === 'human')
+		.map((message) => textOf(message.content))
+		.join('\n');
+	const tool = tools[0].function ?? tools[0];
+	const wanted = Object.keys(tool.parameters?.properties ?? {});
+	const values = { ...readSummaryFields(prompt), ...decide(prompt) };
+	const args = {};
+	for (const key of wanted) args[key] = values[key] ?? '';
+	return { kind: 'tool', name: tool.name, arguments: JSON.stringify(args), id: `call_${counter}` };
+}
+
+function completion(answer, model) {
+	const message =
+		answer.kind === 'tool'
+			? {
+					role: 'assistant',
+					content: null,
+					tool_calls: [
+						{
+							id: answer.id,
+							type: 'function',
+							function: { name: answer.name, arguments: answer.arguments },
+						},
+					],
+				}
+			: { role: 'assistant', content: answer.content };
+	return {
+		id: `chatcmpl-fake-${Date.now()}`,
+		object: 'chat.completion',
+		created: Math.floor(Date.now() / 1000),
+		model,
+		choices: [
+			{
+				index: 0,
+				message,
+				logprobs: null,
+				finish_reason: answer.kind === 'tool' ? 'tool_calls' : 'stop',
+			},
+		],
+		usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
+	};
+}
+
+function streamChunks(answer, model) {
+	const base = {
+		id: `chatcmpl-fake-${Date.now()}`,
+		object: 'chat.completion.chunk',
+		created: Math.floor(Date.now() / 1000),
+		model,
+	};
+	const delta =
+		answer.kind === 'tool'
+			? {
+					role: 'assistant',
+					content: null,
+					tool_calls: [
+						{
+							index: 0,
+							id: answer.id,
+							type: 'function',
+							function: { name: answer.name, arguments: answer.arguments },
+						},
+					],
+				}
+			: { role: 'assistant', content: answer.content };
+	return [
+		{ ...base, choices: [{ index: 0, delta, finish_reason: null }] },
+		{
+			...base,
+			choices: [
+				{ index: 0, delta: {}, finish_reason: answer.kind === 'tool' ? 'tool_calls' : 'stop' },
+			],
+		},
+		{ ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 } },
+	];
+}
+
+/**
+ * Starts the server on 127.0.0.1 (free port). Returns { url, files, chatRequests, setFile(name,
+ * text, type), reset(), close() }: `chatRequests` holds every chat-completion request body and
+ * what was answered, in order.
+ */
+function startExampleServices() {
+	const files = new Map();
+	const chatRequests = [];
+	const server = http.createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (chunk) => chunks.push(chunk));
+		req.on('end', () => {
+			const url = new URL(req.url, 'http://127.0.0.1');
+			if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
+				const file = files.get(decodeURIComponent(url.pathname.slice('/files/'.length)));
+				if (!file) {
+					res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+					return;
+				}
+				res.writeHead(200, { 'content-type': file.type }).end(file.text);
+				return;
+			}
+			if (req.method === 'GET' && url.pathname.endsWith('/models')) {
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end(
+					JSON.stringify({
+						object: 'list',
+						data: [{ id: MODEL, object: 'model', owned_by: 'fake' }],
+					}),
+				);
+				return;
+			}
+			if (req.method === 'POST' && url.pathname.endsWith('/chat/completions')) {
+				let body;
+				try {
+					body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+				} catch {
+					res
+						.writeHead(400, { 'content-type': 'application/json' })
+						.end('{"error":{"message":"bad json"}}');
+					return;
+				}
+				const answer = answerFor(body, chatRequests.length + 1);
+				chatRequests.push({ body, answer, authorization: req.headers.authorization ?? null });
+				const model = body.model || MODEL;
+				if (body.stream) {
+					res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+					for (const chunk of streamChunks(answer, model))
+						res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+					res.end('data: [DONE]\n\n');
+					return;
+				}
+				res
+					.writeHead(200, { 'content-type': 'application/json' })
+					.end(JSON.stringify(completion(answer, model)));
+				return;
+			}
+			res
+				.writeHead(404, { 'content-type': 'application/json' })
+				.end('{"error":{"message":"not found"}}');
+		});
+	});
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			resolve({
+				url: `http://127.0.0.1:${port}`,
+				chatRequests,
+				setFile(name, text, type = 'text/csv; charset=utf-8') {
+					files.set(name, { text, type });
+				},
+				reset() {
+					chatRequests.length = 0;
+				},
+				close() {
+					server.closeAllConnections?.();
+					return new Promise((done) => server.close(() => done()));
+				},
+			});
+		});
+	});
+}
+
+/**
+ * POSTs JSON to an n8n production webhook until it is registered (n8n 2.x registers webhooks
+ * asynchronously after start): retries while n8n answers 404, up to timeoutMs.
+ * Resolves { status, body, attempts }.
+ */
+async function postWhenRegistered(url, payload, timeoutMs = 60000) {
+	const deadline = Date.now() + timeoutMs;
+	let attempts = 0;
+	for (;;) {
+		attempts++;
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(payload),
+			signal: AbortSignal.timeout(30000),
+		});
+		const text = await response.text();
+		if (response.status !== 404 || Date.now() > deadline) {
+			let body = text;
+			try {
+				body = JSON.parse(text);
+			} catch {
+				// not JSON
+			}
+			return { status: response.status, body, attempts };
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+module.exports = {
+	FAKE_OPENAI_KEY,
+	startExampleServices,
+	postWhenRegistered,
+	readSummaryFields,
+	decide,
+	MODEL,
+};
