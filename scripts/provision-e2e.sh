@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
 # Everything the end-to-end tests need beyond the dev dependencies: the two real n8n runtimes
-# (installed once into the cache, in parallel) and Debian's Chromium for the editor test.
+# (installed once into the cache, in parallel), Debian's Chromium for the editor test, and
+# Debian's redis-server and postgresql for the queue-mode test.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 started=$SECONDS
 
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages: Chromium for the editor test; Redis and PostgreSQL for the queue-mode test
+# (it starts its own throwaway instances on 127.0.0.1; nothing is started here).
+has_postgres() { compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; }
+debs=()
+command -v chromium >/dev/null 2>&1 || debs+=(chromium)
+command -v redis-server >/dev/null 2>&1 || debs+=(redis-server)
+has_postgres || debs+=(postgresql)
+if [ "${#debs[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    echo "Installing Debian's chromium for the editor test..." >&2
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 &
-    chromium_job=$!
+    echo "Installing Debian's ${debs[*]} for the end-to-end tests..." >&2
+    # Where systemd runs, Debian also starts redis-server and a PostgreSQL cluster as services on
+    # their default ports; the tests leave those alone and start their own on free ports.
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${debs[@]}") >/dev/null 2>&1 &
+    debs_job=$!
   else
-    echo "The editor test needs Debian's chromium: sudo apt-get install chromium" >&2
+    echo "The end-to-end tests need Debian's ${debs[*]}: sudo apt-get install ${debs[*]}" >&2
     exit 1
   fi
 fi
@@ -23,7 +33,9 @@ n8n1=$!
 status=0
 wait "$n8n2" || status=1
 wait "$n8n1" || status=1
-if [ -n "${chromium_job:-}" ]; then wait "$chromium_job" || status=1; fi
+if [ -n "${debs_job:-}" ]; then wait "$debs_job" || status=1; fi
 command -v chromium >/dev/null 2>&1 || status=1
+command -v redis-server >/dev/null 2>&1 || status=1
+has_postgres || status=1
 echo "End-to-end provisioning finished in $((SECONDS - started))s (status $status)" >&2
 exit $status
