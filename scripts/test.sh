@@ -8,6 +8,6 @@ step "build"; npm run build
 step "lint (n8n community-node rules)"; npm run lint
 step "typecheck (sources and tests)"; npm run typecheck
 step "tests (units, and workflows through n8n's engine)"; npm test -- --ci
-step "provision real n8n 2.x and 1.x, and Chromium (cached after the first run)"; bash scripts/provision-e2e.sh
-step "end-to-end (real n8n CLI on 2.x and 1.x, the editor in Chromium)"; UCONTACT_SKIP_BUILD=1 npm run test:e2e -- --ci
+step "provision real n8n 2.x and 1.x, Chromium, Redis and PostgreSQL (cached after the first run)"; bash scripts/provision-e2e.sh
+step "end-to-end (real n8n CLI on 2.x and 1.x, examples, editor in Chromium, queue mode)"; UCONTACT_SKIP_BUILD=1 npm run test:e2e -- --ci
 echo; echo "All checks passed in $((SECONDS - started))s"
