@@ -18,7 +18,8 @@ if [ "${#debs[@]}" -gt 0 ]; then
     echo "Installing Debian's ${debs[*]} for the end-to-end tests..." >&2
     # Where systemd runs, Debian also starts redis-server and a PostgreSQL cluster as services on
     # their default ports; the tests leave those alone and start their own on free ports.
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${debs[@]}") >/dev/null 2>&1 &
+    apt_log="$(mktemp)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${debs[@]}") >"$apt_log" 2>&1 &
     debs_job=$!
   else
     echo "The end-to-end tests need Debian's ${debs[*]}: sudo apt-get install ${debs[*]}" >&2
@@ -33,9 +34,17 @@ n8n1=$!
 status=0
 wait "$n8n2" || status=1
 wait "$n8n1" || status=1
-if [ -n "${debs_job:-}" ]; then wait "$debs_job" || status=1; fi
-command -v chromium >/dev/null 2>&1 || status=1
-command -v redis-server >/dev/null 2>&1 || status=1
-has_postgres || status=1
+[ "$status" = 0 ] || echo "Installing n8n failed (see the messages above)" >&2
+if [ -n "${debs_job:-}" ]; then
+  if ! wait "$debs_job"; then
+    status=1
+    echo "apt-get install ${debs[*]} failed:" >&2
+    tail -n 30 "$apt_log" >&2
+  fi
+  rm -f "$apt_log"
+fi
+command -v chromium >/dev/null 2>&1 || { status=1; echo "chromium is missing" >&2; }
+command -v redis-server >/dev/null 2>&1 || { status=1; echo "redis-server is missing" >&2; }
+has_postgres || { status=1; echo "PostgreSQL is missing" >&2; }
 echo "End-to-end provisioning finished in $((SECONDS - started))s (status $status)" >&2
 exit $status
