@@ -144,7 +144,6 @@ async function main() {
 
 	step('Building and packing n8n-nodes-ucontact');
 	const tarball = await timed('time', 'build + npm pack', () => packPackage());
-	process.once('exit', () => fs.rmSync(path.dirname(tarball), { recursive: true, force: true }));
 	out(`    ${tarball}`);
 
 	step('Getting n8n 2.x (installed once into ~/.cache/n8n-nodes-ucontact; several minutes the first time)');

@@ -47,6 +47,8 @@ function packPackage() {
 		execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 	}
 	const dest = fs.mkdtempSync(path.join(tempRoot(), 'ucontact-pack-'));
+	// Under jest the run's folder is removed by its global teardown; scripts (demo, bench) clean up on exit.
+	if (tempRoot() === os.tmpdir()) process.once('exit', () => fs.rmSync(dest, { recursive: true, force: true }));
 	const json = execFileSync('npm', ['pack', '--json', '--pack-destination', dest], {
 		cwd: ROOT,
 		encoding: 'utf8',
