@@ -4,6 +4,7 @@
  */
 import type { Failure } from 'n8n-workflow';
 
+import { failureFacts } from './failureFacts';
 import type { Disposition } from './wire';
 
 export interface FailureReport {
@@ -13,15 +14,6 @@ export interface FailureReport {
 	failure?: Failure;
 }
 
-interface Facts {
-	status?: number;
-	code?: string;
-	body?: unknown;
-	location?: string;
-	ownMessage?: string;
-}
-
-const OWN_ERRORS = new Set(['UContactLoginError', 'ServerAddressError']);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_BAD_RESPONSE', 'ECONNCLOSED']);
 const CERT_CODES = new Set([
@@ -69,41 +61,6 @@ export function quote(body: unknown): string {
 		: text;
 }
 
-type Loose = Record<string, unknown> & {
-	cause?: unknown;
-	response?: { status?: number; data?: unknown; headers?: Record<string, unknown> };
-};
-
-/** Walks n8n's wrapper (NodeApiError) down to the HTTP client's error, keeping only safe facts. */
-function factsOf(error: unknown): Facts {
-	const facts: Facts = {};
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-		const err = current as Loose;
-		if (
-			typeof err.name === 'string' &&
-			OWN_ERRORS.has(err.name) &&
-			typeof err.message === 'string'
-		) {
-			facts.ownMessage = err.message;
-		}
-		if (facts.status === undefined && typeof err.response?.status === 'number') {
-			facts.status = err.response.status;
-			facts.body = err.response.data;
-			const location = err.response.headers?.location;
-			if (typeof location === 'string') facts.location = location;
-		}
-		if (facts.code === undefined && typeof err.code === 'string' && !/^\d+$/.test(err.code))
-			facts.code = err.code;
-		current = err.cause;
-	}
-	if (facts.status === undefined && typeof error === 'object' && error !== null) {
-		const httpCode = Number((error as Loose).httpCode);
-		if (Number.isInteger(httpCode) && httpCode >= 100) facts.status = httpCode;
-	}
-	return facts;
-}
-
 function redirectTarget(location: string | undefined): string {
 	if (location === undefined) return '';
 	try {
@@ -120,7 +77,7 @@ export function describeRequestFailure(
 	baseUrl: string,
 	timeoutMs: number,
 ): FailureReport {
-	const { status, code, body, location, ownMessage } = factsOf(error);
+	const { status, code, body, location, ownMessage } = failureFacts(error);
 	if (ownMessage !== undefined) {
 		return { message: ownMessage, failure: { cause: 'configuration-invalid' } };
 	}

@@ -1,3 +1,5 @@
+import { failureFacts } from './failureFacts';
+
 /**
  * Which failures are retried, and after how long. Only failures where the disposition was
  * certainly not recorded (connection refused, a DNS hiccup, 429, 503) are retried, so a retry
@@ -17,33 +19,6 @@ export const DEFAULT_SAFE_RETRIES = 2;
 export const DEFAULT_MAX_RETRY_WAIT_MS = 30000;
 const FIRST_DELAY_MS = 500;
 
-interface HttpFacts {
-	status?: number;
-	code?: string;
-	retryAfter?: string;
-}
-
-function factsOf(error: unknown): HttpFacts {
-	const facts: HttpFacts = {};
-	let current = error as
-		| {
-				code?: unknown;
-				cause?: unknown;
-				response?: { status?: unknown; headers?: Record<string, unknown> };
-		  }
-		| undefined;
-	for (let depth = 0; depth < 5 && current; depth++) {
-		if (facts.status === undefined && typeof current.response?.status === 'number') {
-			facts.status = current.response.status;
-			const header = current.response.headers?.['retry-after'];
-			if (typeof header === 'string') facts.retryAfter = header;
-		}
-		if (facts.code === undefined && typeof current.code === 'string') facts.code = current.code;
-		current = current.cause as typeof current;
-	}
-	return facts;
-}
-
 /** Milliseconds a Retry-After header asks for (seconds or an HTTP date), if it parses. */
 export function retryAfterMs(header: string, now = Date.now()): number | undefined {
 	const text = header.trim();
@@ -54,7 +29,7 @@ export function retryAfterMs(header: string, now = Date.now()): number | undefin
 
 /** Whether the request certainly did not reach uContact's disposition logic. */
 export function certainlyNotRecorded(error: unknown): boolean {
-	const { status, code } = factsOf(error);
+	const { status, code } = failureFacts(error);
 	if (status !== undefined) return status === 429 || status === 503;
 	return code === 'ECONNREFUSED' || code === 'EAI_AGAIN';
 }
@@ -69,7 +44,7 @@ export function retryDelay(
 	settings: RetrySettings,
 ): number | undefined {
 	if (retry > settings.maxRetries || !certainlyNotRecorded(error)) return undefined;
-	const { retryAfter } = factsOf(error);
+	const { retryAfter } = failureFacts(error);
 	const asked = retryAfter === undefined ? undefined : retryAfterMs(retryAfter);
 	if (asked !== undefined) return asked <= settings.maxDelayMs ? asked : undefined;
 	return Math.min(FIRST_DELAY_MS * 2 ** (retry - 1), settings.maxDelayMs);

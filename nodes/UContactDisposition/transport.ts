@@ -1,21 +1,10 @@
 /** The one place that sends requests to uContact, through n8n's authenticated HTTP helper. */
 import type { ICredentialsDecrypted, IExecuteFunctions } from 'n8n-workflow';
 
+import { failureFacts } from './failureFacts';
 import { DISPOSITION_PATH, FORM_CONTENT_TYPE } from './wire';
 
 export const CREDENTIAL_TYPE = 'uContactApi';
-
-function statusOf(error: unknown): number | undefined {
-	let current = error as
-		| { httpCode?: unknown; response?: { status?: unknown }; cause?: unknown }
-		| undefined;
-	for (let depth = 0; depth < 5 && current; depth++) {
-		if (typeof current.response?.status === 'number') return current.response.status;
-		current = current.cause as typeof current;
-	}
-	const httpCode = Number((error as { httpCode?: unknown } | undefined)?.httpCode);
-	return Number.isInteger(httpCode) ? httpCode : undefined;
-}
 
 /**
  * One run's connection to uContact. The decrypted credential is handed to n8n with every
@@ -103,7 +92,7 @@ export class UContactSession {
 		} catch (error) {
 			failure = error;
 		}
-		if (!this.logsIn || statusOf(failure) !== 401) throw failure;
+		if (!this.logsIn || failureFacts(failure).status !== 401) throw failure;
 		// The token expired: the first request to notice clears it and logs in; the rest wait.
 		if (!this.loggingIn && this.token === tokenUsed) this.data.sessionToken = '';
 		while (this.loggingIn) await this.loggingIn;
