@@ -376,8 +376,10 @@ async function runOnce(ctx, workflow, expectRequests) {
 	const { api, server, sim, flatted } = ctx;
 	sim.reset();
 	const pids = ctx.pids();
-	// Let the previous run's garbage collection and database writes settle.
+	// Let the previous run's database writes settle, then collect garbage in n8n so that each
+	// run's memory growth starts from live data only, not from when V8 last happened to collect.
 	await sleep(300);
+	if (ctx.collectGarbage) await ctx.collectGarbage();
 	const rss = peakRss(server.pid);
 	const cpu0 = cpuMs(pids);
 	const window0 = performance.now();
@@ -679,9 +681,20 @@ async function main() {
 			return;
 		}
 		log(`simulator at ${sim.url}, answer latency ${L} ms; building, packing and starting n8n...`);
-		server = await startN8nWithPackage('n8n-2');
+		// The inspector port is reserved but closed until SIGUSR1; it is used only to ask V8 for a
+		// full garbage collection before each run (HeapProfiler.collectGarbage).
+		const { freePort } = require(path.join(ROOT, 'test/e2e/support/runtime.cjs'));
+		const inspectPort = await freePort();
+		server = await startN8nWithPackage('n8n-2', { env: { NODE_OPTIONS: `--inspect-port=127.0.0.1:${inspectPort}` } });
 		const flatted = require(path.join(server.runtime.dir, 'node_modules/flatted'));
 		const ctx = await prepareServer(server, sim, flatted);
+		process.kill(server.pid, 'SIGUSR1');
+		await sleep(500);
+		const inspector = await inspectorSession(inspectPort);
+		ctx.collectGarbage = async () => {
+			await inspector.send('HeapProfiler.collectGarbage');
+			await inspector.send('HeapProfiler.collectGarbage');
+		};
 		const info = machine(server.runtime);
 		log(`n8n ${info.n8n} ready in ${(server.readyMs / 1000).toFixed(1)} s at ${server.url}`);
 
