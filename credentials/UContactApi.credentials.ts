@@ -213,7 +213,12 @@ export class UContactApi implements ICredentialType {
 		// Token mode has nothing to fetch; returning no sessionToken keeps n8n from storing anything.
 		if (credentials.authentication !== 'userPassword') return {};
 		const recent = recentLogins.get(credentials);
-		if (recent !== undefined && Date.now() - recent.at < REUSE_LOGIN_MS) return await recent.login;
+		if (recent !== undefined && Date.now() - recent.at < REUSE_LOGIN_MS) {
+			// Shared login: put its token in this run's credential object (every request of the run
+			// holds the same one) and return nothing new, so n8n stores the token once, not per request.
+			Object.assign(credentials, await recent.login);
+			return {};
+		}
 		const login = logIn(this, credentials, baseUrl);
 		recentLogins.set(credentials, { at: Date.now(), login });
 		return await login;
