@@ -9,85 +9,18 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { DISPOSITION_PATH, emptyDispositionForm, FORM_CONTENT_TYPE } from '../nodes/UContactApi/api';
 import {
-	describeLoginFailure,
-	loginBody,
-	LOGIN_PATH,
-	tokenFromLoginAnswer,
-	UContactLoginError,
-} from '../nodes/UContactDisposition/login';
-import { resolveBaseUrl } from '../nodes/UContactDisposition/serverAddress';
-import {
-	DISPOSITION_PATH,
-	emptyDispositionForm,
-	FORM_CONTENT_TYPE,
-} from '../nodes/UContactDisposition/wire';
-
-function skipsCertificateCheck(credentials: ICredentialDataDecryptedObject): boolean {
-	return credentials.server === 'custom' && credentials.ignoreSslIssues === true;
-}
-
-/** The token sent as "Authorization: Basic TOKEN", exactly as given or as obtained at login. */
-function activeToken(credentials: ICredentialDataDecryptedObject): string {
-	const token =
-		credentials.authentication === 'userPassword' ? credentials.sessionToken : credentials.token;
-	return typeof token === 'string' ? token.trim() : '';
-}
-
-// Logins per credential object (one per workflow run). Requests in flight that meet an expired
-// token each ask n8n to pre-authenticate; on n8n 1.x the node cannot keep n8n from doing so, so
-// the credential shares one login between them, and reuses a fresh one for late 401s that were
-// sent with the old token. A refused login is shared the same way: one attempt, not one per item.
-const REUSE_LOGIN_MS = 10000;
-const recentLogins = new WeakMap<object, { at: number; login: Promise<IDataObject> }>();
-
-/** getUserToken: user and password for a token. */
-async function logIn(
-	helper: IHttpRequestHelper,
-	credentials: ICredentialDataDecryptedObject,
-	baseUrl: string,
-): Promise<IDataObject> {
-	const user = typeof credentials.user === 'string' ? credentials.user.trim() : '';
-	const password = typeof credentials.password === 'string' ? credentials.password : '';
-	if (user === '' || password === '') {
-		throw new UContactLoginError('User and password are both required to log in to uContact');
-	}
-
-	let answer: unknown;
-	let failure: { status?: number; code?: string } | undefined;
-	try {
-		answer = await helper.helpers.httpRequest({
-			method: 'POST',
-			url: `${baseUrl}${LOGIN_PATH}`,
-			headers: { 'Content-Type': FORM_CONTENT_TYPE },
-			body: loginBody(user, password),
-			encoding: 'text',
-			json: false,
-			timeout: 30000,
-			skipSslCertificateValidation: skipsCertificateCheck(credentials),
-		});
-	} catch (error) {
-		// Keep only the status and code: the error object carries the request, password included.
-		failure = {
-			status: error?.response?.status ?? error?.httpCode ?? undefined,
-			code: typeof error?.code === 'string' ? error.code : undefined,
-		};
-	}
-	if (failure !== undefined) {
-		const status = failure.status === undefined ? undefined : Number(failure.status);
-		throw new UContactLoginError(describeLoginFailure(status, failure.code, baseUrl));
-	}
-	const sessionToken = tokenFromLoginAnswer(answer);
-	if (sessionToken === undefined) {
-		throw new UContactLoginError(
-			`uContact at ${baseUrl} refused the user name or password (getUserToken answered "0" or nothing)`,
-		);
-	}
-	return { sessionToken };
-}
+	activeToken,
+	CREDENTIAL_TYPE,
+	skipsCertificateCheck,
+	usesLogin,
+} from '../nodes/UContactApi/credential';
+import { sharedLogin } from '../nodes/UContactApi/login';
+import { resolveBaseUrl } from '../nodes/UContactApi/serverAddress';
 
 export class UContactApi implements ICredentialType {
-	name = 'uContactApi';
+	name = CREDENTIAL_TYPE;
 
 	displayName = 'uContact API';
 
@@ -211,17 +144,8 @@ export class UContactApi implements ICredentialType {
 	): Promise<IDataObject> {
 		const baseUrl = resolveBaseUrl(credentials);
 		// Token mode has nothing to fetch; returning no sessionToken keeps n8n from storing anything.
-		if (credentials.authentication !== 'userPassword') return {};
-		const recent = recentLogins.get(credentials);
-		if (recent !== undefined && Date.now() - recent.at < REUSE_LOGIN_MS) {
-			// Shared login: put its token in this run's credential object (every request of the run
-			// holds the same one) and return nothing new, so n8n stores the token once, not per request.
-			Object.assign(credentials, await recent.login);
-			return {};
-		}
-		const login = logIn(this, credentials, baseUrl);
-		recentLogins.set(credentials, { at: Date.now(), login });
-		return await login;
+		if (!usesLogin(credentials)) return {};
+		return await sharedLogin(this, credentials, baseUrl);
 	}
 
 	/**

@@ -653,7 +653,7 @@ async function main() {
 	if (args.rawChild) return rawClientChild();
 	if (process.platform !== 'linux') throw new Error('the benchmark reads /proc: Linux only');
 
-	const { startSimulator } = require(path.join(ROOT, 'test/simulator/simulator.js'));
+	const { startSimulator } = require(path.join(ROOT, 'test/support/simulator/simulator.js'));
 	const { startN8nWithPackage } = require(path.join(ROOT, 'test/e2e/support/server.cjs'));
 	const N = args.items;
 	const C = args.concurrency;

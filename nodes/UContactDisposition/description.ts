@@ -1,7 +1,7 @@
 /** The fields people see in the editor. Parameter names are uContact's own keys. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_RETRY_WAIT_MS, DEFAULT_SAFE_RETRIES } from './retry';
+import { DEFAULT_MAX_RETRY_WAIT_MS, DEFAULT_SAFE_RETRIES } from './sending/retryPolicy';
 
 export const WORKFLOW_TIMEZONE = 'workflow';
 export const DEFAULT_TIMEOUT_MS = 30000;
@@ -9,6 +9,17 @@ export const DEFAULT_TIMEOUT_MS = 30000;
 // on-premise server; n8n's HTTP Request node, by contrast, sends every item at once.
 export const DEFAULT_CONCURRENCY = 5;
 export const MAX_CONCURRENCY = 50;
+
+/** The Options collection as the node reads it. */
+export interface Options {
+	dryRun?: boolean;
+	scheduleTimezone?: string;
+	timeout?: number;
+	concurrency?: number;
+	safeRetries?: number;
+	maxRetryWait?: number;
+	batching?: { batch?: { batchSize?: number; batchInterval?: number } };
+}
 
 const defineBelow = { show: { mappingMode: ['defineBelow'] } };
 

@@ -4,7 +4,7 @@
  * workflows imported with `n8n import:*`, and run with `n8n execute --id` against the uContact
  * simulator, which runs in this test process.
  */
-import { DISPOSITION_KEYS, startSimulator, type Recorded, type Simulator } from '../simulator/simulator';
+import { DISPOSITION_KEYS, startSimulator, type Recorded, type Simulator } from '../support/simulator/simulator';
 import {
 	assertExit0,
 	nodeOutput,

@@ -7,7 +7,7 @@
  */
 import type { Locator, Page, Response } from 'playwright-core';
 
-import { makeToken, startSimulator, type Simulator } from '../simulator/simulator';
+import { makeToken, startSimulator, type Simulator } from '../support/simulator/simulator';
 import { launchBrowser, screenshotPath, stopwatch, type LaunchedBrowser } from './support/browser.cjs';
 import { startN8nWithPackage, type PackagedN8nServer } from './support/server.cjs';
 

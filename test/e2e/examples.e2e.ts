@@ -8,7 +8,7 @@
  *    OpenAI-compatible model that calls the uContact tool with arguments read from the summary.
  * Only the credentials and the CSV address differ from the shipped files.
  */
-import { startSimulator, type Recorded, type Simulator } from '../simulator/simulator';
+import { startSimulator, type Recorded, type Simulator } from '../support/simulator/simulator';
 import {
 	FAKE_OPENAI_KEY,
 	postWhenRegistered,

@@ -10,7 +10,7 @@
  * Proof that the worker ran them: main logs "Enqueued execution N", the worker "Worker started
  * execution N" and "Worker finished execution N".
  */
-import { startSimulator, type Simulator } from '../simulator/simulator';
+import { startSimulator, type Simulator } from '../support/simulator/simulator';
 import { postWhenRegistered } from './support/examples.cjs';
 import {
 	printTimings,

@@ -4,7 +4,7 @@
  * verification wants, the tarball holds what package.json points at, and stays within budget.
  * See scan.cjs for what the scanner does and which parts cannot be reproduced here.
  */
-import { DISPOSITION_KEYS } from '../simulator/simulator';
+import { DISPOSITION_KEYS } from '../support/simulator/simulator';
 import {
 	analyze,
 	analyzeSnippet,

@@ -1,5 +1,5 @@
-import { makeToken, startSimulator, type Simulator } from '../simulator/simulator';
-import { harnessLogger } from '../harness';
+import { makeToken, startSimulator, type Simulator } from '../support/simulator/simulator';
+import { harnessLogger } from '../support/harness';
 import {
 	call,
 	everythingReturned,
@@ -7,7 +7,7 @@ import {
 	runDisposition,
 	testCredential,
 	tokenCredentials,
-} from './runDisposition';
+} from '../support/runDisposition';
 
 // Built at run time: these are made-up values a test checks never leak, not secrets.
 const wrongToken = makeToken('intruder');

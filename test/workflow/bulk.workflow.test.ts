@@ -1,8 +1,8 @@
 import { sleep } from 'n8n-workflow';
 
-import { startLocalServer, type LocalServer } from '../harness';
-import { startSimulator, type Simulator } from '../simulator/simulator';
-import { call, MAPPED, runDisposition, tokenCredentials } from './runDisposition';
+import { startLocalServer, type LocalServer } from '../support/harness';
+import { startSimulator, type Simulator } from '../support/simulator/simulator';
+import { call, MAPPED, runDisposition, tokenCredentials } from '../support/runDisposition';
 
 /** A uContact stand-in that answers after a delay chosen per call, and tracks requests in flight. */
 class Gauge {

@@ -1,12 +1,12 @@
-import { startSimulator, type Simulator } from '../simulator/simulator';
-import { harnessLogger } from '../harness';
+import { startSimulator, type Simulator } from '../support/simulator/simulator';
+import { harnessLogger } from '../support/harness';
 import {
 	call,
 	everythingReturned,
 	MAPPED,
 	runDisposition,
 	tokenCredentials,
-} from './runDisposition';
+} from '../support/runDisposition';
 
 let sim: Simulator;
 beforeAll(async () => {

@@ -2,9 +2,9 @@
  * The demo: a handful of finished calls -> uContact Disposition, one scheduled for a callback
  * and one that uContact rejects, run by n8n's engine against the simulator.
  */
-import { startSimulator, type Simulator } from '../simulator/simulator';
-import { printSummary } from './summary.cjs';
-import { runDisposition, tokenCredentials } from './runDisposition';
+import { startSimulator, type Simulator } from '../support/simulator/simulator';
+import { printSummary } from '../support/summary.cjs';
+import { runDisposition, tokenCredentials } from '../support/runDisposition';
 
 const finishedCalls = [
 	{

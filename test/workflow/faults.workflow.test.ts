@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSimulator, type Behaviour, type Simulator } from '../simulator/simulator';
-import { report, rssMiB, soakItems } from './soakSize.cjs';
+import { startSimulator, type Behaviour, type Simulator } from '../support/simulator/simulator';
+import { report, rssMiB, soakItems } from '../support/soakSize.cjs';
 import {
 	call,
 	everythingReturned,
 	MAPPED,
 	runDisposition,
 	tokenCredentials,
-} from './runDisposition';
+} from '../support/runDisposition';
 
 let sim: Simulator;
 beforeAll(async () => {

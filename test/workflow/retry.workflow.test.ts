@@ -1,5 +1,5 @@
-import { startSimulator, type Simulator } from '../simulator/simulator';
-import { call, MAPPED, runDisposition, tokenCredentials } from './runDisposition';
+import { startSimulator, type Simulator } from '../support/simulator/simulator';
+import { call, MAPPED, runDisposition, tokenCredentials } from '../support/runDisposition';
 
 let sim: Simulator;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
-import { DISPOSITION_KEYS } from '../../nodes/UContactDisposition/wire';
-import { startSimulator, type Simulator } from '../simulator/simulator';
-import { call, MAPPED, runDisposition, tokenCredentials } from './runDisposition';
+import { DISPOSITION_KEYS } from '../../nodes/UContactApi/api';
+import { startSimulator, type Simulator } from '../support/simulator/simulator';
+import { call, MAPPED, runDisposition, tokenCredentials } from '../support/runDisposition';
 
 let sim: Simulator;
 beforeAll(async () => {

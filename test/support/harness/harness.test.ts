@@ -16,8 +16,8 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { harnessLogger, runCredentialTest, runWorkflow, startLocalServer } from './harness';
-import type { LocalServer, ReceivedRequest, ServerAnswer } from './harness';
+import { harnessLogger, runCredentialTest, runWorkflow, startLocalServer } from '.';
+import type { LocalServer, ReceivedRequest, ServerAnswer } from '.';
 
 // A tiny stateful API: POST /login {apiKey} issues a token; POST /echo and GET /check want it.
 const GOOD_API_KEY = 'good-key';

@@ -4,19 +4,18 @@
  */
 import { sleep, type ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { interpretAnswer } from './answer';
-import { DEFAULT_TIMEOUT_MS } from './description';
+import { interpretAnswer, type Disposition } from '../../UContactApi/api';
+import { credentialSecrets } from '../../UContactApi/credential';
 import {
 	describeRejection,
 	describeRequestFailure,
 	describeUnexpectedAnswer,
 	redactSecrets,
 	type FailureReport,
-} from './errors';
-import type { Options } from './prepare';
-import { DEFAULT_MAX_RETRY_WAIT_MS, DEFAULT_SAFE_RETRIES, retryDelay } from './retry';
-import type { UContactSession } from './transport';
-import type { Disposition } from './wire';
+} from '../../UContactApi/failures';
+import type { UContactSession } from '../../UContactApi/transport';
+import { DEFAULT_TIMEOUT_MS, type Options } from '../description';
+import { DEFAULT_MAX_RETRY_WAIT_MS, DEFAULT_SAFE_RETRIES, retryDelay } from './retryPolicy';
 
 export type SendResult = { ok: true; response: string } | { ok: false; report: FailureReport };
 
@@ -53,6 +52,5 @@ export async function sendItem(
 		}
 		await sleep(wait);
 	}
-	const secrets = [credentials.token, credentials.password, credentials.sessionToken];
-	return { ok: false, report: redactSecrets(report, secrets) };
+	return { ok: false, report: redactSecrets(report, credentialSecrets(credentials)) };
 }

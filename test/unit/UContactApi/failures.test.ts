@@ -1,38 +1,13 @@
 import {
 	describeLoginFailure,
-	loginBody,
-	tokenFromLoginAnswer,
-} from '../../nodes/UContactDisposition/login';
-import {
 	describeRejection,
 	describeRequestFailure,
 	describeUnexpectedAnswer,
 	quote,
-} from '../../nodes/UContactDisposition/errors';
-import { buildDisposition } from '../../nodes/UContactDisposition/disposition';
+} from '../../../nodes/UContactApi/failures';
+import { buildDisposition } from '../../../nodes/UContactDisposition/input/disposition';
 
-describe('tokenFromLoginAnswer', () => {
-	it.each([
-		['["user","YXBpOjEyMw=="]', 'YXBpOjEyMw=='],
-		[['user', 7, 'YXBpOjEyMw=='], 'YXBpOjEyMw=='],
-		['"YXBpOjEyMw=="', 'YXBpOjEyMw=='],
-		['YXBpOjEyMw==\n', 'YXBpOjEyMw=='],
-		['  "YXBpOjEyMw=="  ', 'YXBpOjEyMw=='],
-	])('finds the token in %j', (body, token) => {
-		expect(tokenFromLoginAnswer(body)).toBe(token);
-	});
-
-	it.each(['0', '"0"', '', '[]', '[0]', '["0"]', null, undefined, 0, '<html>Login page</html>'])(
-		'treats %j as a refused login',
-		(body) => {
-			expect(tokenFromLoginAnswer(body)).toBeUndefined();
-		},
-	);
-
-	it('form-encodes the login', () => {
-		expect(loginBody('api user', 'p&ss=1')).toBe('user=api+user&password=p%26ss%3D1');
-	});
-
+describe('describeLoginFailure', () => {
 	it('explains a 404 as an older server without the endpoint', () => {
 		expect(describeLoginFailure(404, undefined, 'https://x')).toMatch(/use a token instead/);
 		expect(describeLoginFailure(undefined, 'ECONNREFUSED', 'https://x')).toMatch(

@@ -1,4 +1,4 @@
-import { autoMapInputData } from '../../nodes/UContactDisposition/autoMap';
+import { autoMapInputData } from '../../../../nodes/UContactDisposition/input/autoMap';
 
 describe('autoMapInputData', () => {
 	it('matches API keys and field labels ignoring case, spaces, _ and -', () => {

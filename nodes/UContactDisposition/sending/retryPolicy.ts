@@ -1,4 +1,4 @@
-import { failureFacts } from './failureFacts';
+import { failureFacts } from '../../UContactApi/failures';
 
 /**
  * Which failures are retried, and after how long. Only failures where the disposition was

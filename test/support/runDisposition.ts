@@ -3,9 +3,9 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } fro
 
 import { UContactApi } from '../../credentials/UContactApi.credentials';
 import { UContactDisposition } from '../../nodes/UContactDisposition/UContactDisposition.node';
-import { harnessLogger, runCredentialTest, runWorkflow } from '../harness';
-import type { RunWorkflowResult } from '../harness';
-import type { Simulator } from '../simulator/simulator';
+import { harnessLogger, runCredentialTest, runWorkflow } from './harness';
+import type { RunWorkflowResult } from './harness';
+import type { Simulator } from './simulator/simulator';
 
 export const NODE_TYPE = 'n8n-nodes-ucontact.uContactDisposition';
 

@@ -4,7 +4,7 @@ import {
 	checkTimeZone,
 	ScheduleError,
 	toUContactSchedule,
-} from '../../nodes/UContactDisposition/schedule';
+} from '../../../../nodes/UContactDisposition/input/schedule';
 
 const MVD = 'America/Montevideo'; // UTC-3 all year
 const NYC = 'America/New_York'; // DST: 2026-03-08 02:00 -> 03:00, 2026-11-01 02:00 -> 01:00

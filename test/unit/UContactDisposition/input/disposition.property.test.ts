@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import {
 	buildDisposition,
 	DispositionInputError,
-} from '../../nodes/UContactDisposition/disposition';
-import { DISPOSITION_KEYS, encodeDispositionForm } from '../../nodes/UContactDisposition/wire';
-import { checkKeys, parseForm } from '../simulator/form';
+} from '../../../../nodes/UContactDisposition/input/disposition';
+import { DISPOSITION_KEYS, encodeDispositionForm } from '../../../../nodes/UContactApi/api';
+import { checkKeys, parseForm } from '../../../support/simulator/form';
 
 const TEXT_KEYS = DISPOSITION_KEYS.filter((key) => key !== 'schedule');
 const required = { campaign: 'c', agent: 'a', callerid: '1', guid: 'g', l1: 'l' };

@@ -5,7 +5,7 @@ import {
 	startSimulator,
 	type Recorded,
 	type Simulator,
-} from './simulator/simulator';
+} from './simulator';
 
 const DISPOSITION = '/Integra/resources/api/DispositionCall';
 const LOGIN = '/Integra/resources/auth/getUserToken';

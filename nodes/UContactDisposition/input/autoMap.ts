@@ -7,7 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { FIELD_LABELS, type DispositionInput } from './disposition';
-import { DISPOSITION_KEYS, type DispositionKey } from './wire';
+import { DISPOSITION_KEYS, type DispositionKey } from '../../UContactApi/api';
 
 const squash = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, '');
 

@@ -2,7 +2,7 @@ import {
 	certainlyNotRecorded,
 	retryAfterMs,
 	retryDelay,
-} from '../../nodes/UContactDisposition/retry';
+} from '../../../../nodes/UContactDisposition/sending/retryPolicy';
 
 const http = (status: number, headers: Record<string, string> = {}) => ({
 	cause: { response: { status, headers } },

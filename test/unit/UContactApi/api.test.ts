@@ -1,10 +1,12 @@
-import { interpretAnswer } from '../../nodes/UContactDisposition/answer';
 import {
 	DISPOSITION_KEYS,
 	emptyDispositionForm,
 	encodeDispositionForm,
-} from '../../nodes/UContactDisposition/wire';
-import { buildDisposition } from '../../nodes/UContactDisposition/disposition';
+	interpretAnswer,
+	loginBody,
+	tokenFromLoginAnswer,
+} from '../../../nodes/UContactApi/api';
+import { buildDisposition } from '../../../nodes/UContactDisposition/input/disposition';
 
 describe('encodeDispositionForm', () => {
 	it("matches the vendor's example byte for byte (with d1 once, not d2 twice)", () => {
@@ -61,5 +63,28 @@ describe('interpretAnswer', () => {
 
 	it('reads bytes as UTF-8 text', () => {
 		expect(interpretAnswer(new TextEncoder().encode('"OK"')).outcome).toBe('success');
+	});
+});
+
+describe('tokenFromLoginAnswer', () => {
+	it.each([
+		['["user","YXBpOjEyMw=="]', 'YXBpOjEyMw=='],
+		[['user', 7, 'YXBpOjEyMw=='], 'YXBpOjEyMw=='],
+		['"YXBpOjEyMw=="', 'YXBpOjEyMw=='],
+		['YXBpOjEyMw==\n', 'YXBpOjEyMw=='],
+		['  "YXBpOjEyMw=="  ', 'YXBpOjEyMw=='],
+	])('finds the token in %j', (body, token) => {
+		expect(tokenFromLoginAnswer(body)).toBe(token);
+	});
+
+	it.each(['0', '"0"', '', '[]', '[0]', '["0"]', null, undefined, 0, '<html>Login page</html>'])(
+		'treats %j as a refused login',
+		(body) => {
+			expect(tokenFromLoginAnswer(body)).toBeUndefined();
+		},
+	);
+
+	it('form-encodes the login', () => {
+		expect(loginBody('api user', 'p&ss=1')).toBe('user=api+user&password=p%26ss%3D1');
 	});
 });

@@ -5,24 +5,19 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { autoMapInputData } from './autoMap';
-import { WORKFLOW_TIMEZONE } from './description';
+import { WORKFLOW_TIMEZONE, type Options } from '../description';
 import { buildDisposition, DispositionInputError, type DispositionInput } from './disposition';
 import { checkTimeZone, ScheduleError } from './schedule';
-import { encodeDispositionForm, type Disposition } from './wire';
+import { encodeDispositionForm, type Disposition } from '../../UContactApi/api';
 
-export interface Options {
-	dryRun?: boolean;
-	scheduleTimezone?: string;
-	timeout?: number;
-	concurrency?: number;
-	safeRetries?: number;
-	maxRetryWait?: number;
-	batching?: { batch?: { batchSize?: number; batchInterval?: number } };
+export interface ReadyItem {
+	ok: true;
+	disposition: Disposition;
+	form: string;
+	options: Options;
 }
 
-export type PreparedItem =
-	| { ok: true; disposition: Disposition; form: string; options: Options }
-	| { ok: false; problem: string };
+export type PreparedItem = ReadyItem | { ok: false; problem: string };
 
 function hasExpression(value: unknown): boolean {
 	if (typeof value === 'string') return value.startsWith('=');

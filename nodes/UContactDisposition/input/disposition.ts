@@ -3,7 +3,7 @@
  * required ones checked, the schedule normalised. Nothing here talks to n8n or the network.
  */
 import { ScheduleError, toUContactSchedule } from './schedule';
-import { DISPOSITION_KEYS, REQUIRED_KEYS, type Disposition, type DispositionKey } from './wire';
+import { DISPOSITION_KEYS, REQUIRED_KEYS, type Disposition, type DispositionKey } from '../../UContactApi/api';
 
 /** How each key is named in the node's UI, for messages people can match to a field. */
 export const FIELD_LABELS: Record<DispositionKey, string> = {

@@ -3,7 +3,7 @@ import {
 	customBaseUrl,
 	resolveBaseUrl,
 	ServerAddressError,
-} from '../../nodes/UContactDisposition/serverAddress';
+} from '../../../nodes/UContactApi/serverAddress';
 
 describe('cloudInstanceName', () => {
 	it.each([

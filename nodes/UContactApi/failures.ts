@@ -4,8 +4,60 @@
  */
 import type { Failure } from 'n8n-workflow';
 
-import { failureFacts } from './failureFacts';
-import type { Disposition } from './wire';
+import type { Disposition } from './api';
+
+export interface FailureFacts {
+	status?: number;
+	code?: string;
+	body?: unknown;
+	location?: string;
+	retryAfter?: string;
+	/** The message of an error this package raised itself (login, server address). */
+	ownMessage?: string;
+}
+
+const OWN_ERRORS = new Set(['UContactLoginError', 'ServerAddressError']);
+
+type Loose = Record<string, unknown> & {
+	cause?: unknown;
+	response?: { status?: unknown; data?: unknown; headers?: Record<string, unknown> };
+};
+
+/**
+ * The safe facts of a failed request: n8n wraps the HTTP client's error (which carries the
+ * request, Authorization header included) in a NodeApiError; this walks down the causes and
+ * keeps only status, network code, answer, a few headers and our own errors' messages.
+ */
+export function failureFacts(error: unknown): FailureFacts {
+	const facts: FailureFacts = {};
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+		const err = current as Loose;
+		if (
+			typeof err.name === 'string' &&
+			OWN_ERRORS.has(err.name) &&
+			typeof err.message === 'string'
+		) {
+			facts.ownMessage = err.message;
+		}
+		if (facts.status === undefined && typeof err.response?.status === 'number') {
+			facts.status = err.response.status;
+			facts.body = err.response.data;
+			const { location, 'retry-after': retryAfter } = err.response.headers ?? {};
+			if (typeof location === 'string') facts.location = location;
+			if (typeof retryAfter === 'string') facts.retryAfter = retryAfter;
+		}
+		if (facts.code === undefined && typeof err.code === 'string' && !/^\d+$/.test(err.code)) {
+			facts.code = err.code;
+		}
+		current = err.cause;
+	}
+	if (facts.status === undefined && typeof error === 'object' && error !== null) {
+		const httpCode = Number((error as Loose).httpCode);
+		if (Number.isInteger(httpCode) && httpCode >= 100) facts.status = httpCode;
+	}
+	return facts;
+}
 
 export interface FailureReport {
 	message: string;
@@ -223,4 +275,25 @@ export function redactSecrets(report: FailureReport, secrets: unknown[]): Failur
 			? undefined
 			: words.reduce((masked, word) => masked.split(word).join('***'), text);
 	return { ...report, message: mask(report.message) ?? '', description: mask(report.description) };
+}
+
+/** A login failure in words an admin can act on; never includes the password or the answer body. */
+export function describeLoginFailure(
+	status: number | undefined,
+	code: string | undefined,
+	baseUrl: string,
+): string {
+	if (status === 404) {
+		return (
+			`uContact at ${baseUrl} has no getUserToken endpoint (HTTP 404). Older uContact versions do not offer ` +
+			'login by user and password: check the server address, or use a token instead'
+		);
+	}
+	if (status === 401 || status === 403) {
+		return `uContact at ${baseUrl} refused the user name or password (HTTP ${status})`;
+	}
+	if (status !== undefined) {
+		return `uContact at ${baseUrl} could not log in: getUserToken answered HTTP ${status}`;
+	}
+	return `Could not reach uContact at ${baseUrl} to log in${code ? ` (${codeInWords(code)})` : ''}: check the server address and that n8n can reach it`;
 }

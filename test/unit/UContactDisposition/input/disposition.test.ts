@@ -1,8 +1,8 @@
 import {
 	buildDisposition,
 	DispositionInputError,
-} from '../../nodes/UContactDisposition/disposition';
-import { DISPOSITION_KEYS } from '../../nodes/UContactDisposition/wire';
+} from '../../../../nodes/UContactDisposition/input/disposition';
+import { DISPOSITION_KEYS } from '../../../../nodes/UContactApi/api';
 
 const required = {
 	campaign: 'Ventas->',

@@ -1,0 +1,128 @@
+/**
+ * The uContact API contract as documented: paths, the DispositionCall form, what its answers
+ * mean, and the getUserToken login form and answer.
+ */
+
+export const DISPOSITION_PATH = '/Integra/resources/api/DispositionCall';
+export const LOGIN_PATH = '/Integra/resources/auth/getUserToken';
+
+// The vendor's samples send no charset; we name UTF-8 so servlet containers that would
+// otherwise assume ISO-8859-1 decode accents (Tipificación, Montevideo) correctly.
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded; charset=UTF-8';
+
+/** Every key, in the documented order. All are always sent, "" when unset. */
+export const DISPOSITION_KEYS = [
+	'campaign',
+	'agent',
+	'callerid',
+	'guid',
+	'l1',
+	'l2',
+	'l3',
+	'd1',
+	'd2',
+	'comment',
+	'schedule',
+	'camptoreschedule',
+	'tag',
+] as const;
+
+export type DispositionKey = (typeof DISPOSITION_KEYS)[number];
+
+export type Disposition = Record<DispositionKey, string>;
+
+export const REQUIRED_KEYS: readonly DispositionKey[] = [
+	'campaign',
+	'agent',
+	'callerid',
+	'guid',
+	'l1',
+];
+
+/** UTF-8 form encoding, keys in documented order (e.g. "campana->" becomes "campana-%3E"). */
+export function encodeDispositionForm(disposition: Disposition): string {
+	return new URLSearchParams(
+		DISPOSITION_KEYS.map((key): [string, string] => [key, disposition[key]]),
+	).toString();
+}
+
+/** A disposition with every key present and empty: what the credential test sends. */
+export function emptyDispositionForm(): Record<DispositionKey, string> {
+	return Object.fromEntries(DISPOSITION_KEYS.map((key) => [key, ''])) as Disposition;
+}
+
+export type AnswerOutcome = 'success' | 'rejected' | 'unexpected';
+
+export interface Answer {
+	outcome: AnswerOutcome;
+	/** The answer as uContact sent it, trimmed and without surrounding quotes. */
+	response: string;
+}
+
+function unquote(value: string): string {
+	const trimmed = value.trim();
+	if (trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')) {
+		return trimmed.slice(1, -1).trim();
+	}
+	return trimmed;
+}
+
+function bodyText(body: unknown): string {
+	if (typeof body === 'string') return body;
+	if (body === undefined || body === null) return '';
+	if (body instanceof Uint8Array) return new TextDecoder().decode(body);
+	return JSON.stringify(body);
+}
+
+/**
+ * The vendor shows `"OK"` and `"0"` with quotes; whether servers send them is unverified, so
+ * both are read: trim, drop one pair of quotes, then `OK` in any case is success, `0` a rejection.
+ */
+export function interpretAnswer(body: unknown): Answer {
+	const response = unquote(bodyText(body));
+	if (response.toUpperCase() === 'OK') return { outcome: 'success', response };
+	if (response === '0') return { outcome: 'rejected', response };
+	return { outcome: 'unexpected', response };
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * The token in a getUserToken answer, or undefined when the login was refused.
+ * Servers answer a JSON list with the token last, a JSON string, or a bare string;
+ * "0" or an empty body means bad credentials.
+ */
+export function tokenFromLoginAnswer(body: unknown): string | undefined {
+	let value: unknown = body;
+	if (typeof value === 'string') {
+		const trimmed = value.trim();
+		if (trimmed.startsWith('[') || trimmed.startsWith('"')) {
+			const parsed = parseJson(trimmed);
+			value = parsed === undefined ? trimmed : parsed;
+		} else {
+			value = trimmed;
+		}
+	}
+	if (Array.isArray(value)) {
+		const strings = value.filter((entry): entry is string => typeof entry === 'string');
+		value = strings.length > 0 ? strings[strings.length - 1] : undefined;
+	}
+	if (typeof value !== 'string') return undefined;
+	const token = unquote(value);
+	if (token === '' || token === '0' || /\s/.test(token)) return undefined;
+	return token;
+}
+
+/** The form body of a login request. */
+export function loginBody(user: string, password: string): string {
+	return new URLSearchParams([
+		['user', user],
+		['password', password],
+	]).toString();
+}

@@ -1,0 +1,23 @@
+/** What the node and the credential both read from a uContact credential's data. */
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+export const CREDENTIAL_TYPE = 'uContactApi';
+
+export function usesLogin(credentials: ICredentialDataDecryptedObject): boolean {
+	return credentials.authentication === 'userPassword';
+}
+
+export function skipsCertificateCheck(credentials: ICredentialDataDecryptedObject): boolean {
+	return credentials.server === 'custom' && credentials.ignoreSslIssues === true;
+}
+
+/** The token sent as "Authorization: Basic TOKEN", exactly as given or as obtained at login. */
+export function activeToken(credentials: ICredentialDataDecryptedObject): string {
+	const token = usesLogin(credentials) ? credentials.sessionToken : credentials.token;
+	return typeof token === 'string' ? token.trim() : '';
+}
+
+/** Everything in the credential that must never be shown: masked out of every message. */
+export function credentialSecrets(credentials: ICredentialDataDecryptedObject): unknown[] {
+	return [credentials.token, credentials.password, credentials.sessionToken];
+}

@@ -1,0 +1,79 @@
+/**
+ * Sending a run's prepared items through the pool: dry run, the stop after a failure that would
+ * repeat for every later item, and which failure stops the workflow.
+ */
+import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
+
+import type { UContactSession } from '../../UContactApi/transport';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, type Options } from '../description';
+import type { ReadyItem } from '../input/prepareItem';
+import { dryRun, notSent, recorded, sendFailed, type Outcome } from '../output/results';
+import { dispatch } from './pool';
+import { sendItem } from './sendItem';
+
+export interface SendItemsInput {
+	node: INode;
+	/** Items ready to send, or already failed the checks before sending. */
+	items: Array<ReadyItem | Outcome>;
+	session: UContactSession;
+	credentials: ICredentialDataDecryptedObject;
+	/** The server address, or why it is unusable (then nothing is sent). */
+	baseUrl: { ok: true; url: string } | { ok: false; problem: string };
+	settings: Options;
+	continueOnFail: boolean;
+}
+
+export interface SendItemsResult {
+	outcomes: Outcome[];
+	/** The first failed item when the workflow must stop (On Error: Stop Workflow). */
+	stopAt?: number;
+}
+
+export async function sendItems(input: SendItemsInput): Promise<SendItemsResult> {
+	const { node, items, session, credentials, settings, continueOnFail } = input;
+	const baseUrl = input.baseUrl.ok ? input.baseUrl.url : '';
+	// After a refused credential or a wrong address every further request would fail the same
+	// way (and repeated failed logins can lock the uContact user), so the rest is not sent.
+	let stopReason = input.baseUrl.ok ? undefined : input.baseUrl.problem;
+	let recordedCount = 0;
+	let stopAt: number | undefined;
+	const outcomes: Outcome[] = new Array(items.length);
+
+	const run = async (itemIndex: number): Promise<Outcome> => {
+		const item = items[itemIndex];
+		if (!('form' in item)) return item;
+		if (stopReason !== undefined) return notSent(node, itemIndex, item.disposition, stopReason);
+		if (item.options.dryRun === true) return dryRun(item.disposition, item.form, baseUrl);
+		const sent = await sendItem(session, item, baseUrl, credentials);
+		if (sent.ok) {
+			recordedCount++;
+			return recorded(item.disposition, sent.response);
+		}
+		const cause = sent.report.failure?.cause;
+		if (cause === 'credential-invalid' || cause === 'configuration-invalid')
+			stopReason ??= sent.report.message;
+		const already =
+			recordedCount > 0
+				? ` ${recordedCount} other item(s) of this run were already recorded in uContact.`
+				: '';
+		return sendFailed(node, itemIndex, item.disposition, sent.report, already);
+	};
+
+	await dispatch(
+		items.length,
+		{
+			concurrency: Math.min(settings.concurrency ?? DEFAULT_CONCURRENCY, MAX_CONCURRENCY),
+			batchSize: settings.batching?.batch?.batchSize ?? -1,
+			batchIntervalMs: settings.batching?.batch?.batchInterval ?? 0,
+		},
+		async (itemIndex) => {
+			const outcome = await run(itemIndex);
+			outcomes[itemIndex] = outcome;
+			if (!outcome.ok && !continueOnFail && (stopAt === undefined || itemIndex < stopAt)) {
+				stopAt = itemIndex;
+			}
+		},
+		() => stopAt !== undefined,
+	);
+	return { outcomes, stopAt };
+}
