@@ -66,6 +66,8 @@ function startSimulator(options = {}) {
 	let queued = [];
 	let loginShape = 'list';
 	let closed = false;
+	// Bumped by reset(): a slow request from before a reset must not record into the next test.
+	let generation = 0;
 
 	const sockets = new Set();
 	/** Pending waits: timer -> resolve, so close() can cut them short. */
@@ -188,7 +190,7 @@ function startSimulator(options = {}) {
 		const fine = record.auth === 'ok' && record.problems.length === 0;
 		if (b.kind === 'truncated') {
 			// Promises a longer body than it sends, then drops the connection mid-answer.
-			if (fine && b.record) dispositions.push(record);
+			if (fine && b.record && record.generation === generation) dispositions.push(record);
 			record.status = 200;
 			record.answer = null;
 			res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': '64' });
@@ -198,7 +200,7 @@ function startSimulator(options = {}) {
 			return;
 		}
 		if (b.kind === 'close') {
-			if (fine && b.record) dispositions.push(record);
+			if (fine && b.record && record.generation === generation) dispositions.push(record);
 			record.status = null;
 			record.answer = null;
 			res.socket?.destroy();
@@ -238,7 +240,7 @@ function startSimulator(options = {}) {
 			REQUIRED_DISPOSITION_KEYS.every((key) => f[key] !== '') &&
 			(campaigns === null || campaigns.has(f.campaign));
 		const word = accepted ? 'OK' : '0';
-		if (accepted) dispositions.push(record);
+		if (accepted && record.generation === generation) dispositions.push(record);
 		send(res, record, 200, bare ? word : `"${word}"`, bare ? TEXT_TYPE : JSON_TYPE, b.headers);
 	}
 
@@ -307,6 +309,7 @@ function startSimulator(options = {}) {
 			problems: [],
 			status: null,
 			answer: null,
+			generation,
 		};
 		requests.push(record);
 		if (tooLarge) record.problems.push(`body larger than ${MAX_BODY} bytes (truncated)`);
@@ -400,6 +403,7 @@ function startSimulator(options = {}) {
 					return [...valid];
 				},
 				reset() {
+					generation++;
 					requests.length = 0;
 					dispositions.length = 0;
 					standing = NORMAL;
