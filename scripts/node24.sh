@@ -25,6 +25,8 @@ node="$dir/node_modules/.bin/node"
 if [ ! -x "$node" ] || [ "$("$node" -p 'process.versions.node.split(".")[0]')" != "$want" ]; then
   echo "Installing Node $want from the npm registry into $dir (once)..." >&2
   mkdir -p "$dir"
-  npm install --prefix "$dir" --no-save --no-audit --no-fund "node@$want" >&2
+  # The package fetches its platform build in a preinstall script: run it even when called from
+  # an npm script in this repo, whose environment carries .npmrc's ignore-scripts.
+  npm install --prefix "$dir" --no-save --no-audit --no-fund --ignore-scripts=false "node@$want" >&2
 fi
 real_node_dir "$node"

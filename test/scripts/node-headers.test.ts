@@ -63,11 +63,21 @@ function probeApp(folder: string): string {
 	fs.mkdirSync(addon, { recursive: true });
 	fs.writeFileSync(
 		path.join(folder, 'package.json'),
-		JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: { probe: '1.0.0' } }),
+		JSON.stringify({
+			name: 'app',
+			version: '1.0.0',
+			private: true,
+			dependencies: { probe: '1.0.0' },
+		}),
 	);
 	fs.writeFileSync(
 		path.join(addon, 'package.json'),
-		JSON.stringify({ name: 'probe', version: '1.0.0', gypfile: true, main: 'build/Release/probe.node' }),
+		JSON.stringify({
+			name: 'probe',
+			version: '1.0.0',
+			gypfile: true,
+			main: 'build/Release/probe.node',
+		}),
 	);
 	fs.writeFileSync(
 		path.join(addon, 'binding.gyp'),
@@ -89,9 +99,10 @@ function probeApp(folder: string): string {
 	return folder;
 }
 
-const REPORT = 'printf "%s\\n%s\\n%s\\n" "${npm_config_nodedir-unset}" "$(command -v node)" "$(node -v)"';
+const REPORT =
+	'printf "%s\\n%s\\n%s\\n" "${npm_config_nodedir-unset}" "$(command -v node)" "$(node -v)"';
 const REBUILD_AND_LOAD =
-	'npm rebuild probe --silent >/dev/null && node -p "require(\'probe\').abi + \' \' + process.versions.modules"';
+	"npm rebuild probe --silent >/dev/null && node -p \"require('probe').abi + ' ' + process.versions.modules\"";
 
 let tmp: string;
 let version: string;
@@ -108,10 +119,26 @@ beforeAll(() => {
 		npmPackage = fromNode24;
 	} else {
 		npmPackage = path.join(tmp, 'npm-node');
-		mustRun('npm', ['install', '--prefix', npmPackage, '--no-save', '--prefer-offline', `node@${version}`]);
+		// The package installs its platform package from a preinstall script, which `npm test`'s
+		// environment (ignore-scripts, from .npmrc) would skip.
+		mustRun(
+			'npm',
+			[
+				'install',
+				'--prefix',
+				npmPackage,
+				'--no-save',
+				'--prefer-offline',
+				'--ignore-scripts=false',
+				`node@${version}`,
+			],
+			tmp,
+		);
 	}
 	const inner = path.join(npmPackage, 'node_modules/node/node_modules');
-	const platform = fs.readdirSync(inner).find((name) => fs.existsSync(path.join(inner, name, 'bin/node')));
+	const platform = fs
+		.readdirSync(inner)
+		.find((name) => fs.existsSync(path.join(inner, name, 'bin/node')));
 	platformPackage = path.join(inner, platform ?? 'missing-platform-package');
 	official = path.join(tmp, 'nvm/versions/node', `v${version}`);
 	linkOrCopy(path.join(platformPackage, 'bin/node'), path.join(official, 'bin/node'));
@@ -182,7 +209,10 @@ describe.each(layouts)('Node 24 first on PATH through $name', (layout) => {
 	});
 
 	it('scripts/node-headers.sh picks the headers beside the real binary', () => {
-		const run = shell(`source scripts/node-headers.sh\nuse_node_headers "${first}"\n${REPORT}`, first);
+		const run = shell(
+			`source scripts/node-headers.sh\nuse_node_headers "${first}"\n${REPORT}`,
+			first,
+		);
 		expect(run.stderr).toBe('');
 		expect(run.status).toBe(0);
 		const [chosen] = run.stdout.split('\n');
@@ -194,7 +224,10 @@ describe.each(layouts)('Node 24 first on PATH through $name', (layout) => {
 		'source scripts/env.sh puts the real binary first and its nodedir, so npm rebuild makes an addon it loads',
 		() => {
 			const app = probeApp(path.join(tmp, `app-${layout.name.replace(/\W+/g, '-')}`));
-			const run = shell(`source scripts/env.sh\n${REPORT}\ncd "${app}"\n${REBUILD_AND_LOAD}`, first);
+			const run = shell(
+				`source scripts/env.sh\n${REPORT}\ncd "${app}"\n${REBUILD_AND_LOAD}`,
+				first,
+			);
 			expect(run.stderr).toBe('');
 			expect(run.status).toBe(0);
 			const [chosen, node, nodeVersion, abi] = run.stdout.split('\n');
@@ -217,28 +250,40 @@ describe('a Node 24 with no headers beside it (a distro build without its -dev p
 
 	it("unpacks the headers once from the npm registry's platform package, from npm's cache", () => {
 		const cache = path.join(tmp, 'cache-with-npm');
-		const first = shell(`source scripts/node-headers.sh\nuse_node_headers "${bare}"\n${REPORT}`, bare, {
-			UCONTACT_CACHE: cache,
-		});
+		const first = shell(
+			`source scripts/node-headers.sh\nuse_node_headers "${bare}"\n${REPORT}`,
+			bare,
+			{
+				UCONTACT_CACHE: cache,
+			},
+		);
 		expect(first.status).toBe(0);
 		expect(first.stderr).toContain(`Unpacking the headers of Node ${version}`);
 		const [chosen] = first.stdout.split('\n');
 		expect(chosen).toBe(path.join(cache, 'node-headers', `v${version}`));
 		expect(headersVersion(chosen)).toBe(version);
 
-		const again = shell(`source scripts/node-headers.sh\nuse_node_headers "${bare}"\n${REPORT}`, bare, {
-			UCONTACT_CACHE: cache,
-		});
+		const again = shell(
+			`source scripts/node-headers.sh\nuse_node_headers "${bare}"\n${REPORT}`,
+			bare,
+			{
+				UCONTACT_CACHE: cache,
+			},
+		);
 		expect(again.stderr).toBe('');
 		expect(again.stdout.split('\n')[0]).toBe(chosen);
 	});
 
 	it('leaves nodedir unset, and says so, when npm cannot provide them either', () => {
-		const run = shell(`source scripts/node-headers.sh\nuse_node_headers "${bare}"\n${REPORT}`, bare, {
-			UCONTACT_CACHE: path.join(tmp, 'cache-offline'),
-			npm_config_offline: 'true',
-			npm_config_cache: path.join(tmp, 'empty-npm-cache'),
-		});
+		const run = shell(
+			`source scripts/node-headers.sh\nuse_node_headers "${bare}"\n${REPORT}`,
+			bare,
+			{
+				UCONTACT_CACHE: path.join(tmp, 'cache-offline'),
+				npm_config_offline: 'true',
+				npm_config_cache: path.join(tmp, 'empty-npm-cache'),
+			},
+		);
 		expect(run.status).toBe(0);
 		expect(run.stdout.split('\n')[0]).toBe('unset');
 		expect(run.stderr).toContain(`No headers found for v${version} in ${bare}`);
@@ -256,7 +301,10 @@ describe('the rebuild check', () => {
 			const header = path.join(other, 'include/node/node_version.h');
 			const text = fs.readFileSync(header, 'utf8');
 			fs.rmSync(header);
-			fs.writeFileSync(header, text.replace(/#define NODE_MODULE_VERSION \d+/, '#define NODE_MODULE_VERSION 115'));
+			fs.writeFileSync(
+				header,
+				text.replace(/#define NODE_MODULE_VERSION \d+/, '#define NODE_MODULE_VERSION 115'),
+			);
 			const app = probeApp(path.join(tmp, 'app-other-abi'));
 			const bin = path.join(official, 'bin');
 			const run = shell(`cd "${app}"\n${REBUILD_AND_LOAD}`, bin, { npm_config_nodedir: other });
