@@ -3,12 +3,15 @@
  * (`n8n start`), driven in headless Chromium. A user signs in, finds "uContact Disposition"
  * in the node panel, sees its fields and icon, creates an On-Premise credential pointing at
  * the uContact simulator, gets a green credential test, then a red one with a wrong token.
+ * In a saved workflow that never ran, the next node's input panel offers the node's output
+ * schema (__schema__/v1.0.0.json) for mapping.
  * Screenshots land in docs/screenshots/.
  */
 import type { Locator, Page, Response } from 'playwright-core';
 
 import { makeToken, startSimulator, type Simulator } from '../support/simulator/simulator';
 import { launchBrowser, screenshotPath, stopwatch, type LaunchedBrowser } from './support/browser.cjs';
+import { saveWorkflow } from './support/editor-rest';
 import { startN8nWithPackage, type PackagedN8nServer } from './support/server.cjs';
 
 const NODE_NAME = 'uContact Disposition';
@@ -24,6 +27,38 @@ const REQUIRED_FIELDS: Array<[label: string, name: string]> = [
 /** Shaped like a uContact token, but not one the simulator issued. */
 const UNKNOWN_TOKEN = makeToken('intruder');
 const REFUSED_TOKEN_MESSAGE = 'uContact refused the token (HTTP 401)';
+const NEXT_NODE = 'Edit Fields';
+/** What __schema__/v1.0.0.json declares: the top-level fields and the disposition's 13 keys. */
+const SCHEMA_FIELDS = ['success', 'response', 'disposition', 'error'];
+const DISPOSITION_KEYS = ['campaign', 'agent', 'callerid', 'guid', 'l1', 'l2', 'l3', 'd1', 'd2', 'comment', 'schedule', 'camptoreschedule', 'tag'];
+
+/** Manual Trigger -> uContact Disposition -> Edit Fields, never run. */
+const NEVER_RUN_WORKFLOW = {
+	name: 'uContact: schema preview',
+	nodes: [
+		{ id: 'a1e0c2d4-0001-4f00-9000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'a1e0c2d4-0002-4f00-9000-000000000002',
+			name: NODE_NAME,
+			type: NODE_TYPE,
+			typeVersion: 1,
+			position: [240, 0],
+			parameters: { campaign: 'Ventas->', agent: 'jperez', callerid: '59899123456', guid: 'f9b7', l1: 'Venta' },
+		},
+		{
+			id: 'a1e0c2d4-0003-4f00-9000-000000000003',
+			name: NEXT_NODE,
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [480, 0],
+			parameters: { assignments: { assignments: [] }, options: {} },
+		},
+	],
+	connections: {
+		Start: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] },
+		[NODE_NAME]: { main: [[{ node: NEXT_NODE, type: 'main', index: 0 }]] },
+	},
+};
 
 interface CredentialTestAnswer {
 	data?: { status?: string; message?: string };
@@ -233,5 +268,35 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		await credentialModal.getByText(REFUSED_TOKEN_MESSAGE).or(page.getByText(REFUSED_TOKEN_MESSAGE)).first().waitFor();
 		await page.screenshot({ path: screenshotPath('credential-failure') });
 		clock.step('credential: wrong token, test fails');
+	});
+
+	it("before the first run, the next node's input panel offers the node's output schema", async () => {
+		const schemaRequest = page.waitForResponse((response) => response.url().includes(`/schemas/${NODE_TYPE}/1.0.0.json`));
+		const saved = await saveWorkflow(page, server.url, NEVER_RUN_WORKFLOW);
+		await page.goto(`${server.url}/workflow/${saved.id}`);
+		await page.locator(`[data-test-id="canvas-node"][data-node-name="${NEXT_NODE}"]`).dblclick();
+		const input = page.getByTestId('ndv-input-panel');
+		await input.waitFor();
+		expect((await schemaRequest).status()).toBe(200);
+		// n8n marks fields that come from a schema, not from run data, with this notice.
+		await input.getByTestId('schema-preview-warning').waitFor();
+		const header = input.getByTestId('run-data-schema-header').filter({ hasText: NODE_NAME });
+		await header.filter({ hasText: 'Preview' }).waitFor();
+		// Each field is a pill the user drags into a parameter; it carries the expression it maps to.
+		const pills = input.locator('[data-test-id="run-data-schema-node-name"][data-path]');
+		await pills.first().waitFor();
+		const fields = await pills.evaluateAll((nodes) =>
+			nodes.map((node) => {
+				const element = node as unknown as { getAttribute(name: string): string | null; className: string };
+				return { path: element.getAttribute('data-path'), value: element.getAttribute('data-value'), preview: element.className.includes('pill--preview') };
+			}),
+		);
+		// The list is virtual: its rows are in the DOM in no particular order.
+		const expected = [...SCHEMA_FIELDS.map((field) => `.${field}`), ...DISPOSITION_KEYS.map((key) => `.disposition.${key}`)];
+		expect(fields.map((field) => field.path).sort()).toEqual(expected.sort());
+		expect(fields.every((field) => field.preview)).toBe(true);
+		expect(fields.find((field) => field.path === '.disposition.guid')?.value).toBe('{{ $json.disposition.guid }}');
+		await page.screenshot({ path: screenshotPath('input-panel-schema-preview') });
+		clock.step('schema preview in the next node before a run');
 	});
 });

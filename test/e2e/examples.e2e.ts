@@ -5,7 +5,9 @@
  *    production webhook the way uContact would, and gets the disposition result back;
  *  - bulk-csv.json: `n8n execute`; its Download CSV node is pointed at a local CSV file;
  *  - ai-agent-disposition.json: `n8n execute`; the OpenAI credential points at a local fake
- *    OpenAI-compatible model that calls the uContact tool with arguments read from the summary.
+ *    OpenAI-compatible model that calls the uContact tool with arguments read from the summary;
+ *  - mcp-server.json: activated in `n8n start`; the official MCP SDK client connects to the MCP
+ *    Server Trigger with its bearer token, lists the uContact tool and calls it.
  * Only the credentials and the CSV address differ from the shipped files.
  */
 import { startSimulator, type Recorded, type Simulator } from '../support/simulator/simulator';
@@ -33,10 +35,14 @@ import {
 	type PrintedRun,
 	type RunItem,
 } from './support/cli.cjs';
+import { connectMcp, initializeStatus, resultText, type McpSession } from './support/mcp';
 import { startN8n, type N8nServer } from './support/server.cjs';
 
 const RUNTIME = 'n8n-2';
 const NODE = 'uContact Disposition';
+const MCP_TRIGGER = 'MCP Server Trigger';
+/** The token MCP clients present; the example's bearer credential holds it. */
+const MCP_CLIENT_PASS = 'mcp-e2e-client-token-3f9c2a71';
 
 interface WorkflowNode {
 	name: string;
@@ -59,6 +65,7 @@ interface WorkflowFile {
 const webhookExample = readRepoJson('examples/call-ended-webhook.json') as WorkflowFile;
 const csvExample = readRepoJson('examples/bulk-csv.json') as WorkflowFile;
 const agentExample = readRepoJson('examples/ai-agent-disposition.json') as WorkflowFile;
+const mcpExample = readRepoJson('examples/mcp-server.json') as WorkflowFile;
 const outputSchema = readRepoJson('nodes/UContactDisposition/__schema__/v1.0.0.json') as unknown;
 
 const nodeNamed = (workflow: WorkflowFile, name: string) => {
@@ -115,6 +122,23 @@ describeOnRuntime(`${RUNTIME}: the example workflows, as users import them`, () 
 	let n8n: PreparedN8n;
 	let filesDir: string;
 
+	// One `n8n start` serves every activated example (webhook and MCP server): it costs ~20 s.
+	let started: Promise<N8nServer> | undefined;
+	function activeServer(): Promise<N8nServer> {
+		started ??= (async () => {
+			for (const example of [webhookExample, mcpExample]) {
+				assertExit0(
+					await timed(RUNTIME, `publish:workflow (${example.id})`, () =>
+						n8n.run(['publish:workflow', '--id', example.id]),
+					),
+					`n8n publish:workflow --id ${example.id}`,
+				);
+			}
+			return await timed(RUNTIME, 'n8n start (ready)', () => startN8n(n8n.rt, n8n.userFolder));
+		})();
+		return started;
+	}
+
 	async function execute(workflowId: string, resultNode: string, stage: string) {
 		const result = await timed(RUNTIME, `execute: ${stage}`, () =>
 			n8n.run(['execute', '--id', workflowId, '--rawOutput']),
@@ -138,7 +162,9 @@ describeOnRuntime(`${RUNTIME}: the example workflows, as users import them`, () 
 		const ucontact = credentialRef(csvExample, NODE, 'uContactApi');
 		expect(credentialRef(webhookExample, NODE, 'uContactApi')).toEqual(ucontact);
 		expect(credentialRef(agentExample, NODE, 'uContactApi')).toEqual(ucontact);
+		expect(credentialRef(mcpExample, NODE, 'uContactApi')).toEqual(ucontact);
 		const openAi = credentialRef(agentExample, 'OpenAI Chat Model', 'openAiApi');
+		const mcpAuth = credentialRef(mcpExample, MCP_TRIGGER, 'httpBearerAuth');
 		const credentials = writeJson(filesDir, 'credentials.json', [
 			{
 				...ucontact,
@@ -150,9 +176,10 @@ describeOnRuntime(`${RUNTIME}: the example workflows, as users import them`, () 
 				type: 'openAiApi',
 				data: { apiKey: FAKE_OPENAI_KEY, url: `${services.url}/v1` },
 			},
+			{ ...mcpAuth, type: 'httpBearerAuth', data: { token: MCP_CLIENT_PASS } },
 		]);
 		assertExit0(
-			await timed(RUNTIME, 'import:credentials (2)', () =>
+			await timed(RUNTIME, 'import:credentials (3)', () =>
 				n8n.run(['import:credentials', '--input', credentials]),
 			),
 			'n8n import:credentials',
@@ -168,16 +195,18 @@ describeOnRuntime(`${RUNTIME}: the example workflows, as users import them`, () 
 		writeJson(workflows, 'webhook.json', webhookExample);
 		writeJson(workflows, 'csv.json', csvWorkflow);
 		writeJson(workflows, 'agent.json', agentExample);
+		writeJson(workflows, 'mcp.json', mcpExample);
 		const imported = assertExit0(
-			await timed(RUNTIME, 'import:workflow --separate (3)', () =>
+			await timed(RUNTIME, 'import:workflow --separate (4)', () =>
 				n8n.run(['import:workflow', '--separate', '--input', workflows]),
 			),
 			'n8n import:workflow',
 		);
-		expect(imported.stdout + imported.stderr).toMatch(/Successfully imported 3 workflows/);
+		expect(imported.stdout + imported.stderr).toMatch(/Successfully imported 4 workflows/);
 	});
 
 	afterAll(async () => {
+		await (await started?.catch(() => undefined))?.stop();
 		await sim?.close();
 		await services?.close();
 		removeDir(filesDir);
@@ -292,16 +321,7 @@ describeOnRuntime(`${RUNTIME}: the example workflows, as users import them`, () 
 	describe('examples/call-ended-webhook.json: uContact calls an n8n webhook at call end', () => {
 		let server: N8nServer | undefined;
 		beforeAll(async () => {
-			assertExit0(
-				await timed(RUNTIME, 'publish:workflow (webhook)', () =>
-					n8n.run(['publish:workflow', '--id', webhookExample.id]),
-				),
-				'n8n publish:workflow',
-			);
-			server = await timed(RUNTIME, 'n8n start (ready)', () => startN8n(n8n.rt, n8n.userFolder));
-		});
-		afterAll(async () => {
-			await server?.stop();
+			server = await activeServer();
 		});
 
 		it('answers the POST with the recorded disposition', async () => {
@@ -368,6 +388,128 @@ describeOnRuntime(`${RUNTIME}: the example workflows, as users import them`, () 
 			);
 			expect(response.status).toBe(200);
 			expect(await response.json()).toEqual(outputSchema);
+		});
+	});
+
+	describe('examples/mcp-server.json: any MCP client uses the node as a tool', () => {
+		const TOOL = 'uContact_Disposition';
+		const REQUIRED = ['campaign', 'agent', 'callerid', 'guid', 'l1'];
+		const OPTIONAL = ['l2', 'l3', 'comment', 'schedule', 'camptoreschedule'];
+		const call = {
+			campaign: 'Ventas->',
+			agent: 'mgomez',
+			callerid: '59899555777',
+			guid: '2d4f6a8c-3e5b-4c7d-9e1f-3a5b7c9d1e2f',
+			l1: 'Volver a llamar',
+			comment: 'Pidió que lo llamen el lunes de tarde',
+			schedule: '2026-12-07 16:00:00',
+			camptoreschedule: 'Ventas->',
+		};
+		let server: N8nServer;
+		let endpoint: string;
+		let mcp: McpSession | undefined;
+		const dispositionCalls = () =>
+			sim.requests.filter((request) => request.endpoint === 'DispositionCall');
+		const expectNoSecrets = (text: string) => {
+			expect(text).not.toContain(sim.token);
+			expect(text).not.toContain(MCP_CLIENT_PASS);
+		};
+
+		beforeAll(async () => {
+			server = await activeServer();
+			const path = nodeNamed(mcpExample, MCP_TRIGGER).parameters.path as string;
+			endpoint = `${server.url}/mcp/${path}`;
+			mcp = await timed(RUNTIME, 'MCP connect (until registered)', () =>
+				connectMcp(endpoint, { Authorization: `Bearer ${MCP_CLIENT_PASS}` }),
+			);
+		});
+		afterAll(async () => {
+			await mcp?.close();
+		});
+
+		it('turns away a client without the bearer token, or with a wrong one', async () => {
+			expect(await initializeStatus(endpoint, {})).toBe(403);
+			expect(await initializeStatus(endpoint, { Authorization: 'Bearer not-the-token' })).toBe(403);
+		});
+
+		it('lists one tool: its name, a description an agent can act on, and the fields it takes', async () => {
+			const tools = await mcp!.listTools();
+			expect(tools.map((tool) => tool.name)).toEqual([TOOL]);
+			const [tool] = tools;
+			expect(tool.description).toMatch(/disposition/i);
+			expect(tool.description).toMatch(/once per call/i);
+			const properties = tool.inputSchema.properties ?? {};
+			expect(Object.keys(properties).sort()).toEqual([...REQUIRED, ...OPTIONAL].sort());
+			expect([...(tool.inputSchema.required ?? [])].sort()).toEqual([...REQUIRED].sort());
+			for (const [name, property] of Object.entries(properties)) {
+				expect([name, property.type]).toEqual([name, 'string']);
+				expect([name, (property.description ?? '').length > 10]).toEqual([name, true]);
+			}
+			expect(properties.campaign.description).toMatch(/Ventas->/);
+			expect(properties.l1.description).toMatch(/level 1/i);
+			expect(properties.schedule.description).toMatch(/YYYY-MM-DD HH:mm:ss/);
+		});
+
+		it('records exactly one disposition with exactly the values of the call', async () => {
+			const result = await mcp!.callTool(TOOL, call);
+			const text = resultText(result);
+			expect(result.isError).toBeFalsy();
+			expectNoSecrets(text);
+			expect(text).toContain('"success":true');
+			expect(text).toContain('"response":"OK"');
+			expect(sim.dispositions).toHaveLength(1);
+			expect(sim.dispositions[0].problems).toEqual([]);
+			expect(sim.dispositions[0].fields).toEqual({
+				campaign: call.campaign,
+				agent: call.agent,
+				callerid: call.callerid,
+				guid: call.guid,
+				l1: call.l1,
+				l2: '',
+				l3: '',
+				d1: '',
+				d2: '',
+				comment: call.comment,
+				schedule: call.schedule,
+				camptoreschedule: call.camptoreschedule,
+				tag: '',
+			});
+			expect(dispositionCalls()).toHaveLength(1);
+		});
+
+		it('a refused disposition ("0") comes back as a tool error the agent can read', async () => {
+			const result = await mcp!.callTool(TOOL, { ...call, campaign: 'Campaña inexistente->' });
+			const text = resultText(result);
+			expect(result.isError).toBe(true);
+			expect(text).toMatch(/rejected.*"0"/);
+			expectNoSecrets(text);
+			expect(dispositionCalls()).toHaveLength(1);
+			expect(sim.dispositions).toHaveLength(0);
+		});
+
+		it('a required field left out is a tool error naming it; nothing reaches uContact', async () => {
+			const withoutL1 = Object.fromEntries(Object.entries(call).filter(([key]) => key !== 'l1'));
+			const result = await mcp!.callTool(TOOL, withoutL1);
+			const text = resultText(result);
+			expect(result.isError).toBe(true);
+			expect(text).toMatch(/l1/);
+			expectNoSecrets(text);
+			expect(dispositionCalls()).toHaveLength(0);
+		});
+
+		it('a required field sent empty is a tool error naming it; nothing reaches uContact', async () => {
+			const result = await mcp!.callTool(TOOL, { ...call, l1: '' });
+			const text = resultText(result);
+			expect(result.isError).toBe(true);
+			expect(text).toMatch(/Disposition Level 1|l1/);
+			expectNoSecrets(text);
+			expect(dispositionCalls()).toHaveLength(0);
+		});
+
+		it("n8n's log names the failed tool calls but holds neither token", () => {
+			const log = server.logTail(100000);
+			expect(log).toMatch(/Error while executing Tool uContact_Disposition/);
+			expectNoSecrets(log);
 		});
 	});
 });
