@@ -4,7 +4,11 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { Client, StreamableHTTPClientTransport, StreamableHTTPError } from './mcp-sdk.cjs';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+	StreamableHTTPClientTransport,
+	StreamableHTTPError,
+} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 export interface McpTool {
 	name: string;
