@@ -137,18 +137,23 @@ export function noteRecorded(stopping: Outcome | undefined, outcomes: Outcome[])
 }
 
 /**
- * The output items. With `routeErrors` (On Error: Continue (using error output)) a failed item
- * carries its n8n error: n8n moves exactly the items holding `error` to the error output.
+ * The output items. With `routeErrors` (On Error: Continue (using error output)) a failed item is
+ * `{ error, message }`: n8n 1.x and 2.x move to the error output only an item holding `error`
+ * alone or with `message` (an item with an n8n error attached is cut down to `{ error }`), and
+ * add the input item's fields to it there. `message` says what to do.
  */
 export function toOutputItems(outcomes: Outcome[], routeErrors = false): INodeExecutionData[] {
 	return outcomes.map((outcome, itemIndex) => {
 		const pairedItem = { item: itemIndex };
 		if (outcome.ok) return { json: outcome.json, pairedItem };
+		const { message, description } = outcome.error;
+		if (routeErrors)
+			return { json: { error: message, message: description || message }, pairedItem };
 		const json = outputJson({
-			error: outcome.error.message,
-			hint: outcome.error.description || null,
+			error: message,
+			hint: description || null,
 			disposition: outcome.disposition ?? null,
 		});
-		return routeErrors ? { json, error: outcome.error, pairedItem } : { json, pairedItem };
+		return { json, pairedItem };
 	});
 }
