@@ -96,13 +96,16 @@ const noSchedule = (value: unknown) =>
 function workflowZone(context: IExecuteFunctions, schedule: unknown): string {
 	const zone = context.getTimezone();
 	if (noSchedule(schedule)) return zone;
+	let known = true;
 	try {
-		return checkTimeZone(zone);
+		checkTimeZone(zone);
 	} catch {
-		throw new ScheduleError(
-			`is the workflow's time zone, "${zone}", which is not a known time zone: pick one in the workflow's settings (Timezone), or set Schedule Time Zone`,
-		);
+		known = false;
 	}
+	if (known) return zone;
+	throw new ScheduleError(
+		`is the workflow's time zone, "${zone}", which is not a known time zone: pick one in the workflow's settings (Timezone), or set Schedule Time Zone`,
+	);
 }
 
 /** One item, ready to send, or the problem (naming the field) that stops it. */
