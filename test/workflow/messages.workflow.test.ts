@@ -20,6 +20,19 @@ beforeEach(() => {
 const descriptionOf = (error: unknown) =>
 	(error as { description?: string } | undefined)?.description;
 
+describe('item numbers', () => {
+	// Issue 12.9: messages number items as n8n does: the error's itemIndex, $itemIndex, from 0.
+	it('names the third item "item 2", the itemIndex n8n gives the same error', async () => {
+		const result = await runDisposition({
+			parameters: { ...MAPPED, l1: '={{ $itemIndex === 2 ? "" : $json.l1 }}' },
+			items: [call(0), call(1), call(2)],
+			credentials: tokenCredentials(sim),
+		});
+		expect(result.error?.message).toBe('Disposition Level 1 (l1) is required but empty (item 2)');
+		expect((result.error as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(2);
+	});
+});
+
 describe('"other items were recorded" when a run stops', () => {
 	it('counts the requests that were in flight and finished after the failure', async () => {
 		// The first request to arrive gets a 500 at once; the four others answer OK later.

@@ -156,6 +156,21 @@ describe('On Error: Continue (using error output)', () => {
 	});
 });
 
+describe('Dry Run with the error output', () => {
+	it('keeps dry-run items on the success output, saying they were not sent', async () => {
+		const result = await run({
+			items: [call(0), call(1, { callerid: '' })],
+			parameters: { options: { concurrency: 1, dryRun: true } },
+			nodeSettings: { onError: 'continueErrorOutput' },
+		});
+		expect(sim.requests).toHaveLength(0);
+		expect(result.outputs[0].map((item) => [item.json.success, item.json.dryRun])).toEqual([
+			[false, true],
+		]);
+		expect(pairs(result.outputs[1])).toEqual([{ item: 1 }]);
+	});
+});
+
 describe('Retry On Fail (n8n re-runs the whole node)', () => {
 	it('sends again the items that were already recorded, as README warns', async () => {
 		sim.queue({ kind: 'normal' }, { kind: 'status', status: 500 });

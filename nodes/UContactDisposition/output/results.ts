@@ -35,11 +35,17 @@ function outputJson(fields: IDataObject): IDataObject {
 	};
 }
 
+/**
+ * How messages name an item: its index from 0, the number n8n's own messages ("[item 2]"),
+ * the error's itemIndex and $itemIndex give the same item.
+ */
+export const itemRef = (itemIndex: number) => `item ${itemIndex}`;
+
 /** An item that failed the checks before sending. */
 export function invalidItem(node: INode, itemIndex: number, problem: string): Outcome {
 	return {
 		ok: false,
-		error: new NodeOperationError(node, `${problem} (item ${itemIndex})`, {
+		error: new NodeOperationError(node, `${problem} (${itemRef(itemIndex)})`, {
 			itemIndex,
 			description: 'Nothing was sent to uContact.',
 		}),
@@ -82,7 +88,7 @@ export function notSent(
 	return {
 		ok: false,
 		disposition,
-		error: new NodeOperationError(node, `Not sent: ${reason} (item ${itemIndex})`, {
+		error: new NodeOperationError(node, `Not sent: ${reason} (${itemRef(itemIndex)})`, {
 			itemIndex,
 			description:
 				'An earlier failure would repeat for every later item, so nothing more was sent.',
@@ -103,7 +109,7 @@ export function sendFailed(
 		disposition,
 		error: new NodeApiError(node, { message: report.message } as JsonObject, {
 			itemIndex,
-			message: `${report.message} (item ${itemIndex})`,
+			message: `${report.message} (${itemRef(itemIndex)})`,
 			description: `${report.description ?? ''}${note}`.trim(),
 			httpCode: report.httpCode,
 			failure: report.failure,
@@ -125,7 +131,7 @@ export function noteRecorded(stopping: Outcome | undefined, outcomes: Outcome[])
 		if (outcome === undefined || !outcome.ok || outcome.json.success !== true) return;
 		count++;
 		const guid = (outcome.json.disposition as Disposition | undefined)?.guid;
-		if (named.length < MAX_NAMED) named.push(`item ${itemIndex} (GUID ${guid})`);
+		if (named.length < MAX_NAMED) named.push(`${itemRef(itemIndex)} (GUID ${guid})`);
 	});
 	const more = count > named.length ? ` and ${count - named.length} more` : '';
 	const note =
