@@ -144,7 +144,9 @@ const nodeRuns = (run: PrintedRun) =>
 	((run.data.resultData.runData as Record<string, Array<{ data: { main: RunItem[][] } }>>)[NODE] ?? []).map(
 		(task) => task.data.main.map((output) => output ?? []),
 	);
-const routeGuid = (item: RunItem) => item.json.Guid ?? (item.json.disposition as { guid: string }).guid;
+// Error items hold the input's Guid (n8n adds the input item's fields); others hold disposition.guid.
+const routeGuid = (item: RunItem) =>
+	item.json.Guid ?? (item.json.disposition as { guid?: string } | null)?.guid ?? null;
 
 const dispositionCalls = (sim: Simulator) => sim.requests.filter((request) => request.endpoint === 'DispositionCall');
 const logins = (sim: Simulator) => sim.requests.filter((request) => request.endpoint === 'getUserToken');
