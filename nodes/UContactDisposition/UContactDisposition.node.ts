@@ -86,6 +86,6 @@ export class UContactDisposition implements INodeType {
 		});
 		const stopping = stopAt === undefined ? undefined : outcomes[stopAt];
 		if (stopping !== undefined && !stopping.ok) throw stopping.error;
-		return [toOutputItems(outcomes)];
+		return [toOutputItems(outcomes, node.onError === 'continueErrorOutput')];
 	}
 }

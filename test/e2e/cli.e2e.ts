@@ -103,6 +103,51 @@ const bulkWorkflow = variant(
 // A failing item must fail the run here: nothing should be hidden in an error item.
 for (const node of bulkWorkflow.nodes) if (node.name === NODE) delete node.onError;
 
+// Issue 9.4: OK, uContact "0", OK, empty Caller ID, with On Error "Continue (using error output)".
+const ERROR_OUTPUT_CODE = `return [
+	{ Campaign: 'Ventas->', Agent: 'jperez', Phone: '59899000001', Guid: 'route-0', Result: 'Venta', Detail: '' },
+	{ Campaign: 'Unknown->', Agent: 'jperez', Phone: '59899000002', Guid: 'route-1', Result: 'Venta', Detail: '' },
+	{ Campaign: 'Ventas->', Agent: 'jperez', Phone: '59899000003', Guid: 'route-2', Result: 'Venta', Detail: '' },
+	{ Campaign: 'Ventas->', Agent: 'jperez', Phone: '', Guid: 'route-3', Result: 'Venta', Detail: '' },
+].map((json) => ({ json }));`;
+const ERROR_OUTPUT_WORKFLOW = 'uCtE2eErrorOut01';
+const errorOutputWorkflow = variant(ERROR_OUTPUT_WORKFLOW, 'e2e: error output', ERROR_OUTPUT_CODE, TOKEN_CREDENTIAL);
+for (const node of errorOutputWorkflow.nodes) {
+	if (node.name === NODE) {
+		node.onError = 'continueErrorOutput';
+		(node.parameters.options as Record<string, unknown>).concurrency = 1;
+	}
+}
+
+// The same items through Loop Over Items (two per batch), the node feeding back into the loop.
+const LOOP = 'Loop Over Items';
+const LOOP_WORKFLOW = 'uCtE2eLoopItems1';
+const loopWorkflow = JSON.parse(JSON.stringify(errorOutputWorkflow)) as WorkflowFile;
+loopWorkflow.id = LOOP_WORKFLOW;
+loopWorkflow.name = 'e2e: Loop Over Items with the error output';
+loopWorkflow.nodes.push({
+	name: LOOP,
+	type: 'n8n-nodes-base.splitInBatches',
+	typeVersion: 3,
+	position: [500, 300],
+	parameters: { batchSize: 2, options: {} },
+});
+loopWorkflow.connections = {
+	...(loopWorkflow.connections as Record<string, unknown>),
+	[CODE_NODE]: { main: [[{ node: LOOP, type: 'main', index: 0 }]] },
+	[LOOP]: { main: [[], [{ node: NODE, type: 'main', index: 0 }]] },
+	[NODE]: { main: [[{ node: LOOP, type: 'main', index: 0 }], [{ node: LOOP, type: 'main', index: 0 }]] },
+};
+
+/** Each run of the node: its outputs, as [main, error] lists of items. */
+const nodeRuns = (run: PrintedRun) =>
+	((run.data.resultData.runData as Record<string, Array<{ data: { main: RunItem[][] } }>>)[NODE] ?? []).map(
+		(task) => task.data.main.map((output) => output ?? []),
+	);
+// Error items hold the input's Guid (n8n adds the input item's fields); others hold disposition.guid.
+const routeGuid = (item: RunItem) =>
+	item.json.Guid ?? (item.json.disposition as { guid?: string } | null)?.guid ?? null;
+
 const dispositionCalls = (sim: Simulator) => sim.requests.filter((request) => request.endpoint === 'DispositionCall');
 const logins = (sim: Simulator) => sim.requests.filter((request) => request.endpoint === 'getUserToken');
 const sequence = (sim: Simulator) => sim.requests.map((request: Recorded) => [request.endpoint, request.status]);
@@ -169,13 +214,15 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 		writeJson(workflows, 'login.json', loginWorkflow);
 		writeJson(workflows, 'login-concurrent.json', loginConcurrentWorkflow);
 		writeJson(workflows, 'bulk.json', bulkWorkflow);
+		writeJson(workflows, 'error-output.json', errorOutputWorkflow);
+		writeJson(workflows, 'loop.json', loopWorkflow);
 		const imported = assertExit0(
-			await timed(runtimeName, 'import:workflow --separate (4)', () =>
+			await timed(runtimeName, 'import:workflow --separate (6)', () =>
 				n8n.run(['import:workflow', '--separate', '--input', workflows]),
 			),
 			'n8n import:workflow',
 		);
-		expect(imported.stdout + imported.stderr).toMatch(/Successfully imported 4 workflows/);
+		expect(imported.stdout + imported.stderr).toMatch(/Successfully imported 6 workflows/);
 	});
 
 	afterAll(async () => {
@@ -201,7 +248,11 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 			expect(paired(items)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
 			expect(items[0].json).toEqual({
 				success: true,
+				dryRun: false,
 				response: 'OK',
+				request: null,
+				error: null,
+				hint: null,
 				disposition: {
 					campaign: 'Ventas->',
 					agent: 'jperez',
@@ -332,6 +383,39 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 				else expect([request.status, request.headers.authorization, position > login]).toEqual([200, latest, true]);
 			});
 			expect(sim.requests[0]).toMatchObject({ endpoint: 'DispositionCall', status: 401 });
+		});
+	});
+
+	describe('On Error: Continue (using error output)', () => {
+		it('sends failed items down the error output and recorded ones down the success output', async () => {
+			const { run } = await execute(ERROR_OUTPUT_WORKFLOW, 'error output');
+			const [[success, failed]] = nodeRuns(run);
+			expect(success.map(routeGuid)).toEqual(['route-0', 'route-2']);
+			expect(paired(success)).toEqual([{ item: 0 }, { item: 2 }]);
+			expect(success.map((item) => item.json.success)).toEqual([true, true]);
+			expect(failed.map(routeGuid)).toEqual(['route-1', 'route-3']);
+			expect(paired(failed)).toEqual([{ item: 1 }, { item: 3 }]);
+			expect(failed.map((item) => item.json.error)).toEqual([
+				'uContact rejected the disposition (it answered "0") (item 1)',
+				'Caller ID (callerid) is required but empty (item 3)',
+			]);
+			expect(failed[0].json.message).toMatch(/^Usual causes: campaign "Unknown->"/);
+			expect(sim.dispositions.map((request) => request.fields.guid)).toEqual(['route-0', 'route-2']);
+		});
+
+		it('inside Loop Over Items: each batch routes its own items', async () => {
+			const { run } = await execute(LOOP_WORKFLOW, 'Loop Over Items');
+			const runs = nodeRuns(run);
+			expect(runs.map(([success, failed]) => [success.map(routeGuid), failed.map(routeGuid)])).toEqual([
+				[['route-0'], ['route-1']],
+				[['route-2'], ['route-3']],
+			]);
+			// Items are paired within each batch the node received.
+			expect(runs.map(([success, failed]) => [paired(success), paired(failed)])).toEqual([
+				[[{ item: 0 }], [{ item: 1 }]],
+				[[{ item: 0 }], [{ item: 1 }]],
+			]);
+			expect(sim.dispositions.map((request) => request.fields.guid)).toEqual(['route-0', 'route-2']);
 		});
 	});
 

@@ -341,7 +341,11 @@ describeOnRuntime(`${RUNTIME}: the example workflows, as users import them`, () 
 				200,
 				{
 					success: true,
+					dryRun: false,
 					response: 'OK',
+					request: null,
+					error: null,
+					hint: null,
 					disposition: {
 						campaign: 'Ventas->',
 						agent: 'mgomez',

@@ -186,7 +186,11 @@ describe('n8n 2.x queue mode (PostgreSQL, Redis, main + one worker) with the pac
 		expect(answer.body).toEqual(
 			calls.map((call) => ({
 				success: true,
+				dryRun: false,
 				response: 'OK',
+				request: null,
+				error: null,
+				hint: null,
 				disposition: expect.objectContaining({ ...call, l2: '', comment: '' }) as unknown,
 			})),
 		);

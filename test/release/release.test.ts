@@ -217,7 +217,15 @@ describe('the files around the package', () => {
 			properties: Record<string, { type: string; properties?: Record<string, { type: string }> }>;
 		};
 		expect(schema.type).toBe('object');
-		expect(Object.keys(schema.properties)).toEqual(['success', 'response', 'disposition', 'error']);
+		expect(Object.keys(schema.properties)).toEqual([
+			'success',
+			'dryRun',
+			'response',
+			'disposition',
+			'request',
+			'error',
+			'hint',
+		]);
 		expect(Object.keys(schema.properties.disposition.properties ?? {})).toEqual([
 			...DISPOSITION_KEYS,
 		]);

@@ -4,7 +4,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } fro
 import { UContactApi } from '../../credentials/UContactApi.credentials';
 import { UContactDisposition } from '../../nodes/UContactDisposition/UContactDisposition.node';
 import { harnessLogger, runCredentialTest, runWorkflow } from './harness';
-import type { RunWorkflowResult } from './harness';
+import type { RunWorkflowOptions, RunWorkflowResult } from './harness';
 import type { Simulator } from './simulator/simulator';
 
 export const NODE_TYPE = 'n8n-nodes-ucontact.uContactDisposition';
@@ -56,6 +56,9 @@ export interface DispositionRun {
 	credentials: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
 	timezone?: string;
+	nodeSettings?: RunWorkflowOptions['nodeSettings'];
+	inputBinary?: RunWorkflowOptions['inputBinary'];
+	pinData?: RunWorkflowOptions['pinData'];
 }
 
 export async function runDisposition(run: DispositionRun): Promise<RunWorkflowResult> {
@@ -68,6 +71,9 @@ export async function runDisposition(run: DispositionRun): Promise<RunWorkflowRe
 		credentialsData: run.credentials,
 		continueOnFail: run.continueOnFail,
 		timezone: run.timezone,
+		nodeSettings: run.nodeSettings,
+		inputBinary: run.inputBinary,
+		pinData: run.pinData,
 	});
 }
 

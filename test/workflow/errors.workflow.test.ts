@@ -129,7 +129,11 @@ describe('answers and failures', () => {
 	});
 
 	it('gives up after the Timeout option and says the outcome is unknown', async () => {
-		const error = await failureOf(() => sim.setBehaviour({ kind: 'slow', ms: 3000 }), 1000);
+		// The late answer records nothing, so it cannot land in a later test's records.
+		const error = await failureOf(
+			() => sim.setBehaviour({ kind: 'slow', ms: 3000, then: { kind: 'reject' } }),
+			1000,
+		);
 		expect(error?.message).toMatch(
 			/^uContact did not answer within 1000 ms; the disposition may or may not have been recorded/,
 		);
@@ -161,7 +165,7 @@ describe('answers and failures', () => {
 		});
 		expect(result.error?.message).toMatch(/\(HTTP 500\).*\(item 2\)$/);
 		expect((result.error as { description?: string }).description).toMatch(
-			/2 other item\(s\) of this run were already recorded/,
+			/2 other item\(s\) of this run were recorded in uContact: item 0 \(GUID guid-0\), item 1 \(GUID guid-1\)\. Do not send those again\./,
 		);
 		expect(sim.requests).toHaveLength(3);
 	});
@@ -193,8 +197,12 @@ describe('Continue On Fail', () => {
 		expect(failed).toEqual([7, 21, 41]);
 		expect(result.items[7].json).toEqual({
 			success: false,
-			error: 'Disposition Level 1 (l1) is required but empty (item 7)',
+			dryRun: false,
+			response: null,
 			disposition: null,
+			request: null,
+			error: 'Disposition Level 1 (l1) is required but empty (item 7)',
+			hint: 'Nothing was sent to uContact.',
 		});
 		expect(result.items[21].json).toMatchObject({
 			success: false,

@@ -70,7 +70,15 @@ describe('what reaches uContact', () => {
 		expect(request.rawBody).toContain('campaign=Ventas-%3E&agent=jperez&');
 		expect(result.items).toEqual([
 			{
-				json: { success: true, response: 'OK', disposition: request.fields },
+				json: {
+					success: true,
+					dryRun: false,
+					response: 'OK',
+					disposition: request.fields,
+					request: null,
+					error: null,
+					hint: null,
+				},
 				pairedItem: { item: 0 },
 			},
 		]);
@@ -197,8 +205,12 @@ describe('dry run', () => {
 		expect(result.items).toHaveLength(2);
 		expect(result.items[1]).toMatchObject({
 			json: {
-				success: true,
+				// Not sent, so not a success: a workflow branching on `success` must not count it.
+				success: false,
 				dryRun: true,
+				response: null,
+				error: null,
+				hint: expect.stringMatching(/^Dry run: nothing was sent to uContact\./),
 				request: {
 					method: 'POST',
 					url: `${sim.url}/Integra/resources/api/DispositionCall`,
@@ -209,6 +221,12 @@ describe('dry run', () => {
 			},
 			pairedItem: { item: 1 },
 		});
+		// The decoded values beside the exact body are the body's own values.
+		const { request, disposition } = result.items[1].json as {
+			request: { body: string };
+			disposition: Record<string, string>;
+		};
+		expect(Object.fromEntries(new URLSearchParams(request.body))).toEqual(disposition);
 		expect(JSON.stringify(result.items)).not.toContain(sim.token);
 	});
 });

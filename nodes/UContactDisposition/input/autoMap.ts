@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { FIELD_LABELS, type DispositionInput } from './disposition';
+import { DispositionInputError, FIELD_LABELS, type DispositionInput } from './disposition';
 import { DISPOSITION_KEYS, type DispositionKey } from '../../UContactApi/api';
 
 const squash = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, '');
@@ -17,31 +17,54 @@ const LABELS = new Map<string, DispositionKey>(
 );
 
 // Most exports share their columns, so each distinct key is matched once.
-const matched = new Map<string, { key: DispositionKey; byLabel: boolean } | null>();
+const matched = new Map<string, DispositionKey | null>();
 
 function match(name: string) {
 	let found = matched.get(name);
 	if (found === undefined) {
 		const squashed = squash(name);
-		const api = API_KEYS.get(squashed);
-		const label = LABELS.get(squashed);
-		found = api ? { key: api, byLabel: false } : label ? { key: label, byLabel: true } : null;
+		found = API_KEYS.get(squashed) ?? LABELS.get(squashed) ?? null;
 		if (matched.size < 10000) matched.set(name, found);
 	}
 	return found;
 }
 
-/** The disposition values in an item's JSON; other keys are ignored. An API key beats a label. */
+const isEmpty = (value: unknown) =>
+	value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+const comparable = (value: unknown) =>
+	typeof value === 'string'
+		? value.trim()
+		: typeof value === 'object'
+			? JSON.stringify(value)
+			: String(value);
+
+/**
+ * The disposition values in an item's JSON; other keys are ignored. When several columns match
+ * one field the result never depends on their order: equal values are fine, an empty one never
+ * hides a filled one, and two different filled values refuse the item, naming both columns.
+ */
 export function autoMapInputData(json: IDataObject): DispositionInput {
-	const input: DispositionInput = {};
-	const fromLabel = new Set<DispositionKey>();
+	const columns = new Map<DispositionKey, string[]>();
 	for (const name of Object.keys(json)) {
 		const found = match(name);
 		if (found === null) continue;
-		if (found.byLabel && input[found.key] !== undefined && !fromLabel.has(found.key)) continue;
-		input[found.key] = json[name];
-		if (found.byLabel) fromLabel.add(found.key);
-		else fromLabel.delete(found.key);
+		const names = columns.get(found);
+		if (names === undefined) columns.set(found, [name]);
+		else names.push(name);
+	}
+	const input: DispositionInput = {};
+	for (const [key, names] of columns) {
+		const filled = names.filter((name) => !isEmpty(json[name]));
+		const [first, ...others] = filled;
+		const clash = others.find((name) => comparable(json[name]) !== comparable(json[first]));
+		if (clash !== undefined) {
+			throw new DispositionInputError(
+				key,
+				`is given twice with different values: column "${first}" has ${JSON.stringify(json[first])} and column "${clash}" has ${JSON.stringify(json[clash])}; keep only one of them`,
+			);
+		}
+		input[key] = json[first ?? names[0]];
 	}
 	return input;
 }

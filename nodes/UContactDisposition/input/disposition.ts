@@ -3,7 +3,12 @@
  * required ones checked, the schedule normalised. Nothing here talks to n8n or the network.
  */
 import { ScheduleError, toUContactSchedule } from './schedule';
-import { DISPOSITION_KEYS, REQUIRED_KEYS, type Disposition, type DispositionKey } from '../../UContactApi/api';
+import {
+	DISPOSITION_KEYS,
+	REQUIRED_KEYS,
+	type Disposition,
+	type DispositionKey,
+} from '../../UContactApi/api';
 
 /** How each key is named in the node's UI, for messages people can match to a field. */
 export const FIELD_LABELS: Record<DispositionKey, string> = {
@@ -42,6 +47,14 @@ function asText(field: DispositionKey, value: unknown): string {
 		if (!Number.isFinite(value))
 			throw new DispositionInputError(field, `is ${value}, which is not a usable value`);
 		text = String(value);
+		// Past 2^53 a number has already lost digits (598991234567890123 arrives as ...200),
+		// and 1e+21 is no way to write a phone number: either way the text would not be the data.
+		if ((Number.isInteger(value) && !Number.isSafeInteger(value)) || /e/i.test(text)) {
+			throw new DispositionInputError(
+				field,
+				`is the number ${text}, which a number cannot hold exactly (beyond about 15 digits they are lost); map it as text, e.g. keep that column as text in the source`,
+			);
+		}
 	} else if (typeof value === 'bigint' || typeof value === 'boolean') text = String(value);
 	else if (value instanceof Date) text = value.toISOString();
 	else {

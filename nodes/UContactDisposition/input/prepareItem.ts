@@ -6,9 +6,18 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { autoMapInputData } from './autoMap';
 import { WORKFLOW_TIMEZONE, type Options } from '../description';
-import { buildDisposition, DispositionInputError, type DispositionInput } from './disposition';
+import {
+	buildDisposition,
+	DispositionInputError,
+	FIELD_LABELS,
+	type DispositionInput,
+} from './disposition';
 import { checkTimeZone, ScheduleError } from './schedule';
-import { encodeDispositionForm, type Disposition } from '../../UContactApi/api';
+import {
+	encodeDispositionForm,
+	type Disposition,
+	type DispositionKey,
+} from '../../UContactApi/api';
 
 export interface ReadyItem {
 	ok: true;
@@ -35,22 +44,68 @@ export function optionsReader(context: IExecuteFunctions): (itemIndex: number) =
 	return (itemIndex) => shared ?? (context.getNodeParameter('options', itemIndex, {}) as Options);
 }
 
+/** A field whose expression n8n could not evaluate, named as the user knows it. */
+class FieldReadError extends Error {}
+
+function expressionProblem(label: string, error: unknown): FieldReadError {
+	const reason = error instanceof Error ? error.message : String(error);
+	return new FieldReadError(`${label}: its expression could not be evaluated: ${reason}`);
+}
+
 function readInput(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	autoMap: boolean,
 ): DispositionInput {
 	if (autoMap) return autoMapInputData(context.getInputData()[itemIndex].json);
-	return {
-		campaign: context.getNodeParameter('campaign', itemIndex, ''),
-		agent: context.getNodeParameter('agent', itemIndex, ''),
-		callerid: context.getNodeParameter('callerid', itemIndex, ''),
-		guid: context.getNodeParameter('guid', itemIndex, ''),
-		l1: context.getNodeParameter('l1', itemIndex, ''),
-		l2: context.getNodeParameter('l2', itemIndex, ''),
-		l3: context.getNodeParameter('l3', itemIndex, ''),
-		...(context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
+	const read = (name: string, label: string, fallback: unknown = '') => {
+		try {
+			return context.getNodeParameter(name, itemIndex, fallback);
+		} catch (error) {
+			throw expressionProblem(label, error);
+		}
 	};
+	const field = (key: DispositionKey) => read(key, `${FIELD_LABELS[key]} (${key})`);
+	let additional: IDataObject;
+	try {
+		additional = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	} catch (error) {
+		// Only on failure, read each additional field alone to name the one that fails.
+		const given = context.getNode().parameters.additionalFields as IDataObject | undefined;
+		for (const key of Object.keys(given ?? {}) as DispositionKey[]) {
+			read(`additionalFields.${key}`, `${FIELD_LABELS[key] ?? key} (${key})`);
+		}
+		throw expressionProblem('Additional Fields (additionalFields)', error);
+	}
+	return {
+		campaign: field('campaign'),
+		agent: field('agent'),
+		callerid: field('callerid'),
+		guid: field('guid'),
+		l1: field('l1'),
+		l2: field('l2'),
+		l3: field('l3'),
+		...additional,
+	};
+}
+
+const noSchedule = (value: unknown) =>
+	value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+/** The workflow's zone, checked only when a schedule needs it (n8n does not check it). */
+function workflowZone(context: IExecuteFunctions, schedule: unknown): string {
+	const zone = context.getTimezone();
+	if (noSchedule(schedule)) return zone;
+	let known = true;
+	try {
+		checkTimeZone(zone);
+	} catch {
+		known = false;
+	}
+	if (known) return zone;
+	throw new ScheduleError(
+		`is the workflow's time zone, "${zone}", which is not a known time zone: pick one in the workflow's settings (Timezone), or set Schedule Time Zone`,
+	);
 }
 
 /** One item, ready to send, or the problem (naming the field) that stops it. */
@@ -63,14 +118,14 @@ export function prepareItem(
 	let problem: string;
 	try {
 		const requested = options.scheduleTimezone;
-		const zone =
-			!requested || requested === WORKFLOW_TIMEZONE
-				? context.getTimezone()
-				: checkTimeZone(requested);
-		const disposition = buildDisposition(readInput(context, itemIndex, autoMap), zone);
+		const fromWorkflow = !requested || requested === WORKFLOW_TIMEZONE;
+		const zone = fromWorkflow ? undefined : checkTimeZone(requested);
+		const input = readInput(context, itemIndex, autoMap);
+		const disposition = buildDisposition(input, zone ?? workflowZone(context, input.schedule));
 		return { ok: true, disposition, form: encodeDispositionForm(disposition), options };
 	} catch (error) {
-		if (error instanceof DispositionInputError) problem = error.message;
+		if (error instanceof DispositionInputError || error instanceof FieldReadError)
+			problem = error.message;
 		else if (error instanceof ScheduleError)
 			problem = `Schedule Time Zone (scheduleTimezone) ${error.message}`;
 		else problem = String(error);

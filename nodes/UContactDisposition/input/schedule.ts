@@ -101,6 +101,7 @@ function localWallTime(text: string): WallTime | undefined {
 	const match = LOCAL_PATTERN.exec(text);
 	if (match === null) return undefined;
 	const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0));
+	checkYear(year, `"${text}"`);
 	const wall = { year, month, day, hour, minute, second };
 	const roundTrip = new Date(asUtcMs(wall));
 	const valid =
@@ -129,9 +130,19 @@ function isLuxonLike(value: unknown): value is LuxonLike {
 	);
 }
 
+// uContact stores YYYY-MM-DD; Date.UTC would also read years 0-99 as 1900-1999.
+function checkYear(year: number, shown: string, zone?: string): void {
+	if (year >= 1000 && year <= 9999) return;
+	throw new ScheduleError(
+		`${shown} falls in the year ${year}${zone ? ` in ${zone}` : ''}; uContact takes years 1000 to 9999`,
+	);
+}
+
 function fromInstant(epochMs: number, zone: string, shown: string): string {
 	if (!Number.isFinite(epochMs)) throw new ScheduleError(`${shown} is not a valid date`);
-	return formatWallTime(wallTimeAt(epochMs, zone));
+	const wall = wallTimeAt(epochMs, zone);
+	checkYear(wall.year, shown, zone);
+	return formatWallTime(wall);
 }
 
 /**

@@ -19,12 +19,29 @@ export const DEFAULT_SAFE_RETRIES = 2;
 export const DEFAULT_MAX_RETRY_WAIT_MS = 30000;
 const FIRST_DELAY_MS = 500;
 
-/** Milliseconds a Retry-After header asks for (seconds or an HTTP date), if it parses. */
+/**
+ * Milliseconds a Retry-After header asks for (seconds, or an HTTP date), if it parses. Seconds
+ * with a fraction ("1.5") are honoured; anything else ("-1", "soon") is ignored and the usual
+ * backoff applies, rather than Date.parse reading it as a date long past (a retry at once).
+ */
 export function retryAfterMs(header: string, now = Date.now()): number | undefined {
 	const text = header.trim();
-	if (/^\d+$/.test(text)) return Number(text) * 1000;
+	if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
+	if (!/^[a-z]{3},/i.test(text)) return undefined;
 	const date = Date.parse(text);
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The wait a Retry-After asks for when it is longer than allowed, the only reason to give up. */
+export function retryWaitTooLong(
+	error: unknown,
+	retry: number,
+	settings: RetrySettings,
+): number | undefined {
+	if (retry > settings.maxRetries || !certainlyNotRecorded(error)) return undefined;
+	const { retryAfter } = failureFacts(error);
+	const asked = retryAfter === undefined ? undefined : retryAfterMs(retryAfter);
+	return asked !== undefined && asked > settings.maxDelayMs ? asked : undefined;
 }
 
 /** Whether the request certainly did not reach uContact's disposition logic. */

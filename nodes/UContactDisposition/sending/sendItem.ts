@@ -15,7 +15,12 @@ import {
 } from '../../UContactApi/failures';
 import type { UContactSession } from '../../UContactApi/transport';
 import { DEFAULT_TIMEOUT_MS, type Options } from '../description';
-import { DEFAULT_MAX_RETRY_WAIT_MS, DEFAULT_SAFE_RETRIES, retryDelay } from './retryPolicy';
+import {
+	DEFAULT_MAX_RETRY_WAIT_MS,
+	DEFAULT_SAFE_RETRIES,
+	retryDelay,
+	retryWaitTooLong,
+} from './retryPolicy';
 
 export type SendResult = { ok: true; response: string } | { ok: false; report: FailureReport };
 
@@ -48,6 +53,12 @@ export async function sendItem(
 		if (wait === undefined) {
 			report = describeRequestFailure(failure, baseUrl, timeout);
 			if (attempt > 1) report.message += ` (after ${attempt} attempts)`;
+			const asked = retryWaitTooLong(failure, attempt, retry);
+			if (asked !== undefined) {
+				report.message += `; it asked to wait ${asked / 1000} s before a retry, longer than Max Retry Wait (${retry.maxDelayMs / 1000} s)`;
+				report.description =
+					`Raise Max Retry Wait in the options to wait that long, or send later. ${report.description ?? ''}`.trim();
+			}
 			break;
 		}
 		await sleep(wait);

@@ -7,7 +7,14 @@ import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 import type { UContactSession } from '../../UContactApi/transport';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, type Options } from '../description';
 import type { ReadyItem } from '../input/prepareItem';
-import { dryRun, notSent, recorded, sendFailed, type Outcome } from '../output/results';
+import {
+	dryRun,
+	noteRecorded,
+	notSent,
+	recorded,
+	sendFailed,
+	type Outcome,
+} from '../output/results';
 import { dispatch } from './pool';
 import { sendItem } from './sendItem';
 
@@ -35,7 +42,6 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 	// After a refused credential or a wrong address every further request would fail the same
 	// way (and repeated failed logins can lock the uContact user), so the rest is not sent.
 	let stopReason = input.baseUrl.ok ? undefined : input.baseUrl.problem;
-	let recordedCount = 0;
 	let stopAt: number | undefined;
 	const outcomes: Outcome[] = new Array(items.length);
 
@@ -45,18 +51,11 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 		if (stopReason !== undefined) return notSent(node, itemIndex, item.disposition, stopReason);
 		if (item.options.dryRun === true) return dryRun(item.disposition, item.form, baseUrl);
 		const sent = await sendItem(session, item, baseUrl, credentials);
-		if (sent.ok) {
-			recordedCount++;
-			return recorded(item.disposition, sent.response);
-		}
+		if (sent.ok) return recorded(item.disposition, sent.response);
 		const cause = sent.report.failure?.cause;
 		if (cause === 'credential-invalid' || cause === 'configuration-invalid')
 			stopReason ??= sent.report.message;
-		const already =
-			recordedCount > 0
-				? ` ${recordedCount} other item(s) of this run were already recorded in uContact.`
-				: '';
-		return sendFailed(node, itemIndex, item.disposition, sent.report, already);
+		return sendFailed(node, itemIndex, item.disposition, sent.report);
 	};
 
 	await dispatch(
@@ -75,5 +74,8 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 		},
 		() => stopAt !== undefined,
 	);
+	// Counted only now that the requests in flight have finished: the user decides from it
+	// whether to send the run again.
+	if (stopAt !== undefined) noteRecorded(outcomes[stopAt], outcomes);
 	return { outcomes, stopAt };
 }

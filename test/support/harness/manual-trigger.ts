@@ -1,5 +1,6 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
+	IBinaryKeyData,
 	IDataObject,
 	INodeExecutionData,
 	INodeType,
@@ -16,7 +17,10 @@ export const MANUAL_TRIGGER_NAME = 'When clicking ‘Execute workflow’';
  * which `emit`s), except it emits the given items instead of one empty item. Each item is paired
  * to the trigger's single start item, as a Code node fanning out one item into many would do.
  */
-export function createManualTriggerNodeType(items: IDataObject[]): INodeType {
+export function createManualTriggerNodeType(
+	items: IDataObject[],
+	binary: Array<IBinaryKeyData | undefined> = [],
+): INodeType {
 	const description: INodeTypeDescription = {
 		displayName: 'Manual Trigger',
 		name: MANUAL_TRIGGER_TYPE,
@@ -32,8 +36,9 @@ export function createManualTriggerNodeType(items: IDataObject[]): INodeType {
 	return {
 		description,
 		async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-			const output: INodeExecutionData[] = items.map((json) => ({
+			const output: INodeExecutionData[] = items.map((json, index) => ({
 				json: structuredClone(json),
+				...(binary[index] ? { binary: structuredClone(binary[index]) } : {}),
 				pairedItem: { item: 0 },
 			}));
 			const manualTriggerFunction = async () => {

@@ -49,6 +49,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunWorkflow
 			[opts.credentialType.name]: { id: credentialsStore.id, name: credentialsStore.name },
 		},
 		...(opts.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...opts.nodeSettings,
 	};
 
 	const settings: IWorkflowSettings = { executionOrder: 'v1' };
@@ -70,7 +71,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunWorkflow
 	};
 
 	const nodeTypes = new HarnessNodeTypes({
-		[MANUAL_TRIGGER_TYPE]: createManualTriggerNodeType(opts.inputItems),
+		[MANUAL_TRIGGER_TYPE]: createManualTriggerNodeType(opts.inputItems, opts.inputBinary),
 		[opts.nodeTypeName]: opts.nodeType,
 	});
 	const workflow = new Workflow({
@@ -92,17 +93,29 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunWorkflow
 	let unexpected: unknown;
 	let run: IRun | undefined;
 	try {
-		run = await new WorkflowExecute(additionalData, 'manual').run({ workflow });
+		run = await new WorkflowExecute(additionalData, 'manual').run({
+			workflow,
+			pinData: opts.pinData,
+		});
 	} catch (failure) {
 		if (failure instanceof WorkflowHasIssuesError) issues = failure;
 		else unexpected = failure ?? new Error('WorkflowExecute.run rejected');
 	}
 	if (unexpected !== undefined) throw unexpected;
 	if (issues !== undefined || run === undefined) {
-		return { items: [], error: issues, runData: {}, credentialsStore, nodeName, run: undefined };
+		return {
+			items: [],
+			outputs: [],
+			error: issues,
+			runData: {},
+			credentialsStore,
+			nodeName,
+			run: undefined,
+		};
 	}
 
 	const { runData, error } = run.data.resultData;
-	const items = runData[nodeName]?.[0]?.data?.main?.[0] ?? [];
-	return { items, error, runData, credentialsStore, nodeName, run };
+	const outputs = (runData[nodeName]?.[0]?.data?.main ?? []).map((output) => output ?? []);
+	const items = outputs[0] ?? [];
+	return { items, outputs, error, runData, credentialsStore, nodeName, run };
 }

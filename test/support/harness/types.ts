@@ -3,10 +3,13 @@ import type {
 	ExecutionBaseError,
 	ICredentialDataDecryptedObject,
 	ICredentialType,
+	IBinaryKeyData,
 	IDataObject,
+	INode,
 	INodeExecutionData,
 	INodeParameters,
 	INodeType,
+	IPinData,
 	IRun,
 	IRunData,
 } from 'n8n-workflow';
@@ -32,11 +35,24 @@ export interface RunWorkflowOptions {
 	typeVersion?: number;
 	/** Default: the node type's `defaults.name`. */
 	nodeName?: string;
+	/**
+	 * The node's own settings as the editor stores them (On Error, Retry On Fail, Execute Once...);
+	 * `onError` here wins over `continueOnFail`.
+	 */
+	nodeSettings?: Partial<
+		Pick<INode, 'onError' | 'retryOnFail' | 'maxTries' | 'waitBetweenTries' | 'executeOnce'>
+	>;
+	/** Binary data of each input item, by index (e.g. a file an earlier node read). */
+	inputBinary?: Array<IBinaryKeyData | undefined>;
+	/** Pinned output by node name, as the editor's "Pin data" stores it. */
+	pinData?: IPinData;
 }
 
 export interface RunWorkflowResult {
 	/** Output of the node under test, main[0] ([] when it did not run to completion). */
 	items: INodeExecutionData[];
+	/** Every main output of the node under test (with On Error "error output": [success, error]). */
+	outputs: INodeExecutionData[][];
 	/**
 	 * Why the run failed: `resultData.error` (a plain copy `{ ...error, message, stack }` made by
 	 * the engine, not an Error instance), or the thrown WorkflowHasIssuesError when the workflow

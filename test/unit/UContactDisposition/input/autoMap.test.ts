@@ -26,8 +26,34 @@ describe('autoMapInputData', () => {
 		});
 	});
 
-	it('prefers the API key over a label for the same field, in either order', () => {
-		expect(autoMapInputData({ 'Call GUID': 'label', guid: 'key' }).guid).toBe('key');
-		expect(autoMapInputData({ guid: 'key', 'Call GUID': 'label' }).guid).toBe('key');
+	// Several columns matching one field: the result must not depend on their order.
+	it.each([
+		[{ callerid: '222', 'Caller ID': '222' }, '222'],
+		[{ caller_id: '123', 'Caller ID': '' }, '123'],
+		[{ callerid: null, 'Caller-ID': '59899', CALLERID: '  ' }, '59899'],
+		[{ callerid: 59899, 'caller id': '59899' }, '59899'],
+	])('takes the one filled value, or equal ones, whatever the key order: %j', (json, expected) => {
+		const entries = Object.entries(json);
+		for (const order of [entries, [...entries].reverse()]) {
+			expect(String(autoMapInputData(Object.fromEntries(order)).callerid)).toBe(expected);
+		}
+	});
+
+	it('refuses two different filled values for one field, naming both columns, in either order', () => {
+		for (const json of [
+			{ callerid: '222', 'Caller ID': '111' },
+			{ 'Caller ID': '111', callerid: '222' },
+		]) {
+			expect(() => autoMapInputData(json)).toThrow(
+				/^Caller ID \(callerid\) is given twice with different values: column "(callerid|Caller ID)" has "(222|111)" and column "(Caller ID|callerid)" has "(111|222)"; keep only one of them$/,
+			);
+		}
+		expect(() => autoMapInputData({ guid: 'a', 'Call GUID': 'b' })).toThrow(
+			/column "guid".*column "Call GUID"/,
+		);
+	});
+
+	it('keeps an empty value when no column of that field is filled', () => {
+		expect(autoMapInputData({ callerid: '', 'Caller ID': null })).toEqual({ callerid: '' });
 	});
 });

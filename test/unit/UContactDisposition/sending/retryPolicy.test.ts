@@ -2,6 +2,7 @@ import {
 	certainlyNotRecorded,
 	retryAfterMs,
 	retryDelay,
+	retryWaitTooLong,
 } from '../../../../nodes/UContactDisposition/sending/retryPolicy';
 
 const http = (status: number, headers: Record<string, string> = {}) => ({
@@ -42,5 +43,21 @@ describe('retry decisions', () => {
 			3000,
 		);
 		expect(retryAfterMs('soon')).toBeUndefined();
+	});
+
+	it('tells a Retry-After longer than allowed apart from retries used up', () => {
+		expect(retryWaitTooLong(http(429, { 'retry-after': '6' }), 1, settings)).toBe(6000);
+		expect(retryWaitTooLong(http(429, { 'retry-after': '2' }), 1, settings)).toBeUndefined();
+		expect(retryWaitTooLong(http(429, { 'retry-after': '6' }), 4, settings)).toBeUndefined();
+		expect(retryWaitTooLong(http(500, { 'retry-after': '6' }), 1, settings)).toBeUndefined();
+	});
+
+	// Issue 9.12: "1.5" and "-1" were read by Date.parse as dates long past, so the retry came at once.
+	it('waits 1.5 s for "Retry-After: 1.5" and backs off as usual for a value it cannot read', () => {
+		expect(retryDelay(http(429, { 'retry-after': '1.5' }), 1, settings)).toBe(1500);
+		expect(retryDelay(http(503, { 'retry-after': '-1' }), 1, settings)).toBe(500);
+		expect(retryDelay(http(503, { 'retry-after': '-1' }), 2, settings)).toBe(1000);
+		expect(retryAfterMs('-1')).toBeUndefined();
+		expect(retryAfterMs('1.5')).toBe(1500);
 	});
 });
