@@ -1,13 +1,13 @@
 /** Jest runs CommonJS through ts-jest: n8n-workflow's ESM build does not load under Node's native ESM loader. */
 module.exports = {
 	testEnvironment: 'node',
-	globalSetup: '<rootDir>/test/setup/global-setup.cjs',
-	globalTeardown: '<rootDir>/test/setup/global-teardown.cjs',
+	globalSetup: '<rootDir>/test/setup/global-setup.ts',
+	globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
 	},
-	setupFiles: ['<rootDir>/test/setup/env.cjs'],
+	setupFiles: ['<rootDir>/test/setup/env.ts'],
 	testTimeout: 30000,
 };

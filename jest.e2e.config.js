@@ -1,8 +1,8 @@
 /** End-to-end tests: a real n8n (installed once into a cache by scripts/n8n-runtime.sh) runs our packed package. */
 module.exports = {
 	testEnvironment: 'node',
-	globalSetup: '<rootDir>/test/setup/global-setup.cjs',
-	globalTeardown: '<rootDir>/test/setup/global-teardown.cjs',
+	globalSetup: '<rootDir>/test/setup/global-setup.ts',
+	globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.ts'],
 	transform: {

@@ -21,7 +21,7 @@ const path = require('node:path');
 
 const { ROOT, runtime, packPackage, makeUserFolder } = require('../test/e2e/support/runtime.cjs');
 const { freePort, runN8n, parseRunOutput, nodeOutput, timed, timingTable } = require('../test/e2e/support/cli.cjs');
-const { startSimulator } = require('../test/support/simulator/simulator.js');
+const { startSimulator } = require('../test/support/simulator/simulator');
 
 const WORKFLOW_FILE = 'examples/finished-calls.json';
 const NODE = 'uContact Disposition';

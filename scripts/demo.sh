@@ -7,4 +7,5 @@
 # UCONTACT_PASSWORD) target a real uContact instead: a dry run unless --really-send is given.
 # The logic is in scripts/demo.cjs.
 source "$(dirname "$0")/env.sh"
-exec node scripts/demo.cjs "$@"
+# tsx: the demo loads the TypeScript simulator from test/support.
+exec node --import tsx scripts/demo.cjs "$@"

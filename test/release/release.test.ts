@@ -2,7 +2,7 @@
  * Release readiness, offline: the packed tarball and the source pass what n8n's community-package
  * scanner lints (its ESLint config, inline disables ignored), package.json has the shape n8n's
  * verification wants, the tarball holds what package.json points at, and stays within budget.
- * See scan.cjs for what the scanner does and which parts cannot be reproduced here.
+ * See scan.ts for what the scanner does and which parts cannot be reproduced here.
  */
 import { DISPOSITION_KEYS } from '../support/simulator/simulator';
 import {
@@ -18,7 +18,7 @@ import {
 	SOURCE_FILE_PATTERNS,
 	TARBALL_FILE_PATTERNS,
 	type PackedPackage,
-} from './scan.cjs';
+} from './scan';
 
 interface PackageJson {
 	name: string;

@@ -3,7 +3,7 @@
  * and one that uContact rejects, run by n8n's engine against the simulator.
  */
 import { startSimulator, type Simulator } from '../support/simulator/simulator';
-import { printSummary } from '../support/summary.cjs';
+import { printSummary } from '../support/summary';
 import { runDisposition, tokenCredentials } from '../support/runDisposition';
 
 const finishedCalls = [

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
 import { startSimulator, type Behaviour, type Simulator } from '../support/simulator/simulator';
-import { report, rssMiB, soakItems } from '../support/soakSize.cjs';
+import { report, rssMiB, soakItems } from '../support/soakSize';
 import {
 	call,
 	everythingReturned,

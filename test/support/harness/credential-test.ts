@@ -16,7 +16,7 @@ import type {
 } from 'n8n-workflow';
 
 import { createAdditionalData } from './additional-data';
-import { Container } from './core-container.cjs';
+import { Container } from './core-container';
 import { HarnessCredentialsHelper } from './credentials-helper';
 import { CredentialsStore } from './credentials-store';
 import { nextExecutionId } from './ids';

@@ -10,8 +10,8 @@ export {
 	MANUAL_TRIGGER_NAME,
 	MANUAL_TRIGGER_TYPE,
 } from './manual-trigger';
-export { startLocalServer } from './local-server.cjs';
-export type { LocalServer, ReceivedRequest, ServerAnswer } from './local-server.cjs';
+export { startLocalServer } from './local-server';
+export type { LocalServer, ReceivedRequest, ServerAnswer } from './local-server';
 export type { CredentialTestResult, RunWorkflowOptions, RunWorkflowResult } from './types';
 export { CapturingLogger, harnessLogger, installHarnessLogger } from './logger';
 export type { LogEntry, LogLevel } from './logger';

@@ -1,7 +1,7 @@
 import { LoggerProxy } from 'n8n-workflow';
 import type { Logger, LogMetadata } from 'n8n-workflow';
 
-import { Container, Logger as CoreLogger } from './core-container.cjs';
+import { Container, Logger as CoreLogger } from './core-container';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 

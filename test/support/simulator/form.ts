@@ -1,4 +1,3 @@
-'use strict';
 /**
  * Strict parsing and checking of form-urlencoded request bodies, as the uContact simulator
  * wants them. Every function returns problems as plain sentences instead of throwing, so the
@@ -6,7 +5,7 @@
  */
 
 /** The DispositionCall keys, in the order every official example sends them (with d1 fixed). */
-const DISPOSITION_KEYS = Object.freeze([
+export const DISPOSITION_KEYS: readonly string[] = Object.freeze([
 	'campaign',
 	'agent',
 	'callerid',
@@ -23,7 +22,13 @@ const DISPOSITION_KEYS = Object.freeze([
 ]);
 
 /** Keys the vendor marks as required; an empty one makes uContact answer "0". */
-const REQUIRED_DISPOSITION_KEYS = Object.freeze(['campaign', 'agent', 'callerid', 'guid', 'l1']);
+export const REQUIRED_DISPOSITION_KEYS: readonly string[] = Object.freeze([
+	'campaign',
+	'agent',
+	'callerid',
+	'guid',
+	'l1',
+]);
 
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
@@ -31,13 +36,13 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
  * Check a Content-Type header: exactly application/x-www-form-urlencoded, optionally with
  * `charset=utf-8` (any case, quoted or not). Returns a list of problems.
  */
-function checkFormContentType(header) {
+export function checkFormContentType(header: string | undefined): string[] {
 	if (header === undefined || header === '') {
 		return [`missing content-type header (expected ${FORM_TYPE})`];
 	}
 	const parts = String(header).split(';');
 	const type = parts[0].trim().toLowerCase();
-	const problems = [];
+	const problems: string[] = [];
 	if (type !== FORM_TYPE) {
 		problems.push(`content-type is "${header}" (expected ${FORM_TYPE})`);
 		return problems;
@@ -64,9 +69,12 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * must be valid UTF-8. Returns { value, problems } (value is a best-effort decoding even when
  * there are problems).
  */
-function decodeComponent(text, where) {
-	const problems = [];
-	const bytes = [];
+export function decodeComponent(
+	text: string,
+	where: string,
+): { value: string; problems: string[] } {
+	const problems: string[] = [];
+	const bytes: number[] = [];
 	for (let i = 0; i < text.length; i++) {
 		const ch = text[i];
 		if (ch === '+') {
@@ -81,7 +89,7 @@ function decodeComponent(text, where) {
 				bytes.push(0x25);
 			}
 		} else {
-			const code = text.codePointAt(i);
+			const code = text.codePointAt(i) as number;
 			const char = String.fromCodePoint(code);
 			if (code <= 0x20 || code >= 0x7f) {
 				problems.push(
@@ -93,7 +101,7 @@ function decodeComponent(text, where) {
 		}
 	}
 	const buf = Buffer.from(bytes);
-	let value;
+	let value: string;
 	try {
 		value = UTF8.decode(buf);
 	} catch {
@@ -107,9 +115,9 @@ function decodeComponent(text, where) {
  * Parse a form-urlencoded body (already a string) into ordered pairs, duplicates kept.
  * Returns { form: Array<[key, value]>, problems }.
  */
-function parseForm(rawBody) {
-	const form = [];
-	const problems = [];
+export function parseForm(rawBody: string): { form: Array<[string, string]>; problems: string[] } {
+	const form: Array<[string, string]> = [];
+	const problems: string[] = [];
 	if (rawBody === '') return { form, problems: ['body is empty'] };
 	const pieces = rawBody.split('&');
 	pieces.forEach((piece, index) => {
@@ -140,9 +148,13 @@ function parseForm(rawBody) {
  * Check that the form holds exactly `expected` keys, each once; with `ordered`, also in that
  * order. Returns a list of problems.
  */
-function checkKeys(form, expected, ordered) {
-	const problems = [];
-	const counts = new Map();
+export function checkKeys(
+	form: Array<[string, string]>,
+	expected: readonly string[],
+	ordered: boolean,
+): string[] {
+	const problems: string[] = [];
+	const counts = new Map<string, number>();
 	for (const [key] of form) counts.set(key, (counts.get(key) || 0) + 1);
 	for (const key of expected) {
 		if (!counts.has(key)) problems.push(`missing key "${key}"`);
@@ -153,7 +165,7 @@ function checkKeys(form, expected, ordered) {
 	}
 	if (ordered) {
 		// Relative order of the expected keys, by first occurrence.
-		const seen = [];
+		const seen: string[] = [];
 		for (const [key] of form) {
 			if (expected.includes(key) && !seen.includes(key)) seen.push(key);
 		}
@@ -168,7 +180,7 @@ function checkKeys(form, expected, ordered) {
 const SCHEDULE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
 /** `schedule` must be empty or a real `YYYY-MM-DD HH:MM:SS`. Returns a list of problems. */
-function checkSchedule(value) {
+export function checkSchedule(value: string | undefined): string[] {
 	if (value === undefined || value === '') return [];
 	const m = SCHEDULE.exec(value);
 	if (!m) return [`schedule "${value}" is not empty and not YYYY-MM-DD HH:MM:SS`];
@@ -187,13 +199,3 @@ function checkSchedule(value) {
 	}
 	return [];
 }
-
-module.exports = {
-	DISPOSITION_KEYS,
-	REQUIRED_DISPOSITION_KEYS,
-	checkFormContentType,
-	decodeComponent,
-	parseForm,
-	checkKeys,
-	checkSchedule,
-};

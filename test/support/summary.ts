@@ -1,5 +1,5 @@
-// Prints the demo's summary. Plain JS because linted TypeScript may not touch process.stdout.
-function printSummary(title, rows, wire) {
+// Prints the example test's summary: what n8n output per item and what reached the wire.
+export function printSummary(title: string, rows: string[], wire: string[]): void {
 	const lines = ['', `== ${title}`, '', 'What n8n output, per item:'];
 	for (const row of rows) lines.push(`  ${row}`);
 	lines.push('', 'What the uContact simulator received on the wire:');
@@ -7,5 +7,3 @@ function printSummary(title, rows, wire) {
 	lines.push('');
 	process.stdout.write(`${lines.join('\n')}\n`);
 }
-
-module.exports = { printSummary };

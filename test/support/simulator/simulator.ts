@@ -1,55 +1,132 @@
-'use strict';
 /**
  * A strict local stand-in for the uContact legacy REST API, for tests, the demo and the
  * benchmark. It serves DispositionCall, getUserToken and EndSession under
  * /Integra/resources/..., records every request, and flags every deviation from the wire
  * contract (see /work/shared/ucontact-api.md) with a 400 listing the problems.
- *
- * Node builtins only; CommonJS so jest and `node` load it without a build step.
  */
 
-const http = require('node:http');
-const { randomUUID } = require('node:crypto');
-const {
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+import { NORMAL, validateBehaviour, type Behaviour } from './behaviours';
+import {
 	DISPOSITION_KEYS,
 	REQUIRED_DISPOSITION_KEYS,
 	checkFormContentType,
 	parseForm,
 	checkKeys,
 	checkSchedule,
-} = require('./form');
-const { NORMAL, validateBehaviour } = require('./behaviours');
+} from './form';
 
-const PATHS = {
+export type { Behaviour, BodyStyle } from './behaviours';
+/** The 13 DispositionCall keys, in the order they must be sent. */
+export { DISPOSITION_KEYS };
+
+export interface SimulatorOptions {
+	/** Port on 127.0.0.1; 0 (default) picks a free one. */
+	port?: number;
+	/** Valid tokens; default one token, base64('<first user>:' + uuid). `token` is the first. */
+	tokens?: string[];
+	/** Users for getUserToken; default { api: 'secret-pass' }. */
+	users?: Record<string, string>;
+	/** Known campaigns; when set, DispositionCall answers "0" for any other campaign. */
+	campaigns?: string[];
+	/** Delay before every answer (all endpoints), in ms. */
+	latencyMs?: number;
+	/** Called once per request after it was answered (or its socket destroyed). */
+	onRequest?: (record: Recorded) => void;
+}
+
+export type Endpoint = 'DispositionCall' | 'getUserToken' | 'EndSession' | 'unknown';
+
+/** Outcome of the Authorization check (DispositionCall only). */
+export type AuthOutcome = 'ok' | 'missing' | 'malformed' | 'unknown' | 'expired';
+
+export interface Recorded {
+	endpoint: Endpoint;
+	method: string;
+	/** Request target as received, query string included. */
+	path: string;
+	/** Lowercased names; Authorization kept as received (do not print it). */
+	headers: Record<string, string | string[] | undefined>;
+	rawBody: string;
+	/** Decoded pairs in order, duplicates kept. */
+	form: Array<[string, string]>;
+	/** First value of each key. */
+	fields: Record<string, string>;
+	/** Every contract violation found (wire format, keys, schedule, Authorization shape). */
+	problems: string[];
+	/** HTTP status sent; null while pending, or when the socket was destroyed ('close'). */
+	status: number | null;
+	/** Body sent; null while pending or when the socket was destroyed. */
+	answer: string | null;
+	/** Which reset() period it arrived in; only the current one records dispositions. */
+	generation: number;
+	/** DispositionCall: how the Authorization header fared. */
+	auth?: AuthOutcome;
+	/** getUserToken: the token issued by a successful login. */
+	issuedToken?: string;
+}
+
+/** getUserToken answer shape: `["<user>","<token>"]`, `"<token>"`, bare token, or a 404. */
+export type LoginShape = 'list' | 'string' | 'bare' | '404';
+
+export interface Simulator {
+	/** http://127.0.0.1:PORT, no trailing slash. */
+	readonly url: string;
+	readonly port: number;
+	/** The first valid token given at start. */
+	readonly token: string;
+	/** Every request, in arrival order (pushed on arrival, completed when answered). */
+	readonly requests: Recorded[];
+	/** Accepted DispositionCall requests (answered OK). */
+	readonly dispositions: Recorded[];
+	/** Standing behaviour for DispositionCall. */
+	setBehaviour(behaviour: Behaviour): void;
+	/** One-shot behaviours, used in order by the next DispositionCall requests. */
+	queue(...behaviours: Behaviour[]): void;
+	/** Later requests with this token get 401. */
+	expireToken(token: string): void;
+	/** Shape of getUserToken answers (default 'list'). */
+	loginShape(shape: LoginShape): void;
+	/** Tokens currently valid (initial ones plus those issued by logins, minus expired). */
+	activeTokens(): string[];
+	/**
+	 * Clears records and the queue, standing behaviour back to normal, login shape back to
+	 * 'list', initial tokens valid again. Tokens issued by logins are left as they are.
+	 */
+	reset(): void;
+	/** Stops listening, cuts pending slow answers short, destroys open sockets. */
+	close(): Promise<void>;
+}
+
+const PATHS: Record<string, Endpoint> = {
 	'/Integra/resources/api/DispositionCall': 'DispositionCall',
 	'/Integra/resources/auth/getUserToken': 'getUserToken',
 	'/Integra/resources/auth/EndSession': 'EndSession',
 };
 
-const LOGIN_SHAPES = ['list', 'string', 'bare', '404'];
+const LOGIN_SHAPES: readonly LoginShape[] = ['list', 'string', 'bare', '404'];
 const MAX_BODY = 1024 * 1024;
 const JSON_TYPE = 'application/json';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 
 /** A uContact-style token: base64 of `<user>:<uuid>`. */
-function makeToken(user) {
+export function makeToken(user: string): string {
 	return Buffer.from(`${user}:${randomUUID()}`, 'utf8').toString('base64');
 }
 
-function firstValues(form) {
-	const fields = {};
+function firstValues(form: Array<[string, string]>): Record<string, string> {
+	const fields: Record<string, string> = {};
 	for (const [key, value] of form) {
 		if (!Object.prototype.hasOwnProperty.call(fields, key)) fields[key] = value;
 	}
 	return fields;
 }
 
-/**
- * Start a simulator on 127.0.0.1.
- * @param {import('./simulator').SimulatorOptions} [options]
- * @returns {Promise<import('./simulator').Simulator>}
- */
-function startSimulator(options = {}) {
+/** Start a simulator on 127.0.0.1. */
+export function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
 	const users = { ...(options.users || { api: 'secret-pass' }) };
 	const defaultUser = Object.keys(users)[0] || 'api';
 	const initialTokens =
@@ -59,23 +136,23 @@ function startSimulator(options = {}) {
 	const onRequest = typeof options.onRequest === 'function' ? options.onRequest : null;
 
 	const valid = new Set(initialTokens);
-	const expired = new Set();
-	const requests = [];
-	const dispositions = [];
-	let standing = NORMAL;
-	let queued = [];
-	let loginShape = 'list';
+	const expired = new Set<string>();
+	const requests: Recorded[] = [];
+	const dispositions: Recorded[] = [];
+	let standing: Behaviour = NORMAL;
+	let queued: Behaviour[] = [];
+	let loginShape: LoginShape = 'list';
 	let closed = false;
 	// Bumped by reset(): a slow request from before a reset must not record into the next test.
 	let generation = 0;
 
-	const sockets = new Set();
+	const sockets = new Set<Socket>();
 	/** Pending waits: timer -> resolve, so close() can cut them short. */
-	const waits = new Map();
+	const waits = new Map<NodeJS.Timeout, () => void>();
 
-	function wait(ms) {
+	function wait(ms: number): Promise<void> {
 		if (!(ms > 0) || closed) return Promise.resolve();
-		return new Promise((resolve) => {
+		return new Promise<void>((resolve) => {
 			const timer = setTimeout(() => {
 				waits.delete(timer);
 				resolve();
@@ -84,7 +161,7 @@ function startSimulator(options = {}) {
 		});
 	}
 
-	function finish(record) {
+	function finish(record: Recorded): void {
 		if (onRequest) {
 			try {
 				onRequest(record);
@@ -94,7 +171,14 @@ function startSimulator(options = {}) {
 		}
 	}
 
-	function send(res, record, status, body, contentType, headers = {}) {
+	function send(
+		res: http.ServerResponse,
+		record: Recorded,
+		status: number,
+		body: string,
+		contentType: string,
+		headers: Record<string, string> = {},
+	): void {
 		record.status = status;
 		record.answer = body;
 		if (!closed && !res.destroyed && !res.headersSent) {
@@ -108,7 +192,7 @@ function startSimulator(options = {}) {
 		finish(record);
 	}
 
-	function sendProblems(res, record) {
+	function sendProblems(res: http.ServerResponse, record: Recorded): void {
 		const body =
 			`Bad Request: the uContact simulator found ${record.problems.length} problem(s):\n` +
 			record.problems.map((p) => `- ${p}`).join('\n') +
@@ -116,8 +200,7 @@ function startSimulator(options = {}) {
 		send(res, record, 400, body, TEXT_TYPE);
 	}
 
-	/** Checks Authorization; returns 'ok' | 'missing' | 'malformed' | 'unknown' | 'expired'. */
-	function checkAuth(header, problems) {
+	function checkAuth(header: string | undefined, problems: string[]): AuthOutcome {
 		if (header === undefined || header === '') {
 			problems.push('missing Authorization header (expected "Basic <token>")');
 			return 'missing';
@@ -160,7 +243,12 @@ function startSimulator(options = {}) {
 	}
 
 	/** Shared checks for form endpoints: content type, strict parse, keys. */
-	function checkForm(req, record, keys, ordered) {
+	function checkForm(
+		req: http.IncomingMessage,
+		record: Recorded,
+		keys: readonly string[],
+		ordered: boolean,
+	): void {
 		record.problems.push(...checkFormContentType(req.headers['content-type']));
 		const parsed = parseForm(record.rawBody);
 		record.form = parsed.form;
@@ -169,7 +257,12 @@ function startSimulator(options = {}) {
 		record.problems.push(...checkKeys(parsed.form, keys, ordered));
 	}
 
-	async function handleDisposition(req, res, record, behaviour) {
+	async function handleDisposition(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		record: Recorded,
+		behaviour: Behaviour,
+	): Promise<void> {
 		let b = behaviour;
 		await wait(latencyMs);
 		while (b.kind === 'slow') {
@@ -233,7 +326,7 @@ function startSimulator(options = {}) {
 			return;
 		}
 
-		const bare = b.kind === 'bare' || b.bodyStyle === 'bare';
+		const bare = b.kind === 'bare' || ('bodyStyle' in b && b.bodyStyle === 'bare');
 		const f = record.fields;
 		const accepted =
 			b.kind !== 'reject' &&
@@ -241,10 +334,15 @@ function startSimulator(options = {}) {
 			(campaigns === null || campaigns.has(f.campaign));
 		const word = accepted ? 'OK' : '0';
 		if (accepted && record.generation === generation) dispositions.push(record);
-		send(res, record, 200, bare ? word : `"${word}"`, bare ? TEXT_TYPE : JSON_TYPE, b.headers);
+		const headers = 'headers' in b ? b.headers : undefined;
+		send(res, record, 200, bare ? word : `"${word}"`, bare ? TEXT_TYPE : JSON_TYPE, headers);
 	}
 
-	async function handleLogin(req, res, record) {
+	async function handleLogin(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		record: Recorded,
+	): Promise<void> {
 		await wait(latencyMs);
 		if (closed) return;
 		if (loginShape === '404') {
@@ -277,7 +375,11 @@ function startSimulator(options = {}) {
 		else send(res, record, 200, token, TEXT_TYPE);
 	}
 
-	async function handleEndSession(req, res, record) {
+	async function handleEndSession(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		record: Recorded,
+	): Promise<void> {
 		await wait(latencyMs);
 		if (closed) return;
 		if (req.method !== 'POST') {
@@ -295,13 +397,18 @@ function startSimulator(options = {}) {
 		send(res, record, 200, '"OK"', JSON_TYPE);
 	}
 
-	function dispatch(req, res, raw, tooLarge) {
+	function dispatch(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		raw: Buffer,
+		tooLarge: boolean,
+	): Promise<void> {
 		const url = new URL(req.url || '/', 'http://127.0.0.1');
 		const endpoint = PATHS[url.pathname] || 'unknown';
-		const record = {
+		const record: Recorded = {
 			endpoint,
-			method: req.method,
-			path: req.url,
+			method: req.method ?? '',
+			path: req.url ?? '',
 			headers: { ...req.headers },
 			rawBody: raw.toString('utf8'),
 			form: [],
@@ -323,7 +430,7 @@ function startSimulator(options = {}) {
 			});
 		}
 		if (endpoint === 'DispositionCall') {
-			const behaviour = queued.length > 0 ? queued.shift() : standing;
+			const behaviour = queued.shift() ?? standing;
 			return handleDisposition(req, res, record, behaviour);
 		}
 		if (endpoint === 'getUserToken') return handleLogin(req, res, record);
@@ -332,17 +439,31 @@ function startSimulator(options = {}) {
 
 	const server = http.createServer((req, res) => {
 		const upcoming = queued.length > 0 ? queued[0] : standing;
-		if (PATHS[new URL(req.url || '/', 'http://127.0.0.1').pathname] === 'DispositionCall' && upcoming.kind === 'reset') {
+		if (
+			PATHS[new URL(req.url || '/', 'http://127.0.0.1').pathname] === 'DispositionCall' &&
+			upcoming.kind === 'reset'
+		) {
 			// Drops the connection before reading the request: certainly nothing was recorded.
 			if (queued.length > 0) queued.shift();
-			const record = { endpoint: 'DispositionCall', method: req.method, path: req.url, headers: { ...req.headers },
-				rawBody: '', form: [], fields: {}, problems: [], status: null, answer: null };
+			const record: Recorded = {
+				endpoint: 'DispositionCall',
+				method: req.method ?? '',
+				path: req.url ?? '',
+				headers: { ...req.headers },
+				rawBody: '',
+				form: [],
+				fields: {},
+				problems: [],
+				status: null,
+				answer: null,
+				generation,
+			};
 			requests.push(record);
 			req.socket.destroy();
 			finish(record);
 			return;
 		}
-		const chunks = [];
+		const chunks: Buffer[] = [];
 		let size = 0;
 		let tooLarge = false;
 		req.on('data', (chunk) => {
@@ -369,12 +490,12 @@ function startSimulator(options = {}) {
 	});
 	server.on('clientError', (_error, socket) => socket.destroy());
 
-	return new Promise((resolve, reject) => {
+	return new Promise<Simulator>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(options.port || 0, '127.0.0.1', () => {
 			server.off('error', reject);
-			const { port } = server.address();
-			const simulator = {
+			const { port } = server.address() as AddressInfo;
+			const simulator: Simulator = {
 				url: `http://127.0.0.1:${port}`,
 				port,
 				token: initialTokens[0],
@@ -422,7 +543,7 @@ function startSimulator(options = {}) {
 						done();
 					}
 					waits.clear();
-					return new Promise((done) => {
+					return new Promise<void>((done) => {
 						server.close(() => done());
 						server.closeAllConnections();
 						for (const socket of sockets) socket.destroy();
@@ -433,5 +554,3 @@ function startSimulator(options = {}) {
 		});
 	});
 }
-
-module.exports = { startSimulator, makeToken, DISPOSITION_KEYS };

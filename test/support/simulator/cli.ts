@@ -1,25 +1,30 @@
-#!/usr/bin/env node
-'use strict';
 /**
  * Run the uContact simulator standalone, for the demo:
- *   node test/simulator/cli.js [--port 8085] [--latency 0] [--campaign NAME ...]
+ *   npm run simulator -- [--port 8085] [--latency 0] [--campaign NAME ...]
  * Prints its URL, a valid demo token and the demo user/password once, then one line per
  * request. The log never prints a token or a password.
  */
 
-const { startSimulator } = require('./simulator');
+import { startSimulator, type Recorded } from './simulator';
 
-const USAGE = `usage: node test/simulator/cli.js [--port N] [--latency MS] [--campaign NAME]...
+interface CliOptions {
+	port: number;
+	latencyMs: number;
+	campaigns: string[];
+	help?: boolean;
+}
+
+const USAGE = `usage: npm run simulator -- [--port N] [--latency MS] [--campaign NAME]...
   --port N         listen on 127.0.0.1:N (default 0: any free port)
   --latency MS     delay every answer by MS milliseconds
   --campaign NAME  known campaign (repeatable); other campaigns are answered "0"`;
 
-function parseArgs(argv) {
-	const options = { port: 0, latencyMs: 0, campaigns: [] };
+function parseArgs(argv: string[]): CliOptions {
+	const options: CliOptions = { port: 0, latencyMs: 0, campaigns: [] };
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
 		const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s) : [arg];
-		const value = () => {
+		const value = (): string => {
 			const v = inline !== undefined ? inline : argv[++i];
 			if (v === undefined) throw new Error(`${flag} needs a value`);
 			return v;
@@ -44,13 +49,13 @@ function parseArgs(argv) {
 }
 
 /** "Basic ***", "Bearer ***", "none": the scheme only, never the credential. */
-function maskAuthorization(value) {
+function maskAuthorization(value: string | string[] | undefined): string {
 	if (value === undefined || value === '') return 'none';
 	const scheme = String(value).split(/\s/)[0];
 	return /^[A-Za-z][A-Za-z0-9-]*$/.test(scheme) && scheme.length < 20 ? `${scheme} ***` : '***';
 }
 
-function describe(record) {
+function describe(record: Recorded): string {
 	const time = new Date().toISOString().slice(11, 23);
 	const status = record.status === null ? 'socket closed' : String(record.status);
 	const parts = [
@@ -84,12 +89,12 @@ function describe(record) {
 	return parts.join(' ');
 }
 
-async function main() {
-	let options;
+async function main(): Promise<void> {
+	let options: CliOptions;
 	try {
 		options = parseArgs(process.argv.slice(2));
 	} catch (error) {
-		process.stderr.write(`${error.message}\n${USAGE}\n`);
+		process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
 		process.exit(2);
 	}
 	if (options.help) {
@@ -125,7 +130,7 @@ async function main() {
 	process.once('SIGTERM', stop);
 }
 
-main().catch((error) => {
+main().catch((error: Error) => {
 	process.stderr.write(`uContact simulator: ${error.message}\n`);
 	process.exit(1);
 });

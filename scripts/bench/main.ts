@@ -1,0 +1,91 @@
+/**
+ * `npm run bench`: how fast, how CPU-hungry and how memory-hungry the uContact Disposition node
+ * is inside a real n8n 2.x, against the bundled simulator with a fixed answer latency.
+ *
+ * Every figure is printed next to a baseline measured in the same run (a raw Node HTTP client,
+ * n8n's own HTTP Request node, a NoOp node), because absolute numbers depend on the machine and
+ * only ratios say whether the node is good. Nothing here is a timed assertion.
+ *
+ * One n8n server (our package packed and installed as a community node) is started once; every
+ * scenario (scenarios.ts) is a workflow Manual Trigger -> "Finished Calls" (a Code node
+ * generating N items) -> the node under test, run through the REST API. For each run
+ * (measure.ts):
+ *   - node time: the node's own executionTime from the run data (the Code node does not count);
+ *   - wall time: the execution's startedAt..stoppedAt as n8n records it;
+ *   - CPU: utime+stime of n8n's process group (main + task runner) from /proc, minus the same
+ *     workflow with a NoOp node in place of the node under test, minus the cost of our polling;
+ *   - peak RSS: the main process's VmHWM after resetting it (clear_refs) just before the run,
+ *     or sampled VmRSS where that reset is not allowed.
+ */
+import * as fs from 'node:fs';
+
+import { startSimulator } from '../../test/support/simulator/simulator';
+import { parseArgs, USAGE } from './args';
+import { recordAnswerTime, recordArrivalTimes } from './measure';
+import { machine, startBenchServer, type BenchContext } from './n8nProcess';
+import { profileRun } from './profile';
+import { report } from './report';
+import { runSuite } from './suite';
+
+async function main(): Promise<void> {
+	const args = parseArgs(process.argv.slice(2));
+	if (args.help) return void console.log(USAGE);
+	if (process.platform !== 'linux') throw new Error('the benchmark reads /proc: Linux only');
+	const started = Date.now();
+	const log = (text: string) =>
+		console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${text}`);
+
+	const sim = await startSimulator({ latencyMs: args.latency, onRequest: recordAnswerTime });
+	recordArrivalTimes(sim);
+	let ctx: BenchContext | undefined;
+	try {
+		if (args.profile) {
+			log(
+				`profiling: n8n under the inspector's profiler, Map Automatically C=${args.concurrency} x${args.items}, 3 runs`,
+			);
+			return await profileRun(args, sim);
+		}
+		log(
+			`simulator at ${sim.url}, answer latency ${args.latency} ms; building, packing and starting n8n...`,
+		);
+		ctx = await startBenchServer(sim);
+		const inspector = await ctx.inspector();
+		ctx.collectGarbage = async () => {
+			await inspector.send('HeapProfiler.collectGarbage');
+			await inspector.send('HeapProfiler.collectGarbage');
+		};
+		const info = machine(ctx.server.runtime);
+		log(
+			`n8n ${info.n8n} ready in ${(ctx.server.readyMs / 1000).toFixed(1)} s at ${ctx.server.url}`,
+		);
+
+		const { rows, bigItems, rawInFlight } = await runSuite(ctx, args, log);
+		const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`
+			.trim()
+			.replace(/ --$/, '');
+		const { text, markdown } = report({
+			rows,
+			settings: { concurrency: args.concurrency, latency: args.latency },
+			items: args.items,
+			bigItems,
+			repeat: args.repeat,
+			rawInFlight,
+			machine: info,
+			command,
+			elapsedS: (Date.now() - started) / 1000,
+		});
+		console.log('\n' + text);
+		if (args.markdown) {
+			fs.writeFileSync(args.markdown, markdown);
+			log(`markdown written to ${args.markdown}`);
+		}
+	} finally {
+		if (ctx) await ctx.server.stop();
+		await sim.close();
+	}
+}
+
+main().catch((error) => {
+	console.error(error && error.stack ? error.stack : error);
+	process.exit(1);
+});

@@ -1,0 +1,159 @@
+/**
+ * The measured sequence: warm-up of every scenario, the raw client floors, then each scenario
+ * on N items next to the NoOp baseline of the same size, and autoMap on many more items for
+ * memory growth. Returns the report's rows.
+ */
+import type { Args } from './args';
+import { meanInFlight, rawClient, runOnce, type Run } from './measure';
+import {
+	createWorkflow,
+	idleCpuPerMs,
+	measurePollCost,
+	type BenchContext,
+	type StoredWorkflow,
+} from './n8nProcess';
+import type { Row } from './report';
+import {
+	labelOf,
+	SCENARIOS,
+	scenario,
+	sends,
+	underTestNode,
+	workflowJson,
+	type Settings,
+} from './scenarios';
+
+export interface SuiteResult {
+	rows: Row[];
+	bigItems: number;
+	rawInFlight: number | null;
+}
+
+export async function runSuite(
+	ctx: BenchContext,
+	args: Args,
+	log: (text: string) => void,
+): Promise<SuiteResult> {
+	const { sim } = ctx;
+	const N = args.items;
+	const C = args.concurrency;
+	const settings: Settings = { concurrency: C, latency: args.latency };
+	const bigN = args.quick ? N * 5 : N * 10;
+	const warmN = Math.min(100, N);
+	const target = { url: sim.url, token: sim.token, credential: ctx.credential };
+	const label = (key: string) => labelOf(scenario(key), settings);
+
+	const workflows = new Map<string, StoredWorkflow>();
+	const workflowFor = async (key: string, count: number): Promise<StoredWorkflow> => {
+		const id = `${key}:${count}`;
+		if (!workflows.has(id)) {
+			const json = workflowJson(
+				`bench ${label(key)} x${count}`,
+				count,
+				underTestNode(scenario(key), settings, target),
+			);
+			workflows.set(id, await createWorkflow(ctx.api, json));
+		}
+		return workflows.get(id) as StoredWorkflow;
+	};
+	const measure = async (key: string, count: number, times = args.repeat): Promise<Run> => {
+		const wf = await workflowFor(key, count);
+		let best: Run | undefined;
+		for (let i = 0; i < times; i++) {
+			const run = await runOnce(ctx, wf, sends(scenario(key)) ? count : 0);
+			if (!best || run.nodeMs < best.nodeMs) best = run;
+		}
+		return best as Run;
+	};
+
+	const baselineKey = (SCENARIOS.find((s) => s.baseline) ?? scenario('noop')).key;
+	ctx.pollCpuMs = await measurePollCost(
+		ctx.api,
+		ctx.pids(),
+		(await workflowFor(baselineKey, warmN)).id,
+	);
+	log(`one execution-list poll costs n8n ${ctx.pollCpuMs.toFixed(2)} ms CPU (taken off each run)`);
+	// An idle n8n still burns some CPU (timers, task-runner heartbeats); over a 25 s run at C=1
+	// that would be charged to the node, so it is measured and taken off per ms of run.
+	const idlePerMs = await idleCpuPerMs(ctx.pids);
+	log(
+		`idle n8n uses ${(idlePerMs * 100).toFixed(1)}% of a CPU (taken off each run by its duration)`,
+	);
+
+	// Warm-up: each scenario once on a few items, so V8 has compiled n8n's and our paths before
+	// anything is timed. It also proves every workflow is right: runOnce fails if the simulator
+	// flags any request, or sees the wrong number of them.
+	log(`warm-up: every scenario on ${warmN} items, checking the simulator sees no problems`);
+	for (const s of SCENARIOS) await measure(s.key, warmN, 1);
+
+	const rows: Row[] = [];
+	log(`raw client floor: ${N} requests at concurrency ${C}`);
+	sim.reset();
+	const raw = await rawClient(sim, N, C, warmN);
+	// The warm-up's requests are in the simulator's list too: only the measured ones count.
+	sim.requests.splice(0, warmN);
+	const rawInFlight = meanInFlight(sim);
+	const rawRequests = sim.requests.filter((r) => r.endpoint === 'DispositionCall');
+	if (rawRequests.some((r) => r.problems.length > 0 || r.status !== 200)) {
+		throw new Error(
+			'the raw client sent requests the simulator flagged: the benchmark body is wrong',
+		);
+	}
+	log(`raw client at concurrency 1: ${N} requests (the floor for C=1)`);
+	sim.reset();
+	const raw1 = await rawClient(sim, N, 1, Math.min(20, N));
+	for (const [key, concurrency, run] of [
+		['raw1', 1, raw1],
+		['raw', C, raw],
+	] as const) {
+		rows.push({
+			key,
+			label: `raw http.request C=${concurrency}`,
+			items: N,
+			wallMs: run.wallMs,
+			nodeMs: null,
+			rate: N / (run.wallMs / 1000),
+			cpuPerItem: run.cpuMs / N,
+			peakRssMiB: run.maxRssMiB as number,
+			rssBeforeMiB: null,
+		});
+	}
+
+	const row = (key: string, rowLabel: string, run: Run, base: Run | null): Row => ({
+		key,
+		label: rowLabel,
+		items: run.items,
+		wallMs: run.wallMs,
+		nodeMs: run.nodeMs,
+		rate: key === baselineKey ? null : run.items / (run.nodeMs / 1000),
+		cpuPerItem: base
+			? (run.cpuMs - idlePerMs * run.windowMs - (base.cpuMs - idlePerMs * base.windowMs)) /
+				run.items
+			: run.cpuMs / run.items,
+		inFlight: run.inFlight,
+		peakRssMiB: run.peakRssMiB,
+		rssBeforeMiB: run.rssBeforeMiB,
+		rssExact: run.rssExact,
+	});
+	const baselines = new Map<number, Run>();
+	const baseline = async (count: number): Promise<Run> => {
+		// Twice, keeping the cheaper: the baseline is subtracted, so its noise lands on every row.
+		if (!baselines.has(count)) {
+			log(`${label(baselineKey)} x${count}`);
+			const run = await measure(baselineKey, count, Math.max(2, args.repeat));
+			baselines.set(count, run);
+			rows.push(row(baselineKey, label(baselineKey), run, null));
+		}
+		return baselines.get(count) as Run;
+	};
+
+	const base = await baseline(N);
+	for (const s of SCENARIOS.filter((each) => !each.baseline)) {
+		log(`${label(s.key)} x${N}`);
+		rows.push(row(s.key, label(s.key), await measure(s.key, N), base));
+	}
+	const bigBase = await baseline(bigN);
+	log(`${label('autoMapC')} x${bigN} (memory growth)`);
+	rows.push(row('autoMapBig', label('autoMapC'), await measure('autoMapC', bigN), bigBase));
+	return { rows, bigItems: bigN, rawInFlight };
+}

@@ -1,1 +1,0 @@
-export declare function printSummary(title: string, rows: string[], wire: string[]): void;

@@ -1,0 +1,55 @@
+/**
+ * nodes/UContactDisposition/sending/sendItem.ts: one item's sending, and which failures it
+ * retries. Only a failure where uContact certainly recorded nothing is retried; an answer
+ * (even "0" or an unexpected one), a timeout or a server error is final, since a resend could
+ * record the call twice (what is retried: test/workflow/retry.workflow.test.ts). Through WorkflowExecute, since sendItem sends through n8n's helpers.
+ */
+import { startSimulator, type Behaviour, type Simulator } from '../support/simulator/simulator';
+import { call, MAPPED, runDisposition, tokenCredentials } from '../support/runDisposition';
+
+let sim: Simulator;
+beforeAll(async () => {
+	sim = await startSimulator();
+});
+afterAll(async () => await sim.close());
+beforeEach(() => sim.reset());
+
+async function sendOne(behaviour: Behaviour, options: Record<string, unknown> = {}) {
+	sim.setBehaviour(behaviour);
+	return await runDisposition({
+		parameters: { ...MAPPED, options: { safeRetries: 3, maxRetryWait: 1000, ...options } },
+		items: [call(0)],
+		credentials: tokenCredentials(sim),
+		continueOnFail: true,
+	});
+}
+
+describe('sendItem: what is final', () => {
+	it.each<[string, Behaviour]>([
+		['a rejection ("0")', { kind: 'reject' }],
+		['an unexpected answer', { kind: 'body', body: '"ERROR"' }],
+		['a server error (500)', { kind: 'status', status: 500 }],
+		['a connection closed after the request was read', { kind: 'close' }],
+	])('%s is reported after one request, never retried', async (_name, behaviour) => {
+		const result = await sendOne(behaviour);
+		expect(result.items).toHaveLength(1);
+		expect(result.items[0].json.success).toBe(false);
+		expect(result.items[0].json.error).toEqual(expect.any(String));
+		expect(result.items[0].json.error).not.toMatch(/attempts/);
+		expect(sim.requests).toHaveLength(1);
+	});
+
+	it('a timeout is final: one request', async () => {
+		const result = await sendOne({ kind: 'slow', ms: 5000 }, { timeout: 200 });
+		expect(result.items[0].json.success).toBe(false);
+		expect(sim.requests).toHaveLength(1);
+	});
+});
+
+describe('sendItem: success', () => {
+	it("the answer's text is the item's response: OK as uContact spelled it, quotes dropped", async () => {
+		const result = await sendOne({ kind: 'body', body: '"ok"' });
+		expect(result.items[0].json).toMatchObject({ success: true, response: 'ok' });
+		expect(sim.requests).toHaveLength(1);
+	});
+});
