@@ -15,9 +15,17 @@ import {
 } from '../../UContactApi/failures';
 import type { UContactSession } from '../../UContactApi/transport';
 import { DEFAULT_TIMEOUT_MS, type Options } from '../description';
-import { DEFAULT_MAX_RETRY_WAIT_MS, DEFAULT_SAFE_RETRIES, retryDelay } from './retryPolicy';
+import {
+	DEFAULT_MAX_RETRY_WAIT_MS,
+	DEFAULT_SAFE_RETRIES,
+	mayHaveBeenRecorded,
+	retryDelay,
+} from './retryPolicy';
 
-export type SendResult = { ok: true; response: string } | { ok: false; report: FailureReport };
+export type SendResult =
+	| { ok: true; response: string }
+	/** `uncertain`: the request failed in a way that may still have recorded the disposition. */
+	| { ok: false; report: FailureReport; uncertain?: boolean };
 
 export async function sendItem(
 	session: UContactSession,
@@ -31,6 +39,7 @@ export async function sendItem(
 		maxDelayMs: item.options.maxRetryWait ?? DEFAULT_MAX_RETRY_WAIT_MS,
 	};
 	let report: FailureReport | undefined;
+	let uncertain = false;
 	for (let attempt = 1; ; attempt++) {
 		let failure: unknown;
 		try {
@@ -47,10 +56,11 @@ export async function sendItem(
 		const wait = retryDelay(failure, attempt, retry);
 		if (wait === undefined) {
 			report = describeRequestFailure(failure, baseUrl, timeout);
+			uncertain = mayHaveBeenRecorded(failure);
 			if (attempt > 1) report.message += ` (after ${attempt} attempts)`;
 			break;
 		}
 		await sleep(wait);
 	}
-	return { ok: false, report: redactSecrets(report, credentialSecrets(credentials)) };
+	return { ok: false, report: redactSecrets(report, credentialSecrets(credentials)), uncertain };
 }
