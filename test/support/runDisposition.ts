@@ -1,5 +1,10 @@
 /** Runs Manual Trigger -> uContact Disposition through n8n's engine against the simulator. */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeParameters,
+} from 'n8n-workflow';
 
 import { UContactApi } from '../../credentials/UContactApi.credentials';
 import { UContactDisposition } from '../../nodes/UContactDisposition/UContactDisposition.node';
@@ -56,6 +61,8 @@ export interface DispositionRun {
 	credentials: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
 	timezone?: string;
+	/** Node settings: Retry On Fail and its tries. */
+	nodeSettings?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 }
 
 export async function runDisposition(run: DispositionRun): Promise<RunWorkflowResult> {
@@ -68,6 +75,7 @@ export async function runDisposition(run: DispositionRun): Promise<RunWorkflowRe
 		credentialsData: run.credentials,
 		continueOnFail: run.continueOnFail,
 		timezone: run.timezone,
+		nodeSettings: run.nodeSettings,
 	});
 }
 

@@ -49,6 +49,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunWorkflow
 			[opts.credentialType.name]: { id: credentialsStore.id, name: credentialsStore.name },
 		},
 		...(opts.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...opts.nodeSettings,
 	};
 
 	const settings: IWorkflowSettings = { executionOrder: 'v1' };

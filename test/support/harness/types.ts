@@ -4,6 +4,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
+	INode,
 	INodeExecutionData,
 	INodeParameters,
 	INodeType,
@@ -28,6 +29,8 @@ export interface RunWorkflowOptions {
 	continueOnFail?: boolean;
 	/** Workflow setting `timezone`; default: n8n's default timezone. */
 	timezone?: string;
+	/** Node settings such as Retry On Fail (`retryOnFail`, `maxTries`, `waitBetweenTries`). */
+	nodeSettings?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 	/** Default: the node type's newest version. */
 	typeVersion?: number;
 	/** Default: the node type's `defaults.name`. */
