@@ -14,6 +14,7 @@ import { UContactSession } from '../UContactApi/transport';
 import { dispositionProperties, WORKFLOW_TIMEZONE } from './description';
 import { optionsReader, prepareItem } from './input/prepareItem';
 import { invalidItem, toOutputItems } from './output/results';
+import { openRetryAttempt } from './sending/retryAttempt';
 import { sendItems } from './sending/sendItems';
 
 export class UContactDisposition implements INodeType {
@@ -75,17 +76,26 @@ export class UContactDisposition implements INodeType {
 			baseUrl = { ok: false, problem: error instanceof Error ? error.message : String(error) };
 		}
 
-		const { outcomes, stopAt } = await sendItems({
-			node,
-			items,
-			session,
-			credentials,
-			baseUrl,
-			settings: optionsOf(0),
-			continueOnFail,
-		});
-		const stopping = stopAt === undefined ? undefined : outcomes[stopAt];
-		if (stopping !== undefined && !stopping.ok) throw stopping.error;
-		return [toOutputItems(outcomes, node.onError === 'continueErrorOutput')];
+		// With Retry On Fail, n8n may run this again: remember what this try records.
+		const retry = openRetryAttempt(this);
+		let failed = true;
+		try {
+			const { outcomes, stopAt } = await sendItems({
+				node,
+				items,
+				session,
+				credentials,
+				baseUrl,
+				settings: optionsOf(0),
+				continueOnFail,
+				memory: retry?.attempt,
+			});
+			const stopping = stopAt === undefined ? undefined : outcomes[stopAt];
+			if (stopping !== undefined && !stopping.ok) throw stopping.error;
+			failed = outcomes[0]?.ok === false;
+			return [toOutputItems(outcomes, node.onError === 'continueErrorOutput')];
+		} finally {
+			retry?.finish(failed);
+		}
 	}
 }

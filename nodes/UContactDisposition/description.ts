@@ -18,6 +18,7 @@ export interface Options {
 	concurrency?: number;
 	safeRetries?: number;
 	maxRetryWait?: number;
+	resendUncertainOnRetry?: boolean;
 	batching?: { batch?: { batchSize?: number; batchInterval?: number } };
 }
 
@@ -228,13 +229,21 @@ const options: INodeProperties[] = [
 					'The longest pause before a safe retry, in milliseconds. If uContact asks for a longer wait (Retry-After), the item fails instead.',
 			},
 			{
+				displayName: 'Resend Uncertain Items on Retry',
+				name: 'resendUncertainOnRetry',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether n8n\'s "Retry On Fail" may send again an item whose earlier try may or may not have been recorded (a timeout, a dropped connection, HTTP 500, 502 or 504). Off: such items fail with a message saying so. Items an earlier try recorded are never sent again.',
+			},
+			{
 				displayName: 'Safe Retries',
 				name: 'safeRetries',
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 10 },
 				default: DEFAULT_SAFE_RETRIES,
 				description:
-					'How often to retry an item when uContact certainly did not record it: connection refused, HTTP 429 or 503 (honouring Retry-After). Never after a timeout or a server error, which could record it twice. Prefer this to n8n\'s "Retry On Fail", which re-sends every item of the node. 0 turns it off.',
+					'How often to retry an item when uContact certainly did not record it: connection refused, HTTP 429 or 503 (honouring Retry-After). Never after a timeout or a server error, which could record it twice. n8n\'s "Retry On Fail" also works: it re-runs the node but does not send again what an earlier try recorded. 0 turns it off.',
 			},
 			{
 				displayName: 'Schedule Time Zone Name or ID',

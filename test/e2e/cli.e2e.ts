@@ -148,6 +148,24 @@ const nodeRuns = (run: PrintedRun) =>
 const routeGuid = (item: RunItem) =>
 	item.json.Guid ?? (item.json.disposition as { guid?: string } | null)?.guid ?? null;
 
+// Retry On Fail through an outage: 40 requests answered 503 after the 60th of 200.
+const OUTAGE_WORKFLOW = 'uCtE2eRetryOnF01';
+const outageWorkflow = variant(
+	OUTAGE_WORKFLOW,
+	`e2e: Retry On Fail through an outage, ${BULK} calls`,
+	`return Array.from({ length: ${BULK} }, (_, i) => ({ json: {
+		Campaign: 'Ventas->', Agent: 'jperez', Phone: String(59899200000 + i),
+		Guid: 'outage-' + String(i).padStart(4, '0'), Result: 'Venta', Detail: '',
+	} }));`,
+	TOKEN_CREDENTIAL,
+);
+for (const node of outageWorkflow.nodes) {
+	if (node.name !== NODE) continue;
+	delete node.onError;
+	node.parameters.options = { concurrency: 10, safeRetries: 1, maxRetryWait: 10 };
+	Object.assign(node, { retryOnFail: true, maxTries: 5, waitBetweenTries: 100 });
+}
+
 const dispositionCalls = (sim: Simulator) => sim.requests.filter((request) => request.endpoint === 'DispositionCall');
 const logins = (sim: Simulator) => sim.requests.filter((request) => request.endpoint === 'getUserToken');
 const sequence = (sim: Simulator) => sim.requests.map((request: Recorded) => [request.endpoint, request.status]);
@@ -216,13 +234,14 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 		writeJson(workflows, 'bulk.json', bulkWorkflow);
 		writeJson(workflows, 'error-output.json', errorOutputWorkflow);
 		writeJson(workflows, 'loop.json', loopWorkflow);
+		writeJson(workflows, 'outage.json', outageWorkflow);
 		const imported = assertExit0(
-			await timed(runtimeName, 'import:workflow --separate (6)', () =>
+			await timed(runtimeName, 'import:workflow --separate (7)', () =>
 				n8n.run(['import:workflow', '--separate', '--input', workflows]),
 			),
 			'n8n import:workflow',
 		);
-		expect(imported.stdout + imported.stderr).toMatch(/Successfully imported 6 workflows/);
+		expect(imported.stdout + imported.stderr).toMatch(/Successfully imported 7 workflows/);
 	});
 
 	afterAll(async () => {
@@ -249,6 +268,7 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 			expect(items[0].json).toEqual({
 				success: true,
 				dryRun: false,
+				alreadyRecorded: false,
 				response: 'OK',
 				request: null,
 				error: null,
@@ -441,6 +461,30 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 			expect(calls.every((request) => request.status === 200 && request.problems.length === 0)).toBe(true);
 			expect(sim.dispositions).toHaveLength(BULK);
 			expect(calls[7].fields).toMatchObject({ agent: 'agent0', callerid: '59899100007', l1: 'No interesado' });
+		});
+	});
+
+	describe("n8n's Retry On Fail", () => {
+		it(`an outage after the 60th of ${BULK} items: the run completes, every item recorded exactly once`, async () => {
+			sim.queue(
+				...Array.from({ length: 60 }, () => ({ kind: 'normal' }) as const),
+				...Array.from({ length: 40 }, () => ({ kind: 'status', status: 503 }) as const),
+			);
+			const { items } = await execute(OUTAGE_WORKFLOW, 'Retry On Fail through an outage');
+			const recorded = sim.dispositions.map((request) => request.fields.guid);
+			const duplicates = recorded.length - new Set(recorded).size;
+			const skipped = items.filter((item) => item.json.alreadyRecorded === true).length;
+			console.log(
+				`${runtimeName}: Retry On Fail, ${BULK} items, 40 x 503 after the 60th: ` +
+					`${dispositionCalls(sim).length} requests, ${recorded.length} recorded, ${duplicates} duplicates, ` +
+					`${skipped} outputs from an earlier try`,
+			);
+			expect(items).toHaveLength(BULK);
+			expect(items.every((item) => item.json.success === true)).toBe(true);
+			expect(recorded).toHaveLength(BULK);
+			expect(duplicates).toBe(0);
+			expect(skipped).toBeGreaterThanOrEqual(60);
+			expect(sim.requests.filter((request) => request.status === 503)).toHaveLength(40);
 		});
 	});
 });

@@ -342,6 +342,7 @@ describeOnRuntime(`${RUNTIME}: the example workflows, as users import them`, () 
 				{
 					success: true,
 					dryRun: false,
+					alreadyRecorded: false,
 					response: 'OK',
 					request: null,
 					error: null,

@@ -187,6 +187,7 @@ describe('n8n 2.x queue mode (PostgreSQL, Redis, main + one worker) with the pac
 			calls.map((call) => ({
 				success: true,
 				dryRun: false,
+				alreadyRecorded: false,
 				response: 'OK',
 				request: null,
 				error: null,

@@ -220,6 +220,7 @@ describe('the files around the package', () => {
 		expect(Object.keys(schema.properties)).toEqual([
 			'success',
 			'dryRun',
+			'alreadyRecorded',
 			'response',
 			'disposition',
 			'request',

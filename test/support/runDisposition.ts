@@ -1,5 +1,9 @@
 /** Runs Manual Trigger -> uContact Disposition through n8n's engine against the simulator. */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeParameters,
+} from 'n8n-workflow';
 
 import { UContactApi } from '../../credentials/UContactApi.credentials';
 import { UContactDisposition } from '../../nodes/UContactDisposition/UContactDisposition.node';

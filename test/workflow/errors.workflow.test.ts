@@ -198,6 +198,7 @@ describe('Continue On Fail', () => {
 		expect(result.items[7].json).toEqual({
 			success: false,
 			dryRun: false,
+			alreadyRecorded: false,
 			response: null,
 			disposition: null,
 			request: null,

@@ -17,7 +17,16 @@ import {
 } from '../support/runDisposition';
 import { startSimulator, type Simulator } from '../support/simulator/simulator';
 
-const OUTPUT_KEYS = ['success', 'dryRun', 'response', 'disposition', 'request', 'error', 'hint'];
+const OUTPUT_KEYS = [
+	'success',
+	'dryRun',
+	'alreadyRecorded',
+	'response',
+	'disposition',
+	'request',
+	'error',
+	'hint',
+];
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -172,16 +181,18 @@ describe('Dry Run with the error output', () => {
 });
 
 describe('Retry On Fail (n8n re-runs the whole node)', () => {
-	it('sends again the items that were already recorded, as README warns', async () => {
+	it('re-runs the node without sending again what an earlier try recorded or may have', async () => {
 		sim.queue({ kind: 'normal' }, { kind: 'status', status: 500 });
 		const result = await run({
 			items: [call(0), call(1)],
 			nodeSettings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
 		});
-		expect(result.error).toBeUndefined();
-		expect(pairs(result.items)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(result.items.map((item) => item.json.success)).toEqual([true, true]);
-		expect(sentGuids()).toEqual(['guid-0', 'guid-0', 'guid-1']);
+		// Item 1's 500 may have recorded it, so the re-run refuses to send it again (issue 11).
+		expect(result.error?.message).toMatch(
+			/^Not sent again by Retry On Fail.*HTTP 500.*\(item 1\)$/,
+		);
+		expect(sim.requests).toHaveLength(2);
+		expect(sentGuids()).toEqual(['guid-0']);
 	});
 
 	it('with the error output, a failed item is an output, not a node failure: no re-run', async () => {

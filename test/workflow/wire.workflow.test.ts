@@ -73,6 +73,7 @@ describe('what reaches uContact', () => {
 				json: {
 					success: true,
 					dryRun: false,
+					alreadyRecorded: false,
 					response: 'OK',
 					disposition: request.fields,
 					request: null,

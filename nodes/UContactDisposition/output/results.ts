@@ -26,6 +26,7 @@ function outputJson(fields: IDataObject): IDataObject {
 	return {
 		success: false,
 		dryRun: false,
+		alreadyRecorded: false,
 		response: null,
 		disposition: null,
 		request: null,

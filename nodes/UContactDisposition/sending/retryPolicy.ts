@@ -1,11 +1,11 @@
-import { failureFacts } from '../../UContactApi/failures';
+import { failureFacts, RESET_CODES, TIMEOUT_CODES } from '../../UContactApi/failures';
 
 /**
  * Which failures are retried, and after how long. Only failures where the disposition was
  * certainly not recorded (connection refused, a DNS hiccup, 429, 503) are retried, so a retry
  * can never record a disposition twice; everything ambiguous (timeouts, 500, 502, 504, a
  * connection dropped after sending) is reported instead. n8n's own "Retry On Fail" re-runs
- * the whole node and re-sends items that already succeeded, which is why this lives here.
+ * the whole node; attemptMemory.ts keeps that from sending again what a try recorded.
  */
 
 export interface RetrySettings {
@@ -49,6 +49,17 @@ export function certainlyNotRecorded(error: unknown): boolean {
 	const { status, code } = failureFacts(error);
 	if (status !== undefined) return status === 429 || status === 503;
 	return code === 'ECONNREFUSED' || code === 'EAI_AGAIN';
+}
+
+/**
+ * Whether uContact may have recorded the disposition although the request failed: a timeout,
+ * a connection dropped after sending, an answer cut off, or a server error other than 503.
+ */
+export function mayHaveBeenRecorded(error: unknown): boolean {
+	const { status, code } = failureFacts(error);
+	if (status !== undefined)
+		return (status >= 200 && status < 300) || (status >= 500 && status !== 503);
+	return code !== undefined && (TIMEOUT_CODES.has(code) || RESET_CODES.has(code));
 }
 
 /**

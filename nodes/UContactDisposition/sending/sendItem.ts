@@ -18,11 +18,15 @@ import { DEFAULT_TIMEOUT_MS, type Options } from '../description';
 import {
 	DEFAULT_MAX_RETRY_WAIT_MS,
 	DEFAULT_SAFE_RETRIES,
+	mayHaveBeenRecorded,
 	retryDelay,
 	retryWaitTooLong,
 } from './retryPolicy';
 
-export type SendResult = { ok: true; response: string } | { ok: false; report: FailureReport };
+export type SendResult =
+	| { ok: true; response: string }
+	/** `uncertain`: the request failed in a way that may still have recorded the disposition. */
+	| { ok: false; report: FailureReport; uncertain?: boolean };
 
 export async function sendItem(
 	session: UContactSession,
@@ -36,6 +40,7 @@ export async function sendItem(
 		maxDelayMs: item.options.maxRetryWait ?? DEFAULT_MAX_RETRY_WAIT_MS,
 	};
 	let report: FailureReport | undefined;
+	let uncertain = false;
 	for (let attempt = 1; ; attempt++) {
 		let failure: unknown;
 		try {
@@ -52,6 +57,7 @@ export async function sendItem(
 		const wait = retryDelay(failure, attempt, retry);
 		if (wait === undefined) {
 			report = describeRequestFailure(failure, baseUrl, timeout);
+			uncertain = mayHaveBeenRecorded(failure);
 			if (attempt > 1) report.message += ` (after ${attempt} attempts)`;
 			const asked = retryWaitTooLong(failure, attempt, retry);
 			if (asked !== undefined) {
@@ -63,5 +69,5 @@ export async function sendItem(
 		}
 		await sleep(wait);
 	}
-	return { ok: false, report: redactSecrets(report, credentialSecrets(credentials)) };
+	return { ok: false, report: redactSecrets(report, credentialSecrets(credentials)), uncertain };
 }

@@ -7,6 +7,7 @@ import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 import type { UContactSession } from '../../UContactApi/transport';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, type Options } from '../description';
 import type { ReadyItem } from '../input/prepareItem';
+import { alreadyRecorded, notResent } from '../output/earlierTry';
 import {
 	dryRun,
 	noteRecorded,
@@ -15,6 +16,7 @@ import {
 	sendFailed,
 	type Outcome,
 } from '../output/results';
+import type { Attempt } from './attemptMemory';
 import { dispatch } from './pool';
 import { sendItem } from './sendItem';
 
@@ -28,6 +30,8 @@ export interface SendItemsInput {
 	baseUrl: { ok: true; url: string } | { ok: false; problem: string };
 	settings: Options;
 	continueOnFail: boolean;
+	/** This try of the run when n8n may retry the node (Retry On Fail): what earlier tries did. */
+	memory?: Attempt;
 }
 
 export interface SendItemsResult {
@@ -50,7 +54,13 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 		if (!('form' in item)) return item;
 		if (stopReason !== undefined) return notSent(node, itemIndex, item.disposition, stopReason);
 		if (item.options.dryRun === true) return dryRun(item.disposition, item.form, baseUrl);
+		// n8n's Retry On Fail: what an earlier try recorded, or may have, is not sent again.
+		const earlier = input.memory?.earlier(itemIndex, item.form);
+		if (earlier?.kind === 'recorded') return alreadyRecorded(item.disposition, earlier.response);
+		if (earlier?.kind === 'uncertain' && settings.resendUncertainOnRetry !== true)
+			return notResent(node, itemIndex, item.disposition, earlier.report);
 		const sent = await sendItem(session, item, baseUrl, credentials);
+		input.memory?.remember(itemIndex, item.form, sent);
 		if (sent.ok) return recorded(item.disposition, sent.response);
 		const cause = sent.report.failure?.cause;
 		if (cause === 'credential-invalid' || cause === 'configuration-invalid')

@@ -1,5 +1,6 @@
 import {
 	certainlyNotRecorded,
+	mayHaveBeenRecorded,
 	retryAfterMs,
 	retryDelay,
 	retryWaitTooLong,
@@ -21,6 +22,21 @@ describe('retry decisions', () => {
 		expect(certainlyNotRecorded(network('EAI_AGAIN'))).toBe(true);
 		for (const code of ['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ENOTFOUND', 'EPIPE']) {
 			expect(certainlyNotRecorded(network(code))).toBe(false);
+		}
+	});
+
+	it('tells what may have been recorded: timeouts, dropped connections, cut-off answers, 5xx but 503', () => {
+		expect([200, 500, 502, 504].map((status) => mayHaveBeenRecorded(http(status)))).toEqual(
+			Array(4).fill(true),
+		);
+		expect([400, 401, 404, 429, 503].map((status) => mayHaveBeenRecorded(http(status)))).toEqual(
+			Array(5).fill(false),
+		);
+		for (const code of ['ETIMEDOUT', 'ECONNABORTED', 'ECONNRESET', 'EPIPE']) {
+			expect(mayHaveBeenRecorded(network(code))).toBe(true);
+		}
+		for (const code of ['ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND']) {
+			expect(mayHaveBeenRecorded(network(code))).toBe(false);
 		}
 	});
 
