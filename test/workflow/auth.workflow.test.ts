@@ -218,7 +218,8 @@ describe('credential test', () => {
 		const result = await testCredential(tokenCredentials(sim, { token: wrongToken }));
 		expect(result).toEqual({
 			status: 'Error',
-			message: 'uContact refused the token (HTTP 401): check it, or log in again to get a new one',
+			message:
+				'uContact refused the credentials (HTTP 401): the token is wrong or has expired. Check the token in the uContact credential.',
 		});
 	});
 
@@ -234,10 +235,13 @@ describe('credential test', () => {
 			tokenCredentials(sim, { baseUrl: `${sim.url}/elsewhere` }),
 		);
 		expect(wrongPath.status).toBe('Error');
-		expect(wrongPath.message).toMatch(
-			/No uContact DispositionCall endpoint at this address \(HTTP 404\)/,
+		expect(wrongPath.message).toContain(
+			`No uContact DispositionCall endpoint at ${sim.url}/elsewhere (HTTP 404)`,
 		);
 		const nobody = await testCredential(tokenCredentials(sim, { baseUrl: 'http://127.0.0.1:9' }));
-		expect(nobody).toEqual({ status: 'Error', message: 'ECONNREFUSED' });
+		expect(nobody.status).toBe('Error');
+		expect(nobody.message).toMatch(
+			/^Could not connect to uContact at http:\/\/127\.0\.0\.1:9 \(connection refused\)\. Check the base URL and port/,
+		);
 	});
 });

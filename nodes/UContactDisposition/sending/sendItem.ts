@@ -5,7 +5,7 @@
 import { sleep, type ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { interpretAnswer, type Disposition } from '../../UContactApi/api';
-import { credentialSecrets } from '../../UContactApi/credential';
+import { activeToken, credentialSecrets, usesLogin } from '../../UContactApi/credential';
 import {
 	describeRejection,
 	describeRequestFailure,
@@ -13,6 +13,7 @@ import {
 	redactSecrets,
 	type FailureReport,
 } from '../../UContactApi/failures';
+import { loginCount } from '../../UContactApi/login';
 import type { UContactSession } from '../../UContactApi/transport';
 import { DEFAULT_TIMEOUT_MS, type Options } from '../description';
 import { DEFAULT_MAX_RETRY_WAIT_MS, DEFAULT_SAFE_RETRIES, retryDelay } from './retryPolicy';
@@ -33,6 +34,8 @@ export async function sendItem(
 	let report: FailureReport | undefined;
 	for (let attempt = 1; ; attempt++) {
 		let failure: unknown;
+		// A first login for a credential with no token yet is not "logging in again".
+		const loginsBefore = loginCount(credentials) + (activeToken(credentials) === '' ? 1 : 0);
 		try {
 			const answer = interpretAnswer(await session.postDisposition(item.form, timeout));
 			if (answer.outcome === 'success') return { ok: true, response: answer.response };
@@ -46,7 +49,10 @@ export async function sendItem(
 		}
 		const wait = retryDelay(failure, attempt, retry);
 		if (wait === undefined) {
-			report = describeRequestFailure(failure, baseUrl, timeout);
+			const login = usesLogin(credentials)
+				? { again: loginCount(credentials) > loginsBefore }
+				: undefined;
+			report = describeRequestFailure(failure, baseUrl, timeout, { login });
 			if (attempt > 1) report.message += ` (after ${attempt} attempts)`;
 			break;
 		}
