@@ -1,6 +1,5 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
@@ -9,7 +8,6 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { DISPOSITION_PATH, emptyDispositionForm, FORM_CONTENT_TYPE } from '../nodes/UContactApi/api';
 import {
 	activeToken,
 	CREDENTIAL_TYPE,
@@ -165,37 +163,5 @@ export class UContactApi implements ICredentialType {
 			headers: { ...requestOptions.headers, Authorization: `Basic ${activeToken(credentials)}` },
 		};
 	}
-
-	/**
-	 * A disposition with every key empty: it proves the address (the endpoint exists) and the
-	 * token (no 401) while uContact, finding no call with an empty guid, records nothing.
-	 */
-	test: ICredentialTestRequest = {
-		request: {
-			method: 'POST',
-			url: DISPOSITION_PATH,
-			headers: { 'Content-Type': FORM_CONTENT_TYPE },
-			body: emptyDispositionForm(),
-			encoding: 'text',
-			json: false,
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'uContact refused the token (HTTP 401): check it, or log in again to get a new one',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message:
-						'No uContact DispositionCall endpoint at this address (HTTP 404): check the instance name or base URL',
-				},
-			},
-		],
-	};
+	// The credential test is the node's (testedBy): see nodes/UContactApi/credentialTest.ts.
 }

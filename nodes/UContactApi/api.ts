@@ -93,12 +93,30 @@ function parseJson(text: string): unknown {
 	}
 }
 
+// A token is one token68 word (RFC 7235: what fits after "Basic "), long enough not to be a
+// status word; error words that servers and proxies answer with are never tokens.
+const TOKEN_SHAPE = /^[A-Za-z0-9._~+/-]{8,4096}=*$/;
+const NOT_TOKENS = new Set([
+	'error',
+	'unauthorized',
+	'forbidden',
+	'invalid',
+	'denied',
+	'failed',
+	'failure',
+	'undefined',
+	'null',
+	'false',
+	'true',
+]);
+
 /**
- * The token in a getUserToken answer, or undefined when the login was refused.
- * Servers answer a JSON list with the token last, a JSON string, or a bare string;
- * "0" or an empty body means bad credentials.
+ * The token in a getUserToken answer, or undefined when there is none. The documented shape is
+ * a JSON list with the user first and the token last; servers also answer a JSON string or a
+ * bare string. Anything else (an error object, an error word, a list holding only the user
+ * name, an HTML page) is not a token: sending it as one would only hide the real problem.
  */
-export function tokenFromLoginAnswer(body: unknown): string | undefined {
+export function tokenFromLoginAnswer(body: unknown, user?: string): string | undefined {
 	let value: unknown = body;
 	if (typeof value === 'string') {
 		const trimmed = value.trim();
@@ -115,8 +133,15 @@ export function tokenFromLoginAnswer(body: unknown): string | undefined {
 	}
 	if (typeof value !== 'string') return undefined;
 	const token = unquote(value);
-	if (token === '' || token === '0' || /\s/.test(token)) return undefined;
+	if (!TOKEN_SHAPE.test(token) || NOT_TOKENS.has(token.toLowerCase())) return undefined;
+	if (user !== undefined && token.toLowerCase() === user.trim().toLowerCase()) return undefined;
 	return token;
+}
+
+/** Whether a getUserToken answer is the documented refusal: "0" or nothing. */
+export function isRefusedLogin(body: unknown): boolean {
+	const text = unquote(bodyText(body));
+	return text === '' || text === '0' || text === '[]' || text === '[0]' || text === '["0"]';
 }
 
 /** The form body of a login request. */

@@ -76,6 +76,8 @@ const CERT_CODES = new Set([
 	'CERT_HAS_EXPIRED',
 	'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
+// What a TLS client meets when the port speaks something else, e.g. "wrong version number".
+const PROTOCOL_CODES = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER']);
 
 const MAX_QUOTED = 200;
 
@@ -113,14 +115,98 @@ export function quote(body: unknown): string {
 		: text;
 }
 
-function redirectTarget(location: string | undefined): string {
+/** Where a redirect pointed, origin and path only: its query may carry anything. */
+function redirectTarget(location: string | undefined, baseUrl: string): string {
 	if (location === undefined) return '';
 	try {
-		const url = new URL(location);
+		const url = new URL(location, baseUrl);
 		return ` to ${url.origin}${url.pathname}`;
 	} catch {
 		return '';
 	}
+}
+
+function redirectAdvice(secret: string): string {
+	return (
+		`Redirects are not followed, so the ${secret} is never sent to another address. If the address it ` +
+		'redirected to is your uContact server, put that address (often https://, without /Integra/...) in the credential.'
+	);
+}
+
+/** How a request relates to the credential, so a message can say what really happened. */
+export interface RequestContext {
+	/** User and Password mode; `again` when n8n logged in anew after this request was refused. */
+	login?: { again: boolean };
+	/** The credential test: nothing was being recorded, so no word about dispositions. */
+	test?: boolean;
+}
+
+interface NetworkProblem {
+	problem: string;
+	advice: string;
+	cause: NonNullable<Failure['cause']>;
+}
+
+/** Network failures that are the address's fault, in words; shared by requests and logins. */
+function networkProblem(code: string | undefined, baseUrl: string): NetworkProblem | undefined {
+	if (code === undefined) return undefined;
+	if (code === 'ECONNREFUSED') {
+		return {
+			problem: `could not connect to uContact at ${baseUrl} (connection refused)`,
+			advice: 'Check the base URL and port, and that the server is running and reachable from n8n.',
+			cause: 'temporarily-unavailable',
+		};
+	}
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+		return {
+			problem: `the host of ${baseUrl} was not found (${codeInWords(code)})`,
+			advice: 'Check the instance name or base URL in the uContact credential.',
+			cause: 'configuration-invalid',
+		};
+	}
+	if (CERT_CODES.has(code)) {
+		return {
+			problem: `the certificate of ${baseUrl} is not trusted`,
+			advice:
+				'For an on-premise server with a self-signed certificate, enable "Ignore SSL Issues" in the uContact credential.',
+			cause: 'configuration-invalid',
+		};
+	}
+	if (PROTOCOL_CODES.has(code) && baseUrl.startsWith('https://')) {
+		return {
+			problem: `the server at ${baseUrl} does not speak HTTPS on that port`,
+			advice:
+				'It answered with something other than TLS, most likely plain HTTP: use http:// in the base URL, or the port where the server offers HTTPS.',
+			cause: 'configuration-invalid',
+		};
+	}
+	return undefined;
+}
+
+function capitalized(text: string): string {
+	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function unauthorized(context: RequestContext): { message: string; description: string } {
+	if (context.login === undefined) {
+		return {
+			message: 'uContact refused the credentials (HTTP 401): the token is wrong or has expired',
+			description: 'Check the token in the uContact credential.',
+		};
+	}
+	if (context.login.again) {
+		return {
+			message: 'uContact refused the session token even after n8n logged in again (HTTP 401)',
+			description:
+				'The user name and password were accepted, but the token uContact issued for them was refused: check that this user may use the API.',
+		};
+	}
+	return {
+		message: 'uContact refused the session token from the latest login (HTTP 401)',
+		description: context.test
+			? 'The user name and password were accepted, but the token uContact issued for them was refused: check that this user may use the API.'
+			: 'n8n did not log in again, because that token came from a login only moments before. Check that this user may use the API, then run the workflow again.',
+	};
 }
 
 /** What went wrong with a request that did not return a usable answer. */
@@ -128,8 +214,11 @@ export function describeRequestFailure(
 	error: unknown,
 	baseUrl: string,
 	timeoutMs: number,
+	context: RequestContext = {},
 ): FailureReport {
 	const { status, code, body, location, ownMessage } = failureFacts(error);
+	// The credential test records nothing, so it says nothing about dispositions.
+	const outcome = (text: string) => (context.test ? '' : text);
 	if (ownMessage !== undefined) {
 		return { message: ownMessage, failure: { cause: 'configuration-invalid' } };
 	}
@@ -138,9 +227,7 @@ export function describeRequestFailure(
 		const answered = body === undefined || body === '' ? '' : ` It answered: ${quote(body)}`;
 		if (status === 401) {
 			return {
-				message: 'uContact refused the credentials (HTTP 401): the token is wrong or has expired',
-				description:
-					'Check the token in the uContact credential. With user and password, n8n already logged in again once and the new token was refused too.',
+				...unauthorized(context),
 				httpCode,
 				failure: { cause: 'credential-invalid' },
 			};
@@ -163,9 +250,8 @@ export function describeRequestFailure(
 		}
 		if (status >= 300 && status < 400) {
 			return {
-				message: `uContact at ${baseUrl} redirected the request${redirectTarget(location)} (HTTP ${status})`,
-				description:
-					'Redirects are not followed, so the token is never sent to another address. Put the final address (often https://) in the credential.',
+				message: `uContact at ${baseUrl} redirected the request${redirectTarget(location, baseUrl)} (HTTP ${status})`,
+				description: redirectAdvice('token'),
 				httpCode,
 				failure: { cause: 'configuration-invalid' },
 			};
@@ -173,15 +259,16 @@ export function describeRequestFailure(
 		if (status >= 200 && status < 300) {
 			// A success status on a failed request: the answer broke off before it was complete.
 			return {
-				message: `uContact's answer broke off before it was complete (HTTP ${status}); the disposition may or may not have been recorded`,
-				description: `Check in uContact before sending it again.${code ? codeNote(code) : ''}`,
+				message: `uContact's answer broke off before it was complete (HTTP ${status})${outcome('; the disposition may or may not have been recorded')}`,
+				description:
+					`${outcome('Check in uContact before sending it again.')}${code ? codeNote(code) : ''}`.trim(),
 				httpCode,
 				failure: { cause: 'temporarily-unavailable' },
 			};
 		}
 		if (status === 429 || status === 503) {
 			return {
-				message: `uContact is ${status === 429 ? 'limiting requests' : 'temporarily unavailable'} (HTTP ${status}); the disposition was not recorded`,
+				message: `uContact is ${status === 429 ? 'limiting requests' : 'temporarily unavailable'} (HTTP ${status})${outcome('; the disposition was not recorded')}`,
 				description: `Try again later, or send fewer items at once.${answered}`,
 				httpCode,
 				failure: { cause: status === 429 ? 'rate-limited' : 'temporarily-unavailable' },
@@ -189,8 +276,8 @@ export function describeRequestFailure(
 		}
 		if (status >= 500) {
 			return {
-				message: `uContact had a server error (HTTP ${status}); the disposition may or may not have been recorded`,
-				description: `Check in uContact before sending it again.${answered}`,
+				message: `uContact had a server error (HTTP ${status})${outcome('; the disposition may or may not have been recorded')}`,
+				description: `${outcome('Check in uContact before sending it again.')}${answered}`.trim(),
 				httpCode,
 				failure: { cause: 'temporarily-unavailable' },
 			};
@@ -201,38 +288,27 @@ export function describeRequestFailure(
 			httpCode,
 		};
 	}
-	if (code === 'ECONNREFUSED') {
+	const network = networkProblem(code, baseUrl);
+	if (network !== undefined) {
 		return {
-			message: `Could not connect to uContact at ${baseUrl} (connection refused); the disposition was not sent`,
-			description: `Check the base URL and port, and that the server is running and reachable from n8n.${codeNote(code)}`,
-			failure: { cause: 'temporarily-unavailable' },
-		};
-	}
-	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-		return {
-			message: `The host of ${baseUrl} was not found (${codeInWords(code)}); the disposition was not sent`,
-			description: `Check the instance name or base URL in the uContact credential.${codeNote(code)}`,
-			failure: { cause: 'configuration-invalid' },
-		};
-	}
-	if (code !== undefined && CERT_CODES.has(code)) {
-		return {
-			message: `The certificate of ${baseUrl} is not trusted; the disposition was not sent`,
-			description: `For an on-premise server with a self-signed certificate, enable "Ignore SSL Issues" in the uContact credential.${codeNote(code)}`,
-			failure: { cause: 'configuration-invalid' },
+			message: `${capitalized(network.problem)}${outcome('; the disposition was not sent')}`,
+			description: `${network.advice}${codeNote(code ?? '')}`,
+			failure: { cause: network.cause },
 		};
 	}
 	if (code !== undefined && TIMEOUT_CODES.has(code)) {
 		return {
-			message: `uContact did not answer within ${timeoutMs} ms; the disposition may or may not have been recorded`,
-			description: `Check in uContact before sending it again, or raise the Timeout option.${codeNote(code)}`,
+			message: `uContact did not answer within ${timeoutMs} ms${outcome('; the disposition may or may not have been recorded')}`,
+			description:
+				`${outcome('Check in uContact before sending it again, or raise the Timeout option.')}${codeNote(code)}`.trim(),
 			failure: { cause: 'temporarily-unavailable' },
 		};
 	}
 	if (code !== undefined && RESET_CODES.has(code)) {
 		return {
-			message: `The connection to uContact closed before it answered; the disposition may or may not have been recorded`,
-			description: `Check in uContact before sending it again.${codeNote(code)}`,
+			message: `The connection to uContact at ${baseUrl} closed before it answered${outcome('; the disposition may or may not have been recorded')}`,
+			description:
+				`${outcome('Check in uContact before sending it again.')}${codeNote(code)}`.trim(),
 			failure: { cause: 'temporarily-unavailable' },
 		};
 	}
@@ -277,11 +353,15 @@ export function redactSecrets(report: FailureReport, secrets: unknown[]): Failur
 	return { ...report, message: mask(report.message) ?? '', description: mask(report.description) };
 }
 
-/** A login failure in words an admin can act on; never includes the password or the answer body. */
+/**
+ * A login failure in words an admin can act on; never includes the password. It becomes an
+ * error message n8n may show as is, so network codes stay out of it (see codeInWords).
+ */
 export function describeLoginFailure(
 	status: number | undefined,
 	code: string | undefined,
 	baseUrl: string,
+	location?: string,
 ): string {
 	if (status === 404) {
 		return (
@@ -292,8 +372,29 @@ export function describeLoginFailure(
 	if (status === 401 || status === 403) {
 		return `uContact at ${baseUrl} refused the user name or password (HTTP ${status})`;
 	}
+	if (status !== undefined && status >= 300 && status < 400) {
+		return (
+			`uContact at ${baseUrl} redirected the login${redirectTarget(location, baseUrl)} (HTTP ${status}). ` +
+			redirectAdvice('password')
+		);
+	}
 	if (status !== undefined) {
 		return `uContact at ${baseUrl} could not log in: getUserToken answered HTTP ${status}`;
 	}
+	const network = networkProblem(code, baseUrl);
+	if (network !== undefined) {
+		return `Could not log in: ${network.problem}. ${network.advice}`;
+	}
 	return `Could not reach uContact at ${baseUrl} to log in${code ? ` (${codeInWords(code)})` : ''}: check the server address and that n8n can reach it`;
+}
+
+/** getUserToken answered, but not with a token: quote the answer (the caller masks secrets). */
+export function describeLoginAnswer(body: unknown, baseUrl: string, refused: boolean): string {
+	if (refused) {
+		return `uContact at ${baseUrl} refused the user name or password (getUserToken answered "0" or nothing)`;
+	}
+	return (
+		`uContact at ${baseUrl} did not answer the login with a token: getUserToken answered "${quote(body)}". ` +
+		'Check that the base URL points at a uContact server, and the user name and password'
+	);
 }

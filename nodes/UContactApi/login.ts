@@ -11,10 +11,10 @@ import type {
 	IHttpRequestHelper,
 } from 'n8n-workflow';
 
-import { tokenFromLoginAnswer } from './api';
+import { isRefusedLogin, tokenFromLoginAnswer } from './api';
 import { skipsCertificateCheck } from './credential';
-import { describeLoginFailure } from './failures';
-import { requestUserToken } from './transport';
+import { describeLoginAnswer, describeLoginFailure, redactSecrets } from './failures';
+import { httpRequestSender, requestUserToken, type FormSender } from './transport';
 
 export class UContactLoginError extends Error {
 	constructor(message: string) {
@@ -26,9 +26,18 @@ export class UContactLoginError extends Error {
 const REUSE_LOGIN_MS = 10000;
 // Keyed by the credential object: n8n gives every request of one run the same one.
 const recentLogins = new WeakMap<object, { at: number; login: Promise<IDataObject> }>();
+// Logins really sent per credential object, so a refused token's message can say whether n8n
+// logged in again or reused the token of a login moments before.
+const loginCounts = new WeakMap<object, number>();
 
-async function logIn(
-	helper: IHttpRequestHelper,
+/** How many times the requests sharing this credential object have logged in. */
+export function loginCount(credentials: ICredentialDataDecryptedObject): number {
+	return loginCounts.get(credentials) ?? 0;
+}
+
+/** One getUserToken login, not shared: what the credential test runs. */
+export async function logIn(
+	send: FormSender,
 	credentials: ICredentialDataDecryptedObject,
 	baseUrl: string,
 ): Promise<IDataObject> {
@@ -37,20 +46,26 @@ async function logIn(
 	if (user === '' || password === '') {
 		throw new UContactLoginError('User and password are both required to log in to uContact');
 	}
-	const answer = await requestUserToken(helper, {
+	loginCounts.set(credentials, loginCount(credentials) + 1);
+	const answer = await requestUserToken(send, {
 		baseUrl,
 		user,
 		password,
 		skipSslCertificateValidation: skipsCertificateCheck(credentials),
 	});
 	if (!answer.ok) {
-		throw new UContactLoginError(describeLoginFailure(answer.status, answer.code, baseUrl));
-	}
-	const sessionToken = tokenFromLoginAnswer(answer.body);
-	if (sessionToken === undefined) {
 		throw new UContactLoginError(
-			`uContact at ${baseUrl} refused the user name or password (getUserToken answered "0" or nothing)`,
+			describeLoginFailure(answer.status, answer.code, baseUrl, answer.location),
 		);
+	}
+	const sessionToken = tokenFromLoginAnswer(answer.body, user);
+	if (sessionToken === undefined) {
+		// The answer is quoted, and a page that echoes the request would hold the password.
+		const { message } = redactSecrets(
+			{ message: describeLoginAnswer(answer.body, baseUrl, isRefusedLogin(answer.body)) },
+			[password],
+		);
+		throw new UContactLoginError(message);
 	}
 	return { sessionToken };
 }
@@ -70,7 +85,7 @@ export async function sharedLogin(
 		Object.assign(credentials, await recent.login);
 		return {};
 	}
-	const login = logIn(helper, credentials, baseUrl);
+	const login = logIn(httpRequestSender(helper), credentials, baseUrl);
 	recentLogins.set(credentials, { at: Date.now(), login });
 	return await login;
 }

@@ -28,10 +28,13 @@ function parseUrl(candidate: string): URL | undefined {
 	}
 }
 
-/** The address as it may be shown: user info (which may hold a password) masked. */
+/**
+ * The address as it may be shown: user info (which may hold a password, itself holding "@")
+ * masked up to the last "@" before the authority ends.
+ */
 function masked(address: string): string {
 	return address.replace(
-		/^([^/]*\/\/)?[^/@]*@/,
+		/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i,
 		(_match, scheme: string | undefined) => `${scheme ?? ''}***@`,
 	);
 }

@@ -1,47 +1,144 @@
 /**
- * Every request this package sends to uContact leaves from here, through n8n's HTTP helpers.
- * (The credential test is declared in the credential and sent by n8n itself.)
+ * Every request this package sends to uContact leaves from here, through n8n's HTTP helpers,
+ * and none of them follows a redirect: the token or password would go wherever it points.
  */
 import type {
 	ICredentialsDecrypted,
+	ICredentialTestFunctions,
 	IExecuteFunctions,
 	IHttpRequestHelper,
 } from 'n8n-workflow';
 
-import { DISPOSITION_PATH, FORM_CONTENT_TYPE, LOGIN_PATH, loginBody } from './api';
+import {
+	DISPOSITION_PATH,
+	emptyDispositionForm,
+	encodeDispositionForm,
+	FORM_CONTENT_TYPE,
+	LOGIN_PATH,
+	loginBody,
+} from './api';
 import { CREDENTIAL_TYPE, usesLogin } from './credential';
 
 export const LOGIN_TIMEOUT_MS = 30000;
+export const CREDENTIAL_TEST_TIMEOUT_MS = 30000;
+
+/** A form POST to uContact, whichever n8n helper sends it. */
+export interface FormPost {
+	url: string;
+	body: string;
+	headers?: Record<string, string>;
+	timeout: number;
+	skipSslCertificateValidation: boolean;
+}
+
+/** Sends a form POST; resolves with the answer of a 2xx, throws otherwise. */
+export type FormSender = (post: FormPost) => Promise<unknown>;
+
+/** The answer of a request that was not 2xx, shaped as n8n's HTTP errors are (response.status...). */
+class UContactHttpAnswer extends Error {
+	constructor(readonly response: { status: number; data: unknown; headers: Record<string, unknown> }) {
+		super(`HTTP ${response.status}`);
+		this.name = 'UContactHttpAnswer';
+	}
+}
+
+/** Through n8n's httpRequest helper: what runs in workflows (login before a request). */
+export function httpRequestSender(helper: IHttpRequestHelper): FormSender {
+	return async (post) =>
+		await helper.helpers.httpRequest({
+			method: 'POST',
+			url: post.url,
+			headers: { 'Content-Type': FORM_CONTENT_TYPE, ...post.headers },
+			body: post.body,
+			encoding: 'text',
+			json: false,
+			timeout: post.timeout,
+			skipSslCertificateValidation: post.skipSslCertificateValidation,
+			disableFollowRedirect: true,
+		});
+}
+
+/**
+ * Through the one helper n8n gives a credential test (on 1.x and 2.x alike): its request-style
+ * options, asking for the full answer so that a 3xx comes back as it is instead of being followed.
+ */
+export function credentialTestSender(functions: ICredentialTestFunctions): FormSender {
+	return async (post) => {
+		const answer = (await functions.helpers.request({
+			method: 'POST',
+			uri: post.url,
+			headers: { 'Content-Type': FORM_CONTENT_TYPE, ...post.headers },
+			body: post.body,
+			json: false,
+			timeout: post.timeout,
+			rejectUnauthorized: !post.skipSslCertificateValidation,
+			followRedirect: false,
+			followAllRedirects: false,
+			simple: false,
+			resolveWithFullResponse: true,
+		})) as { statusCode?: unknown; body?: unknown; headers?: Record<string, unknown> };
+		const status = Number(answer?.statusCode);
+		if (status >= 200 && status < 300) return answer.body;
+		throw new UContactHttpAnswer({ status, data: answer?.body, headers: answer?.headers ?? {} });
+	};
+}
 
 export type LoginAnswer =
 	| { ok: true; body: unknown }
-	| { ok: false; status?: number; code?: string };
+	| { ok: false; status?: number; code?: string; location?: string };
 
-/** getUserToken; a failure keeps only its status and code, since the error carries the password. */
+/** getUserToken; a failure keeps only its status, code and redirect target, since the error carries the password. */
 export async function requestUserToken(
-	helper: IHttpRequestHelper,
+	send: FormSender,
 	login: { baseUrl: string; user: string; password: string; skipSslCertificateValidation: boolean },
 ): Promise<LoginAnswer> {
 	try {
-		const body: unknown = await helper.helpers.httpRequest({
-			method: 'POST',
+		const body: unknown = await send({
 			url: `${login.baseUrl}${LOGIN_PATH}`,
-			headers: { 'Content-Type': FORM_CONTENT_TYPE },
 			body: loginBody(login.user, login.password),
-			encoding: 'text',
-			json: false,
 			timeout: LOGIN_TIMEOUT_MS,
 			skipSslCertificateValidation: login.skipSslCertificateValidation,
 		});
 		return { ok: true, body };
 	} catch (error) {
 		const status = error?.response?.status ?? error?.httpCode ?? undefined;
+		const location = error?.response?.headers?.location;
 		return {
 			ok: false,
 			status: status === undefined ? undefined : Number(status),
-			code: typeof error?.code === 'string' ? error.code : undefined,
+			code: firstCode(error),
+			location: typeof location === 'string' ? location : undefined,
 		};
 	}
+}
+
+// The credential test's helper wraps certificate errors (NodeSslError), so the code may sit in a cause.
+function firstCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+		const { code, cause } = current as { code?: unknown; cause?: unknown };
+		if (typeof code === 'string' && !/^\d+$/.test(code)) return code;
+		current = cause;
+	}
+	return undefined;
+}
+
+/**
+ * The credential test's request: a disposition with every key empty. It proves the address
+ * (the endpoint exists) and the token (no 401) while uContact, finding no call with an empty
+ * guid, records nothing.
+ */
+export async function postEmptyDisposition(
+	send: FormSender,
+	test: { baseUrl: string; token: string; skipSslCertificateValidation: boolean },
+): Promise<unknown> {
+	return await send({
+		url: `${test.baseUrl}${DISPOSITION_PATH}`,
+		headers: { Authorization: `Basic ${test.token}` },
+		body: encodeDispositionForm(emptyDispositionForm()),
+		timeout: CREDENTIAL_TEST_TIMEOUT_MS,
+		skipSslCertificateValidation: test.skipSslCertificateValidation,
+	});
 }
 
 /**

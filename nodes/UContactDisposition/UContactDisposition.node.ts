@@ -9,6 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../UContactApi/credential';
+import { testUContactCredential } from '../UContactApi/credentialTest';
 import { resolveBaseUrl } from '../UContactApi/serverAddress';
 import { UContactSession } from '../UContactApi/transport';
 import { dispositionProperties, WORKFLOW_TIMEZONE } from './description';
@@ -32,11 +33,12 @@ export class UContactDisposition implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true, testedBy: 'uContactApiTest' }],
 		properties: dispositionProperties,
 	};
 
 	methods = {
+		credentialTest: { uContactApiTest: testUContactCredential },
 		loadOptions: {
 			async getTimezones(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 				return [

@@ -82,7 +82,7 @@ export async function runDisposition(run: DispositionRun): Promise<RunWorkflowRe
 }
 
 export async function testCredential(credentials: ICredentialDataDecryptedObject) {
-	return await runCredentialTest(new UContactApi(), credentials);
+	return await runCredentialTest(new UContactApi(), credentials, [new UContactDisposition()]);
 }
 
 /** Everything n8n hands back or logs for a run, as one string to search for secrets. */

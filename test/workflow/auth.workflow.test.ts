@@ -159,6 +159,35 @@ describe('user and password authentication', () => {
 	});
 });
 
+describe('a refused session token, in words that fit User and Password mode', () => {
+	const describe401 = (result: Awaited<ReturnType<typeof runDisposition>>) =>
+		`${result.error?.message} ${(result.error as { description?: string } | undefined)?.description}`;
+
+	it('says n8n did not log in again when the refused token came from the login just before', async () => {
+		sim.setBehaviour({ kind: 'status', status: 401 });
+		const result = await runDisposition({ items: [call(0)], credentials: loginCredentials(sim) });
+		expect(logins()).toHaveLength(1);
+		const message = describe401(result);
+		expect(message).toMatch(/refused the session token from the latest login \(HTTP 401\)/);
+		expect(message).toMatch(/n8n did not log in again/);
+		expect(message).not.toMatch(/check the token|logged in again once/i);
+	});
+
+	it('says n8n logged in again only when it did', async () => {
+		sim.setBehaviour({ kind: 'status', status: 401 });
+		const result = await runDisposition({
+			items: [call(0)],
+			credentials: loginCredentials(sim, { sessionToken: makeToken('stale') }),
+		});
+		expect(logins()).toHaveLength(1);
+		const message = describe401(result);
+		expect(message).toMatch(
+			/refused the session token even after n8n logged in again \(HTTP 401\)/,
+		);
+		expect(message).not.toMatch(/check the token/i);
+	});
+});
+
 describe('server address', () => {
 	it.each([
 		['cloud', { server: 'cloud', instance: 'evil.com/' }, /Instance "evil.com\/" is not valid/],
@@ -218,7 +247,8 @@ describe('credential test', () => {
 		const result = await testCredential(tokenCredentials(sim, { token: wrongToken }));
 		expect(result).toEqual({
 			status: 'Error',
-			message: 'uContact refused the token (HTTP 401): check it, or log in again to get a new one',
+			message:
+				'uContact refused the credentials (HTTP 401): the token is wrong or has expired. Check the token in the uContact credential.',
 		});
 	});
 
@@ -234,10 +264,13 @@ describe('credential test', () => {
 			tokenCredentials(sim, { baseUrl: `${sim.url}/elsewhere` }),
 		);
 		expect(wrongPath.status).toBe('Error');
-		expect(wrongPath.message).toMatch(
-			/No uContact DispositionCall endpoint at this address \(HTTP 404\)/,
+		expect(wrongPath.message).toContain(
+			`No uContact DispositionCall endpoint at ${sim.url}/elsewhere (HTTP 404)`,
 		);
 		const nobody = await testCredential(tokenCredentials(sim, { baseUrl: 'http://127.0.0.1:9' }));
-		expect(nobody).toEqual({ status: 'Error', message: 'ECONNREFUSED' });
+		expect(nobody.status).toBe('Error');
+		expect(nobody.message).toMatch(
+			/^Could not connect to uContact at http:\/\/127\.0\.0\.1:9 \(connection refused\)\. Check the base URL and port/,
+		);
 	});
 });

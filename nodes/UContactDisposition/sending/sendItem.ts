@@ -5,7 +5,7 @@
 import { sleep, type ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { interpretAnswer, type Disposition } from '../../UContactApi/api';
-import { credentialSecrets } from '../../UContactApi/credential';
+import { activeToken, credentialSecrets, usesLogin } from '../../UContactApi/credential';
 import {
 	describeRejection,
 	describeRequestFailure,
@@ -13,6 +13,7 @@ import {
 	redactSecrets,
 	type FailureReport,
 } from '../../UContactApi/failures';
+import { loginCount } from '../../UContactApi/login';
 import type { UContactSession } from '../../UContactApi/transport';
 import { DEFAULT_TIMEOUT_MS, type Options } from '../description';
 import {
@@ -43,6 +44,8 @@ export async function sendItem(
 	let uncertain = false;
 	for (let attempt = 1; ; attempt++) {
 		let failure: unknown;
+		// A first login for a credential with no token yet is not "logging in again".
+		const loginsBefore = loginCount(credentials) + (activeToken(credentials) === '' ? 1 : 0);
 		try {
 			const answer = interpretAnswer(await session.postDisposition(item.form, timeout));
 			if (answer.outcome === 'success') return { ok: true, response: answer.response };
@@ -56,7 +59,10 @@ export async function sendItem(
 		}
 		const wait = retryDelay(failure, attempt, retry);
 		if (wait === undefined) {
-			report = describeRequestFailure(failure, baseUrl, timeout);
+			const login = usesLogin(credentials)
+				? { again: loginCount(credentials) > loginsBefore }
+				: undefined;
+			report = describeRequestFailure(failure, baseUrl, timeout, { login });
 			uncertain = mayHaveBeenRecorded(failure);
 			if (attempt > 1) report.message += ` (after ${attempt} attempts)`;
 			const asked = retryWaitTooLong(failure, attempt, retry);

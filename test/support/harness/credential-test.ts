@@ -1,7 +1,8 @@
-import { ErrorReporter, ExecuteContext, RoutingNode } from 'n8n-core';
+import { CredentialTestContext, ErrorReporter, ExecuteContext, RoutingNode } from 'n8n-core';
 import { Workflow, createRunExecutionData } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
+	ICredentialTestFunction,
 	ICredentialTestRequest,
 	ICredentialType,
 	ICredentialsDecrypted,
@@ -48,19 +49,48 @@ function getPath(data: unknown, path: string): unknown {
 	return current;
 }
 
+type TestFunction =
+	| ICredentialTestFunction
+	| { nodeType?: INodeType; testRequest: ICredentialTestRequest }
+	| undefined;
+
 /**
- * Mirrors the CLI's `CredentialsTester.testCredentials` for a credential whose `test` is a request:
- * a temp noOp node whose only property routes `test.request`, run through n8n-core's RoutingNode.
+ * The CLI's `CredentialsTester.getCredentialTestFunction`: the credential's own `test` first,
+ * else the first node using the credential with `testedBy` (a name in its
+ * `methods.credentialTest`, or a request run with that node's description).
+ */
+function credentialTestFunction(
+	credentialType: ICredentialType,
+	nodeTypes: INodeType[],
+): TestFunction {
+	if (credentialType.test) return { testRequest: credentialType.test };
+	for (const nodeType of nodeTypes) {
+		for (const { name, testedBy } of nodeType.description.credentials ?? []) {
+			if (name !== credentialType.name || !testedBy) continue;
+			if (typeof testedBy === 'string') return nodeType.methods?.credentialTest?.[testedBy];
+			return { nodeType, testRequest: testedBy };
+		}
+	}
+	return undefined;
+}
+
+/**
+ * Mirrors the CLI's `CredentialsTester.testCredentials`. A test function is called with a
+ * CredentialTestContext (whose only HTTP helper is the request-style `request`); a test request
+ * runs in a temp noOp node whose only property routes `test.request`, through n8n-core's RoutingNode.
  */
 export async function runCredentialTest(
 	credentialType: ICredentialType,
 	credentialsData: ICredentialDataDecryptedObject,
+	nodeTypes: INodeType[] = [],
 ): Promise<CredentialTestResult> {
 	installHarnessLogger();
-	const testRequest = credentialType.test as ICredentialTestRequest | undefined;
-	if (!testRequest) {
+	const testFunction = credentialTestFunction(credentialType, nodeTypes);
+	if (!testFunction) {
 		return { status: 'Error', message: 'No testing function found for this credential.' };
 	}
+	const description =
+		(typeof testFunction !== 'function' && testFunction.nodeType?.description) || NO_OP_DESCRIPTION;
 
 	const credentialsStore = new CredentialsStore(credentialType.name, credentialsData);
 	const credentialsHelper = new HarnessCredentialsHelper(credentialType, credentialsStore);
@@ -69,7 +99,7 @@ export async function runCredentialTest(
 		id: 'temp',
 		parameters: {},
 		name: 'Temp-Node',
-		type: NO_OP_DESCRIPTION.name,
+		type: description.name,
 		typeVersion: 1,
 		position: [0, 0],
 		credentials: {
@@ -113,9 +143,16 @@ export async function runCredentialTest(
 		return { status: 'Error', message: String(error.message) };
 	}
 
+	if (typeof testFunction === 'function') {
+		// The CLI then masks external-secret expressions in the message; the harness has none.
+		const context = new CredentialTestContext(additionalData);
+		return await testFunction.call(context, credentialsDecrypted);
+	}
+	const testRequest = testFunction.testRequest;
+
 	const nodeTypeCopy: INodeType = {
 		description: {
-			...NO_OP_DESCRIPTION,
+			...description,
 			credentials: [{ name: credentialType.name, required: true }],
 			properties: [
 				{
@@ -133,7 +170,7 @@ export async function runCredentialTest(
 		nodes: workflowData.nodes,
 		connections: workflowData.connections,
 		active: false,
-		nodeTypes: new HarnessNodeTypes({ [NO_OP_DESCRIPTION.name]: nodeTypeCopy }),
+		nodeTypes: new HarnessNodeTypes({ [description.name]: nodeTypeCopy }),
 	});
 
 	const inputData: ITaskDataConnections = { main: [[{ json: {} }]] };

@@ -84,6 +84,27 @@ describe('tokenFromLoginAnswer', () => {
 		},
 	);
 
+	it.each([
+		['{"error":"Unauthorized"}'],
+		[{ error: 'Unauthorized' }],
+		['"ERROR"'],
+		['ERROR'],
+		['Unauthorized'],
+		['["api"]'],
+		['["error"]'],
+		['<!DOCTYPE html><html><body>Sign in</body></html>'],
+		['short'],
+		['A'.repeat(5000)],
+		['two words here'],
+	])('refuses %j: not a plausible token', (body) => {
+		expect(tokenFromLoginAnswer(body, 'api')).toBeUndefined();
+	});
+
+	it('refuses the user name given back as the token', () => {
+		expect(tokenFromLoginAnswer('["apiuser01"]', 'apiuser01')).toBeUndefined();
+		expect(tokenFromLoginAnswer('["apiuser01","YXBpOjEyMw=="]', 'apiuser01')).toBe('YXBpOjEyMw==');
+	});
+
 	it('form-encodes the login', () => {
 		expect(loginBody('api user', 'p&ss=1')).toBe('user=api+user&password=p%26ss%3D1');
 	});

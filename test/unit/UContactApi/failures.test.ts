@@ -11,7 +11,7 @@ describe('describeLoginFailure', () => {
 	it('explains a 404 as an older server without the endpoint', () => {
 		expect(describeLoginFailure(404, undefined, 'https://x')).toMatch(/use a token instead/);
 		expect(describeLoginFailure(undefined, 'ECONNREFUSED', 'https://x')).toMatch(
-			/Could not reach uContact at https:\/\/x to log in \(connection refused\)/,
+			/Could not log in: could not connect to uContact at https:\/\/x \(connection refused\)/,
 		);
 	});
 });

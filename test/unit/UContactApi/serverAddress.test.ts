@@ -107,4 +107,16 @@ describe('messages about a refused address', () => {
 			'Instance "https://***@acme.ucontactcloud.com" is not valid',
 		);
 	});
+
+	it('mask user info up to the last @ of the authority, when the password holds an @', () => {
+		for (const [address, shown] of [
+			['https://api:s3cr@tP4ss@host.example.com', 'https://***@host.example.com'],
+			['http://a@b:c@d@10.0.0.5:8085/pbx', 'http://***@10.0.0.5:8085/pbx'],
+			['api:s3cr@tP4ss@host.example.com', '***@host.example.com'],
+		]) {
+			expect(() => customBaseUrl(address)).toThrow(`Base URL "${shown}" is not valid`);
+			expect(() => cloudInstanceName(address)).toThrow(`"${shown}" is not`);
+		}
+		expect(() => customBaseUrl('https://u:p@ss@host/x@y')).toThrow('"https://***@host/x@y"');
+	});
 });

@@ -1,0 +1,155 @@
+/**
+ * Servers for the hostile-server matrix: one that plays uContact but misbehaves on one path
+ * (redirects, resets, odd answers, slowness), over HTTP or TLS with a self-signed certificate,
+ * and recorders that stand for the other hosts a redirect points at.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+	createServer as createHttpServer,
+	type IncomingMessage,
+	type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Received {
+	method: string;
+	path: string;
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
+}
+
+/** What the server does with a request. */
+export type Reply =
+	| { status?: number; headers?: Record<string, string>; body?: string }
+	| { reset: true }
+	| { delayMs: number; then: Reply };
+
+export interface HostileServer {
+	/** e.g. http://127.0.0.2:40123 */
+	url: string;
+	port: number;
+	requests: Received[];
+	close(): Promise<void>;
+}
+
+export interface ServerOptions {
+	host?: string;
+	/** Serve TLS with this certificate instead of plain HTTP. */
+	tls?: { key: string; cert: string };
+}
+
+/** A self-signed certificate for 127.0.0.1, made with openssl in a temp folder. */
+export function selfSignedCertificate(): { key: string; cert: string } {
+	const dir = mkdtempSync(join(tmpdir(), 'ucontact-tls-'));
+	try {
+		execFileSync(
+			'openssl',
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'rsa:2048',
+				'-nodes',
+				'-days',
+				'1',
+				'-subj',
+				'/CN=127.0.0.1',
+				'-addext',
+				'subjectAltName=IP:127.0.0.1',
+				'-keyout',
+				join(dir, 'key.pem'),
+				'-out',
+				join(dir, 'cert.pem'),
+			],
+			{ stdio: 'ignore' },
+		);
+		return {
+			key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+			cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+		};
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+export async function startHostileServer(
+	handler: (request: Received) => Reply,
+	options: ServerOptions = {},
+): Promise<HostileServer> {
+	const requests: Received[] = [];
+	const sockets = new Set<Socket>();
+	const timers = new Set<NodeJS.Timeout>();
+	const answer = (res: ServerResponse, reply: Reply) => {
+		if ('reset' in reply) {
+			res.socket?.destroy();
+			return;
+		}
+		if ('delayMs' in reply) {
+			const timer = setTimeout(() => {
+				timers.delete(timer);
+				answer(res, reply.then);
+			}, reply.delayMs);
+			timers.add(timer);
+			return;
+		}
+		res.writeHead(reply.status ?? 200, { 'Content-Type': 'text/plain', ...reply.headers });
+		res.end(reply.body ?? '');
+	};
+	const listener = (req: IncomingMessage, res: ServerResponse) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			const received: Received = {
+				method: req.method ?? '',
+				path: req.url ?? '',
+				headers: req.headers,
+				body: Buffer.concat(chunks).toString('utf8'),
+			};
+			requests.push(received);
+			answer(res, handler(received));
+		});
+	};
+	const server = options.tls
+		? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+		: createHttpServer(listener);
+	server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	// A TLS handshake that fails never becomes a secure connection: track raw sockets too.
+	if (options.tls) {
+		server.on('connection', (socket: Socket) => {
+			sockets.add(socket);
+			socket.on('close', () => sockets.delete(socket));
+		});
+	}
+	const host = options.host ?? '127.0.0.1';
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, host, resolve);
+	});
+	const address = server.address();
+	const port = typeof address === 'object' && address !== null ? address.port : 0;
+	return {
+		url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
+		port,
+		requests,
+		close: async () =>
+			await new Promise<void>((resolve) => {
+				for (const timer of timers) clearTimeout(timer);
+				for (const socket of sockets) socket.destroy();
+				server.close(() => resolve());
+			}),
+	};
+}
+
+/** A port nothing listens on: bound once, then released. */
+export async function closedPort(): Promise<number> {
+	const server = await startHostileServer(() => ({}));
+	await server.close();
+	return server.port;
+}
