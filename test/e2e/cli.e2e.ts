@@ -271,7 +271,6 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 				alreadyRecorded: false,
 				response: 'OK',
 				request: null,
-				error: null,
 				hint: null,
 				disposition: {
 					campaign: 'Ventas->',

@@ -7,6 +7,9 @@
  * schema (__schema__/v1.0.0.json) for mapping.
  * Screenshots land in docs/screenshots/.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { Locator, Page, Response } from 'playwright-core';
 
 import { makeToken, startSimulator, type Simulator } from '../support/simulator/simulator';
@@ -26,11 +29,19 @@ const REQUIRED_FIELDS: Array<[label: string, name: string]> = [
 ];
 /** Shaped like a uContact token, but not one the simulator issued. */
 const UNKNOWN_TOKEN = makeToken('intruder');
-const REFUSED_TOKEN_MESSAGE = 'uContact refused the token (HTTP 401)';
+const REFUSED_TOKEN_MESSAGE = 'uContact refused the credentials (HTTP 401): the token is wrong or has expired';
 const NEXT_NODE = 'Edit Fields';
-/** What __schema__/v1.0.0.json declares: the top-level fields and the disposition's 13 keys. */
-const SCHEMA_FIELDS = ['success', 'response', 'disposition', 'error'];
 const DISPOSITION_KEYS = ['campaign', 'agent', 'callerid', 'guid', 'l1', 'l2', 'l3', 'd1', 'd2', 'comment', 'schedule', 'camptoreschedule', 'tag'];
+
+interface JsonSchema {
+	properties?: Record<string, JsonSchema>;
+}
+
+/** Every field path the shipped schema declares, nested ones included, as n8n's pills name them. */
+function schemaPaths(schema: JsonSchema, prefix = ''): string[] {
+	return Object.entries(schema.properties ?? {}).flatMap(([key, child]) => [`${prefix}.${key}`, ...schemaPaths(child, `${prefix}.${key}`)]);
+}
+const SCHEMA = JSON.parse(readFileSync(join(__dirname, '../../nodes/UContactDisposition/__schema__/v1.0.0.json'), 'utf8')) as JsonSchema;
 
 /** Manual Trigger -> uContact Disposition -> Edit Fields, never run. */
 const NEVER_RUN_WORKFLOW = {
@@ -292,7 +303,9 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 			}),
 		);
 		// The list is virtual: its rows are in the DOM in no particular order.
-		const expected = [...SCHEMA_FIELDS.map((field) => `.${field}`), ...DISPOSITION_KEYS.map((key) => `.disposition.${key}`)];
+		const expected = schemaPaths(SCHEMA);
+		// The schema itself must still declare the 13 keys the node sends.
+		expect(expected).toEqual(expect.arrayContaining(DISPOSITION_KEYS.map((key) => `.disposition.${key}`)));
 		expect(fields.map((field) => field.path).sort()).toEqual(expected.sort());
 		expect(fields.every((field) => field.preview)).toBe(true);
 		expect(fields.find((field) => field.path === '.disposition.guid')?.value).toBe('{{ $json.disposition.guid }}');

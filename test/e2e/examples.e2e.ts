@@ -345,7 +345,6 @@ describeOnRuntime(`${RUNTIME}: the example workflows, as users import them`, () 
 					alreadyRecorded: false,
 					response: 'OK',
 					request: null,
-					error: null,
 					hint: null,
 					disposition: {
 						campaign: 'Ventas->',

@@ -190,7 +190,6 @@ describe('n8n 2.x queue mode (PostgreSQL, Redis, main + one worker) with the pac
 				alreadyRecorded: false,
 				response: 'OK',
 				request: null,
-				error: null,
 				hint: null,
 				disposition: expect.objectContaining({ ...call, l2: '', comment: '' }) as unknown,
 			})),

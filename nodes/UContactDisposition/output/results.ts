@@ -19,8 +19,11 @@ export type Outcome =
 	| { ok: false; error: NodeOperationError | NodeApiError; disposition?: Disposition };
 
 /**
- * Every output item has every key (null where unused), so n8n's table view and the next node's
- * mapping see one shape. `success` means uContact recorded it; nothing else says true.
+ * Every output item has the same keys (null where unused), so n8n's table view and the next
+ * node's mapping see one shape. `success` means uContact recorded it; nothing else says true.
+ * `error` is the exception: only a failed item has it, because n8n 1.x counts a first output
+ * item with any `error` key, even null, as a failed run and, with Retry On Fail, runs the node
+ * again (2.x looks at its value).
  */
 function outputJson(fields: IDataObject): IDataObject {
 	return {
@@ -30,7 +33,6 @@ function outputJson(fields: IDataObject): IDataObject {
 		response: null,
 		disposition: null,
 		request: null,
-		error: null,
 		hint: null,
 		...fields,
 	};
