@@ -89,7 +89,7 @@ export class UContactApi implements ICredentialType {
 				{
 					name: 'User and Password',
 					value: 'userPassword',
-					description: 'Log in with getUserToken; n8n logs in again when the token expires',
+					description: 'Log in with a uContact user and password (getUserToken); n8n logs in again when the token expires',
 				},
 			],
 			default: 'token',

@@ -26,7 +26,7 @@ export class UContactDisposition implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{"Disposition: " + ($parameter["mappingMode"] === "autoMapInputData" ? "mapped automatically" : ($parameter["l1"] || "…"))}}',
+			'={{ $parameter["mappingMode"] === "autoMapInputData" ? "Fields from input" : (typeof $parameter["l1"] === "string" && $parameter["l1"] !== "" && !$parameter["l1"].startsWith("=") ? "Disposition: " + $parameter["l1"] : "Record disposition") }}',
 		description:
 			'Record the disposition (outcome) of a finished uContact call: campaign, agent, caller ID, call GUID and disposition levels, with optional extra data, comment, tag and a scheduled callback',
 		defaults: { name: 'uContact Disposition' },
@@ -42,7 +42,7 @@ export class UContactDisposition implements INodeType {
 		loadOptions: {
 			async getTimezones(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 				return [
-					{ name: 'Workflow Time Zone', value: WORKFLOW_TIMEZONE },
+					{ name: `Workflow Time Zone (${this.getTimezone()})`, value: WORKFLOW_TIMEZONE },
 					...Intl.supportedValuesOf('timeZone').map((zone) => ({ name: zone, value: zone })),
 				];
 			},

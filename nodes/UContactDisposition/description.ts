@@ -43,6 +43,26 @@ const mappingMode: INodeProperties = {
 		},
 	],
 	default: 'defineBelow',
+	hint: 'Switching the mode clears the fields set in the other mode',
+};
+
+const REQUIRED_NAMES = 'campaign, agent, callerid, guid and l1';
+
+const defineBelowNotice: INodeProperties = {
+	displayName:
+		'Campaign, Agent, Caller ID, Call GUID and Disposition Level 1 are required; the rest is optional',
+	name: 'defineBelowNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { mappingMode: ['defineBelow'] } },
+};
+
+const autoMapNotice: INodeProperties = {
+	displayName: `Each input item needs ${REQUIRED_NAMES}, and may have l2, l3, d1, d2, comment, schedule, camptoreschedule and tag. Names match ignoring case, spaces, _ and -; the field labels (Caller ID, Call GUID, Disposition Level 1, ...) work too.`,
+	name: 'autoMapNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { mappingMode: ['autoMapInputData'] } },
 };
 
 const fields: INodeProperties[] = [
@@ -52,7 +72,8 @@ const fields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'e.g. Ventas',
+		placeholder: 'e.g. Ventas->',
+		hint: 'With its direction mark, as in uContact: Ventas-&gt; (hyphen, greater-than) or Ventas&lt;- (less-than, hyphen)',
 		description:
 			'The campaign name exactly as in uContact, including any direction mark typed as hyphen and greater-than (Ventas-&gt;) or less-than and hyphen (Ventas&lt;-)',
 	},
@@ -118,7 +139,8 @@ const fields: INodeProperties[] = [
 				name: 'camptoreschedule',
 				type: 'string',
 				default: '',
-				placeholder: 'e.g. Ventas',
+				placeholder: 'e.g. Ventas->',
+				hint: 'Its name as in uContact, direction mark included, like a campaign',
 				description:
 					'The dialer that places the callback (uContact calls it "marcador"); a dialer shares its name with a campaign',
 			},
@@ -243,7 +265,7 @@ const options: INodeProperties[] = [
 				typeOptions: { minValue: 0, maxValue: 10 },
 				default: DEFAULT_SAFE_RETRIES,
 				description:
-					'How often to retry an item when uContact certainly did not record it: connection refused, HTTP 429 or 503 (honouring Retry-After). Never after a timeout or a server error, which could record it twice. n8n\'s "Retry On Fail" also works: it re-runs the node but does not send again what an earlier try recorded. 0 turns it off.',
+					'How often to retry an item when uContact certainly did not record it: it refused the connection, or said it is busy or limiting requests (HTTP 503 or 429; a wait it asks for is respected). Never after a timeout or a server error, which could record it twice. n8n\'s "Retry On Fail" also works: it re-runs the node but does not send again what an earlier try recorded. 0 turns it off.',
 			},
 			{
 				displayName: 'Schedule Time Zone Name or ID',
@@ -268,6 +290,8 @@ const options: INodeProperties[] = [
 
 export const dispositionProperties: INodeProperties[] = [
 	mappingMode,
+	defineBelowNotice,
+	autoMapNotice,
 	...fields.map((field) => ({ ...field, displayOptions: defineBelow })),
 	...options,
 ];

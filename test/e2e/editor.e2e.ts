@@ -213,6 +213,12 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		}
 		await parameters.getByText('Additional Fields', { exact: true }).waitFor();
 		await parameters.getByText('Options', { exact: true }).waitFor();
+		// A fresh node says which fields are required (n8n draws no marks here), and what
+		// switching the mode does; Campaign shows the direction mark uContact needs.
+		await parameters.getByText(/^Campaign, Agent, Caller ID, Call GUID and Disposition Level 1 are required/).waitFor();
+		await parameters.getByText('Switching the mode clears the fields set in the other mode').waitFor();
+		expect(await parameters.getByTestId('parameter-input-campaign').locator('input').getAttribute('placeholder')).toBe('e.g. Ventas->');
+		await parameters.getByText(/^With its direction mark, as in uContact: Ventas->/).waitFor();
 		await ndv.getByText(NODE_NAME, { exact: true }).filter({ visible: true }).first().waitFor();
 		// The header and the credential slot both show our icon.
 		await expectIconLoaded(ndv);
