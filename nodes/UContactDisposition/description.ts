@@ -65,6 +65,18 @@ const autoMapNotice: INodeProperties = {
 	displayOptions: { show: { mappingMode: ['autoMapInputData'] } },
 };
 
+const inputFieldPath: INodeProperties = {
+	displayName: 'Input Field Path',
+	name: 'inputFieldPath',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. body',
+	hint: 'Where the fields are in each item: body for a Webhook\'s payload; empty for the item itself',
+	description:
+		'A dot path to the object holding the fields, such as body or body.call. Empty takes the fields from the top level of the item.',
+	displayOptions: { show: { mappingMode: ['autoMapInputData'] } },
+};
+
 const fields: INodeProperties[] = [
 	{
 		displayName: 'Campaign',
@@ -292,6 +304,7 @@ export const dispositionProperties: INodeProperties[] = [
 	mappingMode,
 	defineBelowNotice,
 	autoMapNotice,
+	inputFieldPath,
 	...fields.map((field) => ({ ...field, displayOptions: defineBelow })),
 	...options,
 ];

@@ -7,7 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DispositionInputError, FIELD_LABELS, type DispositionInput } from './disposition';
-import { DISPOSITION_KEYS, type DispositionKey } from '../../UContactApi/api';
+import { DISPOSITION_KEYS, REQUIRED_KEYS, type DispositionKey } from '../../UContactApi/api';
 
 const squash = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, '');
 
@@ -65,6 +65,60 @@ export function autoMapInputData(json: IDataObject): DispositionInput {
 			);
 		}
 		input[key] = json[first ?? names[0]];
+	}
+	return input;
+}
+
+/** The Input Field Path does not lead to an object in this item. */
+export class InputFieldPathError extends Error {}
+
+const MAX_LISTED_KEYS = 15;
+
+function listKeys(json: IDataObject): string {
+	const keys = Object.keys(json);
+	if (keys.length === 0) return 'no fields';
+	const listed = keys.slice(0, MAX_LISTED_KEYS).join(', ');
+	return keys.length > MAX_LISTED_KEYS ? `${listed} and ${keys.length - MAX_LISTED_KEYS} more` : listed;
+}
+
+const isObject = (value: unknown): value is IDataObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Map Automatically on the object at `path` ("body" for a Webhook's payload, "" for the item
+ * itself). A required field with no matching column is reported as not found, with the keys
+ * the object does have, since "empty" would send the user looking at the wrong thing.
+ */
+export function autoMapItem(json: IDataObject, path: string): DispositionInput {
+	const steps = path.split('.').map((step) => step.trim()).filter((step) => step !== '');
+	let source: unknown = json;
+	let walked = '';
+	for (const step of steps) {
+		const here = walked === '' ? 'the item' : `"${walked}"`;
+		if (!isObject(source) || !Object.prototype.hasOwnProperty.call(source, step)) {
+			const has = isObject(source) ? `; ${here} has: ${listKeys(source)}` : '';
+			throw new InputFieldPathError(`Input Field Path (inputFieldPath) "${path}" was not found: ${here} has no "${step}"${has}`);
+		}
+		source = source[step];
+		walked = walked === '' ? step : `${walked}.${step}`;
+	}
+	if (!isObject(source)) {
+		throw new InputFieldPathError(`Input Field Path (inputFieldPath) "${path}" is not an object in this item (it is ${source === null ? 'null' : Array.isArray(source) ? 'a list' : typeof source})`);
+	}
+	const input = autoMapInputData(source);
+	const where = walked === '' ? 'the item' : `"${walked}"`;
+	for (const key of REQUIRED_KEYS) {
+		if (key in input) continue;
+		const prefix = walked === '' ? '' : `${walked}.`;
+		const holder = Object.keys(source).find((name) => {
+			const value = source[name];
+			return isObject(value) && Object.keys(value).some((column) => match(column) === key);
+		});
+		const advice = holder === undefined ? '' : `; set Input Field Path to "${prefix}${holder}"`;
+		throw new DispositionInputError(
+			key,
+			`was not found in ${where}, which has: ${listKeys(source)}${advice}`,
+		);
 	}
 	return input;
 }

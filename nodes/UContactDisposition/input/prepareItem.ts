@@ -4,7 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { autoMapInputData } from './autoMap';
+import { autoMapItem, InputFieldPathError } from './autoMap';
 import { WORKFLOW_TIMEZONE, type Options } from '../description';
 import {
 	buildDisposition,
@@ -44,6 +44,17 @@ export function optionsReader(context: IExecuteFunctions): (itemIndex: number) =
 	return (itemIndex) => shared ?? (context.getNodeParameter('options', itemIndex, {}) as Options);
 }
 
+/** Where Map Automatically finds the fields; a literal path is read without n8n's evaluator. */
+function inputFieldPath(context: IExecuteFunctions, itemIndex: number): string {
+	const raw = context.getNode().parameters.inputFieldPath;
+	if (raw === undefined || (typeof raw === 'string' && !raw.startsWith('='))) return raw ?? '';
+	try {
+		return String(context.getNodeParameter('inputFieldPath', itemIndex, '') ?? '');
+	} catch (error) {
+		throw expressionProblem('Input Field Path (inputFieldPath)', error);
+	}
+}
+
 /** A field whose expression n8n could not evaluate, named as the user knows it. */
 class FieldReadError extends Error {}
 
@@ -57,7 +68,7 @@ function readInput(
 	itemIndex: number,
 	autoMap: boolean,
 ): DispositionInput {
-	if (autoMap) return autoMapInputData(context.getInputData()[itemIndex].json);
+	if (autoMap) return autoMapItem(context.getInputData()[itemIndex].json, inputFieldPath(context, itemIndex));
 	const read = (name: string, label: string, fallback: unknown = '') => {
 		try {
 			return context.getNodeParameter(name, itemIndex, fallback);
@@ -124,7 +135,11 @@ export function prepareItem(
 		const disposition = buildDisposition(input, zone ?? workflowZone(context, input.schedule));
 		return { ok: true, disposition, form: encodeDispositionForm(disposition), options };
 	} catch (error) {
-		if (error instanceof DispositionInputError || error instanceof FieldReadError)
+		if (
+			error instanceof DispositionInputError ||
+			error instanceof FieldReadError ||
+			error instanceof InputFieldPathError
+		)
 			problem = error.message;
 		else if (error instanceof ScheduleError)
 			problem = `Schedule Time Zone (scheduleTimezone) ${error.message}`;
