@@ -46,6 +46,8 @@ interface WorkflowFile {
 
 /** The example users import; its credential id is the one the demo and this test import. */
 const example = readRepoJson('examples/finished-calls.json') as WorkflowFile;
+/** The Schedule Time Zone option examples/finished-calls.json sets. */
+const FIXTURE_SCHEDULE_ZONE = 'America/Montevideo';
 const exampleDisposition = example.nodes.find((node) => node.name === NODE) as WorkflowNode;
 const TOKEN_CREDENTIAL = exampleDisposition.credentials?.uContactApi as { id: string; name: string };
 const LOGIN_CREDENTIAL = { id: 'uCtE2eLogin00001', name: 'uContact (e2e, user and password)' };
@@ -271,6 +273,7 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 				alreadyRecorded: false,
 				response: 'OK',
 				request: null,
+				scheduleTimezone: null,
 				hint: null,
 				disposition: {
 					campaign: 'Ventas->',
@@ -297,6 +300,9 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 				camptoreschedule: 'Ventas->',
 				comment: 'Prefiere por la tarde, después de las 15 h',
 			});
+			// The output names the zone the callback time was read in (the fixture's option).
+			expect(items[2].json.scheduleTimezone).toBe(FIXTURE_SCHEDULE_ZONE);
+			expect(items[0].json.scheduleTimezone).toBeNull();
 			expect(wire.map((request) => [request.endpoint, request.method, request.status])).toEqual(
 				Array(4).fill(['DispositionCall', 'POST', 200]),
 			);

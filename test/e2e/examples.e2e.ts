@@ -345,6 +345,7 @@ describeOnRuntime(`${RUNTIME}: the example workflows, as users import them`, () 
 					alreadyRecorded: false,
 					response: 'OK',
 					request: null,
+					scheduleTimezone: null,
 					hint: null,
 					disposition: {
 						campaign: 'Ventas->',

@@ -190,6 +190,7 @@ describe('n8n 2.x queue mode (PostgreSQL, Redis, main + one worker) with the pac
 				alreadyRecorded: false,
 				response: 'OK',
 				request: null,
+				scheduleTimezone: null,
 				hint: null,
 				disposition: expect.objectContaining({ ...call, l2: '', comment: '' }) as unknown,
 			})),

@@ -225,6 +225,7 @@ describe('the files around the package', () => {
 			'disposition',
 			'request',
 			'error',
+			'scheduleTimezone',
 			'hint',
 		]);
 		expect(Object.keys(schema.properties.disposition.properties ?? {})).toEqual([

@@ -202,6 +202,7 @@ describe('Continue On Fail', () => {
 			response: null,
 			disposition: null,
 			request: null,
+			scheduleTimezone: null,
 			error: 'Disposition Level 1 (l1) is required but empty (item 7)',
 			hint: 'Nothing was sent to uContact.',
 		});

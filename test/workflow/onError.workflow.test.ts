@@ -24,6 +24,7 @@ const OUTPUT_KEYS = [
 	'response',
 	'disposition',
 	'request',
+	'scheduleTimezone',
 	'hint',
 ];
 

@@ -111,3 +111,16 @@ describe('prepareItem: the options', () => {
 		expect(sim.requests).toHaveLength(0);
 	});
 });
+
+describe('prepareItem: the schedule zone in the output', () => {
+	it("echoes the workflow's zone when Schedule Time Zone is left to it, and null without a schedule", async () => {
+		const result = await runDisposition({
+			parameters: { ...MAPPED, additionalFields: { schedule: '={{ $json.when }}' } },
+			items: [call(0, { when: '2026-12-01 15:30:00' }), call(1, { when: '' })],
+			credentials: tokenCredentials(sim),
+			timezone: 'America/Bogota',
+		});
+		expect(result.items.map((item) => item.json.scheduleTimezone)).toEqual(['America/Bogota', null]);
+		expect(sim.requests[0].fields.schedule).toBe('2026-12-01 15:30:00');
+	});
+});

@@ -54,6 +54,7 @@ describe("n8n's Retry On Fail", () => {
 			response: 'OK',
 			disposition: result.items[0].json.disposition,
 			request: null,
+			scheduleTimezone: null,
 			hint: null,
 		});
 		// The outage made n8n retry: every 503 was answered, and no item was sent after an OK.

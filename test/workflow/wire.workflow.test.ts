@@ -77,6 +77,8 @@ describe('what reaches uContact', () => {
 					response: 'OK',
 					disposition: request.fields,
 					request: null,
+					// The zone the schedule was read in, so the user can see which one it was.
+					scheduleTimezone: 'America/New_York',
 					hint: null,
 				},
 				pairedItem: { item: 0 },

@@ -24,6 +24,8 @@ export interface ReadyItem {
 	disposition: Disposition;
 	form: string;
 	options: Options;
+	/** The zone the schedule was read in, echoed in the output; null without a schedule. */
+	scheduleTimezone: string | null;
 }
 
 export type PreparedItem = ReadyItem | { ok: false; problem: string };
@@ -132,8 +134,15 @@ export function prepareItem(
 		const fromWorkflow = !requested || requested === WORKFLOW_TIMEZONE;
 		const zone = fromWorkflow ? undefined : checkTimeZone(requested);
 		const input = readInput(context, itemIndex, autoMap);
-		const disposition = buildDisposition(input, zone ?? workflowZone(context, input.schedule));
-		return { ok: true, disposition, form: encodeDispositionForm(disposition), options };
+		const usedZone = zone ?? workflowZone(context, input.schedule);
+		const disposition = buildDisposition(input, usedZone);
+		return {
+			ok: true,
+			disposition,
+			form: encodeDispositionForm(disposition),
+			options,
+			scheduleTimezone: disposition.schedule === '' ? null : usedZone,
+		};
 	} catch (error) {
 		if (
 			error instanceof DispositionInputError ||

@@ -14,9 +14,10 @@ import {
 import { DISPOSITION_PATH, FORM_CONTENT_TYPE, type Disposition } from '../../UContactApi/api';
 import type { FailureReport } from '../../UContactApi/failures';
 
-export type Outcome =
+export type Outcome = (
 	| { ok: true; json: IDataObject }
-	| { ok: false; error: NodeOperationError | NodeApiError; disposition?: Disposition };
+	| { ok: false; error: NodeOperationError | NodeApiError; disposition?: Disposition }
+) & { scheduleTimezone?: string | null };
 
 /**
  * Every output item has the same keys (null where unused), so n8n's table view and the next
@@ -33,6 +34,7 @@ function outputJson(fields: IDataObject): IDataObject {
 		response: null,
 		disposition: null,
 		request: null,
+		scheduleTimezone: null,
 		hint: null,
 		...fields,
 	};
@@ -154,7 +156,11 @@ export function noteRecorded(stopping: Outcome | undefined, outcomes: Outcome[])
 export function toOutputItems(outcomes: Outcome[], routeErrors = false): INodeExecutionData[] {
 	return outcomes.map((outcome, itemIndex) => {
 		const pairedItem = { item: itemIndex };
-		if (outcome.ok) return { json: outcome.json, pairedItem };
+		const scheduleTimezone = outcome.scheduleTimezone ?? null;
+		if (outcome.ok) {
+			const json = scheduleTimezone ? { ...outcome.json, scheduleTimezone } : outcome.json;
+			return { json, pairedItem };
+		}
 		const { message, description } = outcome.error;
 		if (routeErrors)
 			return { json: { error: message, message: description || message }, pairedItem };
@@ -162,6 +168,7 @@ export function toOutputItems(outcomes: Outcome[], routeErrors = false): INodeEx
 			error: message,
 			hint: description || null,
 			disposition: outcome.disposition ?? null,
+			scheduleTimezone,
 		});
 		return { json, pairedItem };
 	});

@@ -77,6 +77,8 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 		},
 		async (itemIndex) => {
 			const outcome = await run(itemIndex);
+			const item = items[itemIndex];
+			if ('form' in item) outcome.scheduleTimezone = item.scheduleTimezone;
 			outcomes[itemIndex] = outcome;
 			if (!outcome.ok && !continueOnFail && (stopAt === undefined || itemIndex < stopAt)) {
 				stopAt = itemIndex;
