@@ -25,8 +25,10 @@ export class UContactDisposition implements INodeType {
 		icon: { light: 'file:../../icons/ucontact.svg', dark: 'file:../../icons/ucontact.dark.svg' },
 		group: ['output'],
 		version: 1,
+		// The editor resolves $parameter["l1"] for the subtitle; a dragged-in expression has no
+		// data there and throws, which would blank the whole subtitle.
 		subtitle:
-			'={{ $parameter["mappingMode"] === "autoMapInputData" ? "Fields from input" : (typeof $parameter["l1"] === "string" && $parameter["l1"] !== "" && !$parameter["l1"].startsWith("=") ? "Disposition: " + $parameter["l1"] : "Record disposition") }}',
+			'={{ $parameter["mappingMode"] === "autoMapInputData" ? "Fields from input" : (() => { try { const level = $parameter["l1"]; return typeof level === "string" && level !== "" && !level.startsWith("[") ? "Disposition: " + level : "Record disposition"; } catch (error) { return "Record disposition"; } })() }}',
 		description:
 			'Record the disposition (outcome) of a finished uContact call: campaign, agent, caller ID, call GUID and disposition levels, with optional extra data, comment, tag and a scheduled callback',
 		defaults: { name: 'uContact Disposition' },

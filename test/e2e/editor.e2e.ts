@@ -71,6 +71,25 @@ const NEVER_RUN_WORKFLOW = {
 	},
 };
 
+/** Three uContact nodes whose canvas subtitles must each say something short and true. */
+const SUBTITLES: Array<[name: string, parameters: Record<string, unknown>, subtitle: string]> = [
+	['Literal level', { l1: 'Venta' }, 'Disposition: Venta'],
+	['Dragged level', { l1: '={{ $json.body.disposition }}' }, 'Record disposition'],
+	['From input', { mappingMode: 'autoMapInputData', inputFieldPath: 'body' }, 'Fields from input'],
+];
+const SUBTITLE_WORKFLOW = {
+	name: 'uContact: subtitles',
+	nodes: SUBTITLES.map(([name, parameters], index) => ({
+		id: `a1e0c2d4-0004-4f00-9000-00000000000${index}`,
+		name,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [index * 240, 0],
+		parameters,
+	})),
+	connections: {},
+};
+
 interface CredentialTestAnswer {
 	data?: { status?: string; message?: string };
 }
@@ -285,6 +304,18 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		await credentialModal.getByText(REFUSED_TOKEN_MESSAGE).or(page.getByText(REFUSED_TOKEN_MESSAGE)).first().waitFor();
 		await page.screenshot({ path: screenshotPath('credential-failure') });
 		clock.step('credential: wrong token, test fails');
+	});
+
+	it('the canvas subtitle stays short and true for a literal level, a dragged one and Map Automatically', async () => {
+		const saved = await saveWorkflow(page, server.url, SUBTITLE_WORKFLOW);
+		await page.goto(`${server.url}/workflow/${saved.id}`);
+		for (const [name, , subtitle] of SUBTITLES) {
+			const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
+			await node.waitFor();
+			await node.getByText(subtitle, { exact: true }).waitFor();
+		}
+		await page.screenshot({ path: screenshotPath('canvas-subtitles') });
+		clock.step('canvas subtitles');
 	});
 
 	it("before the first run, the next node's input panel offers the node's output schema", async () => {
