@@ -13,7 +13,7 @@ import { testUContactCredential } from '../UContactApi/credentialTest';
 import { resolveBaseUrl } from '../UContactApi/serverAddress';
 import { UContactSession } from '../UContactApi/transport';
 import { dispositionProperties, WORKFLOW_TIMEZONE } from './description';
-import { optionsReader, prepareItem } from './input/prepareItem';
+import { itemPreparer, optionsReader } from './input/prepareItem';
 import { invalidItem, toOutputItems } from './output/results';
 import { openRetryAttempt } from './sending/retryAttempt';
 import { sendItems } from './sending/sendItems';
@@ -58,8 +58,9 @@ export class UContactDisposition implements INodeType {
 		const optionsOf = optionsReader(this);
 
 		// Every item is checked before the first request, so bad input never leaves half a run sent.
+		const prepare = itemPreparer(this, autoMap);
 		const items = this.getInputData().map((_, itemIndex) => {
-			const item = prepareItem(this, itemIndex, autoMap, optionsOf(itemIndex));
+			const item = prepare(itemIndex, optionsOf(itemIndex));
 			if (item.ok) return item;
 			const invalid = invalidItem(node, itemIndex, item.problem);
 			if (!continueOnFail && !invalid.ok) throw invalid.error;

@@ -5,6 +5,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { autoMapItem, InputFieldPathError } from './autoMap';
+import { fieldSource, readJsonPath } from './nativeExpressions';
 import { WORKFLOW_TIMEZONE, type Options } from '../description';
 import {
 	buildDisposition,
@@ -65,41 +66,95 @@ function expressionProblem(label: string, error: unknown): FieldReadError {
 	return new FieldReadError(`${label}: its expression could not be evaluated: ${reason}`);
 }
 
-function readInput(
+/** Define Below's fields in the order they are read, which decides whose error is reported. */
+const DEFINED_FIELDS: DispositionKey[] = ['campaign', 'agent', 'callerid', 'guid', 'l1', 'l2', 'l3'];
+
+type ReadField = (itemIndex: number) => unknown;
+
+/**
+ * How one parameter is read for every item, decided once: a literal as written, a drag-and-drop
+ * `$json` path from the item itself, anything else (and any path only n8n can answer) by n8n.
+ */
+function fieldReader(
 	context: IExecuteFunctions,
-	itemIndex: number,
-	autoMap: boolean,
-): DispositionInput {
-	if (autoMap) return autoMapItem(context.getInputData()[itemIndex].json, inputFieldPath(context, itemIndex));
-	const read = (name: string, label: string, fallback: unknown = '') => {
+	name: string,
+	label: string,
+	raw: unknown,
+	native: string[],
+): ReadField {
+	const byN8n: ReadField = (itemIndex) => {
 		try {
-			return context.getNodeParameter(name, itemIndex, fallback);
+			return context.getNodeParameter(name, itemIndex, '');
 		} catch (error) {
 			throw expressionProblem(label, error);
 		}
 	};
-	const field = (key: DispositionKey) => read(key, `${FIELD_LABELS[key]} (${key})`);
-	let additional: IDataObject;
-	try {
-		additional = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	} catch (error) {
-		// Only on failure, read each additional field alone to name the one that fails.
-		const given = context.getNode().parameters.additionalFields as IDataObject | undefined;
-		for (const key of Object.keys(given ?? {}) as DispositionKey[]) {
-			read(`additionalFields.${key}`, `${FIELD_LABELS[key] ?? key} (${key})`);
-		}
-		throw expressionProblem('Additional Fields (additionalFields)', error);
-	}
-	return {
-		campaign: field('campaign'),
-		agent: field('agent'),
-		callerid: field('callerid'),
-		guid: field('guid'),
-		l1: field('l1'),
-		l2: field('l2'),
-		l3: field('l3'),
-		...additional,
+	const source = fieldSource(raw);
+	if (source.kind === 'literal') return () => source.value;
+	if (source.kind === 'n8n') return byN8n;
+	native.push(name);
+	const items = context.getInputData();
+	return (itemIndex) => {
+		const read = readJsonPath(items[itemIndex].json, source.path);
+		return read === undefined ? byN8n(itemIndex) : read.value;
 	};
+}
+
+/** Reads Define Below's fields of an item; the plan is made once per execution. */
+function defineBelowReader(context: IExecuteFunctions): (itemIndex: number) => DispositionInput {
+	const parameters = context.getNode().parameters;
+	const native: string[] = [];
+	const given = parameters.additionalFields;
+	let additional: (itemIndex: number) => IDataObject;
+	if (typeof given === 'object' && given !== null && !Array.isArray(given)) {
+		const readers = Object.keys(given).map((key): [string, ReadField] => [
+			key,
+			fieldReader(
+				context,
+				`additionalFields.${key}`,
+				`${FIELD_LABELS[key as DispositionKey] ?? key} (${key})`,
+				(given as IDataObject)[key],
+				native,
+			),
+		]);
+		additional = (itemIndex) => {
+			const values: IDataObject = {};
+			for (const [key, read] of readers) values[key] = read(itemIndex) as IDataObject[string];
+			return values;
+		};
+	} else {
+		additional = (itemIndex) => {
+			try {
+				return context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+			} catch (error) {
+				throw expressionProblem('Additional Fields (additionalFields)', error);
+			}
+		};
+	}
+	const fields = DEFINED_FIELDS.map((key): [DispositionKey, ReadField] => [
+		key,
+		fieldReader(context, key, `${FIELD_LABELS[key]} (${key})`, parameters[key], native),
+	]);
+	if (native.length > 0)
+		context.logger.debug('uContact Disposition: fields read from the item without n8n\'s evaluator', {
+			node: context.getNode().name,
+			fields: native,
+		});
+	return (itemIndex) => {
+		const input = additional(itemIndex) as DispositionInput;
+		const required = {} as DispositionInput;
+		for (const [key, read] of fields) required[key] = read(itemIndex) as DispositionInput[DispositionKey];
+		return { ...required, ...input };
+	};
+}
+
+function inputReader(
+	context: IExecuteFunctions,
+	autoMap: boolean,
+): (itemIndex: number) => DispositionInput {
+	if (!autoMap) return defineBelowReader(context);
+	const items = context.getInputData();
+	return (itemIndex) => autoMapItem(items[itemIndex].json, inputFieldPath(context, itemIndex));
 }
 
 const noSchedule = (value: unknown) =>
@@ -121,11 +176,23 @@ function workflowZone(context: IExecuteFunctions, schedule: unknown): string {
 	);
 }
 
-/** One item, ready to send, or the problem (naming the field) that stops it. */
-export function prepareItem(
+/**
+ * Prepares the items of one execution: everything that is the same for every item (how each
+ * field is read, the workflow's zone) is worked out once.
+ */
+export function itemPreparer(
 	context: IExecuteFunctions,
-	itemIndex: number,
 	autoMap: boolean,
+): (itemIndex: number, options: Options) => PreparedItem {
+	const readInput = inputReader(context, autoMap);
+	return (itemIndex, options) => prepareItem(context, readInput, itemIndex, options);
+}
+
+/** One item, ready to send, or the problem (naming the field) that stops it. */
+function prepareItem(
+	context: IExecuteFunctions,
+	readInput: (itemIndex: number) => DispositionInput,
+	itemIndex: number,
 	options: Options,
 ): PreparedItem {
 	let problem: string;
@@ -133,7 +200,7 @@ export function prepareItem(
 		const requested = options.scheduleTimezone;
 		const fromWorkflow = !requested || requested === WORKFLOW_TIMEZONE;
 		const zone = fromWorkflow ? undefined : checkTimeZone(requested);
-		const input = readInput(context, itemIndex, autoMap);
+		const input = readInput(itemIndex);
 		const usedZone = zone ?? workflowZone(context, input.schedule);
 		const disposition = buildDisposition(input, usedZone);
 		return {
