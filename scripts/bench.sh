@@ -3,6 +3,7 @@
 # against the bundled simulator, as ratios to baselines measured in the same run.
 # Flags: --items N (1000) --latency MS (20) --concurrency C (10) --quick --repeat R (1)
 #        --markdown FILE (also write the results as markdown) --profile DIR (CPU profile instead of the table)
+#        --scenario KEY (what --profile runs)
 #        --help
 # The logic is in scripts/bench/ (main.ts; scenarios.ts holds the scenario table), run by tsx.
 source "$(dirname "$0")/env.sh"

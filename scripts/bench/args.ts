@@ -8,8 +8,9 @@ export const USAGE = `usage: npm run bench -- [flags]
   --quick          a small smoke run
   --repeat R       run each scenario R times, keep the fastest (1)
   --markdown FILE  also write the results as markdown
-  --profile DIR    instead of the table: profile n8n's main process over three Map
-                   Automatically runs at C, print where its CPU went, save the .cpuprofile in DIR`;
+  --profile DIR    instead of the table: profile n8n's main process over three runs of one
+                   scenario at C, print where its CPU went, save the .cpuprofile in DIR
+  --scenario KEY   the scenario --profile runs (autoMapC; defineC, defineEvaluatedC...)`;
 
 export interface Args {
 	items: number;
@@ -19,6 +20,7 @@ export interface Args {
 	repeat: number;
 	markdown: string | null;
 	profile: string | null;
+	profileScenario: string;
 	help: boolean;
 }
 
@@ -31,6 +33,7 @@ export function parseArgs(argv: string[]): Args {
 		repeat: 1,
 		markdown: null,
 		profile: null,
+		profileScenario: 'autoMapC',
 		help: false,
 	};
 	for (let i = 0; i < argv.length; i++) {
@@ -45,6 +48,7 @@ export function parseArgs(argv: string[]): Args {
 		else if (flag === '--repeat') args.repeat = Number(value());
 		else if (flag === '--markdown') args.markdown = path.resolve(value());
 		else if (flag === '--profile') args.profile = path.resolve(value());
+		else if (flag === '--scenario') args.profileScenario = value();
 		else if (flag === '--quick') args.quick = true;
 		else if (flag === '--help' || flag === '-h') args.help = true;
 		else throw new Error(`unknown flag ${flag}`);

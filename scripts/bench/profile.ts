@@ -1,6 +1,6 @@
 /**
- * `--profile DIR`: where n8n's main process spends its CPU over Map Automatically runs (not its
- * start-up). The profiler is switched on over the DevTools protocol just before the runs and off
+ * `--profile DIR`: where n8n's main process spends its CPU over runs of one scenario
+ * (`--scenario`, Map Automatically by default), not its start-up. The profiler is switched on over the DevTools protocol just before the runs and off
  * after them; the .cpuprofile is saved in DIR.
  */
 import * as fs from 'node:fs';
@@ -11,7 +11,7 @@ import type { Args } from './args';
 import { runOnce } from './measure';
 import { createWorkflow, startBenchServer, type Json } from './n8nProcess';
 import { fmt } from './report';
-import { scenario, underTestNode, workflowJson } from './scenarios';
+import { labelOf, scenario, underTestNode, workflowJson } from './scenarios';
 
 interface CallFrame {
 	functionName: string;
@@ -101,12 +101,12 @@ export async function profileRun(args: Args, sim: Simulator): Promise<void> {
 	let profile: CpuProfile;
 	try {
 		const settings = { concurrency: args.concurrency, latency: args.latency };
-		const under = underTestNode(scenario('autoMapC'), settings, {
+		const under = underTestNode(scenario(args.profileScenario), settings, {
 			url: sim.url,
 			token: sim.token,
 			credential: ctx.credential,
 		});
-		const wf = await createWorkflow(ctx.api, workflowJson('profile autoMap', count, under));
+		const wf = await createWorkflow(ctx.api, workflowJson(`profile ${args.profileScenario}`, count, under));
 		await runOnce(ctx, wf, count); // warm-up, not profiled
 		const inspector = await ctx.inspector();
 		await inspector.send('Profiler.enable');
@@ -125,14 +125,14 @@ export async function profileRun(args: Args, sim: Simulator): Promise<void> {
 	} finally {
 		await ctx.server.stop();
 	}
-	const file = path.join(args.profile as string, 'n8n-main-automap.cpuprofile');
+	const file = path.join(args.profile as string, `n8n-main-${args.profileScenario}.cpuprofile`);
 	fs.mkdirSync(path.dirname(file), { recursive: true });
 	fs.writeFileSync(file, JSON.stringify(profile));
 	const summary = summarizeProfile(profile);
 	const perItem = (us: number) =>
 		`${fmt(us / 1000, 0).padStart(6)} ms ${fmt(us / 1000 / items, 3).padStart(6)} ms/item`;
 	console.log(
-		`\nn8n main process, ${runs} runs of Map Automatically C=${args.concurrency} x${count} (node time ${fmt(nodeMs / 1000, 1)} s, ` +
+		`\nn8n main process, ${runs} runs of ${labelOf(scenario(args.profileScenario), { concurrency: args.concurrency, latency: args.latency })} x${count} (node time ${fmt(nodeMs / 1000, 1)} s, ` +
 			`wait for runs included): busy ${fmt(summary.busyMs, 0)} ms = ${fmt(summary.busyMs / items, 2)} ms/item. Profile: ${file}`,
 	);
 	console.log('\nSelf time by package:');

@@ -50,11 +50,21 @@ export type UnderTest =
 			type: 'uContact';
 			mappingMode: 'autoMapInputData' | 'defineBelow';
 			concurrency: Setting;
+			/** Define Below only: how the 13 fields are written (default 'dragged'). */
+			fields?: FieldStyle;
 			/** More of the node's options, as its parameters hold them. */
 			options?: Record<string, unknown>;
 	  }
 	/** batchSize 0: unbatched. */
 	| { type: 'httpRequest'; batchSize: Setting; batchInterval: Setting };
+
+/**
+ * How Define Below's fields are written: 'dragged', all 13 as the editor's drag and drop writes
+ * them (`{{ $json.key }}`, read by the node itself); 'mixed', the 5 required ones dragged and
+ * the other 8 typed as text; 'evaluated', all 13 as `{{ (0, $json.key) }}`, the same values
+ * but a shape the node leaves to n8n's evaluator, as every expression was before.
+ */
+export type FieldStyle = 'dragged' | 'mixed' | 'evaluated';
 
 export interface Scenario {
 	key: string;
@@ -85,8 +95,18 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		key: 'defineC',
-		label: 'uContact defineBelow C={C}',
+		label: 'uContact defineBelow 13 dragged C={C}',
 		node: { type: 'uContact', mappingMode: 'defineBelow', concurrency: 'C' },
+	},
+	{
+		key: 'defineMixedC',
+		label: 'uContact defineBelow 5 dragged + 8 text C={C}',
+		node: { type: 'uContact', mappingMode: 'defineBelow', concurrency: 'C', fields: 'mixed' },
+	},
+	{
+		key: 'defineEvaluatedC',
+		label: 'uContact defineBelow 13 evaluated by n8n C={C}',
+		node: { type: 'uContact', mappingMode: 'defineBelow', concurrency: 'C', fields: 'evaluated' },
 	},
 	{
 		key: 'define1',
@@ -162,6 +182,16 @@ function node(
 
 const expression = (key: string): string => `={{ $json.${key} }}`;
 
+const REQUIRED_KEYS: readonly string[] = ['campaign', 'agent', 'callerid', 'guid', 'l1'];
+// Text a user would type once for every call: the values of a call that schedules nothing.
+const TYPED = makeCall(1);
+
+function fieldValue(key: string, style: FieldStyle): string {
+	if (style === 'evaluated') return `={{ (0, $json.${key}) }}`;
+	if (style === 'mixed' && !REQUIRED_KEYS.includes(key)) return TYPED[key as keyof Call];
+	return expression(key);
+}
+
 /** The node for the "Under Test" slot. */
 export function underTestNode(s: Scenario, settings: Settings, target: Target): WorkflowNode {
 	const spec = s.node;
@@ -194,8 +224,10 @@ export function underTestNode(s: Scenario, settings: Settings, target: Target): 
 			? { mappingMode: 'autoMapInputData' }
 			: {
 					mappingMode: 'defineBelow',
-					...Object.fromEntries(fields.map((k) => [k, expression(k)])),
-					additionalFields: Object.fromEntries(additional.map((k) => [k, expression(k)])),
+					...Object.fromEntries(fields.map((k) => [k, fieldValue(k, spec.fields ?? 'dragged')])),
+					additionalFields: Object.fromEntries(
+						additional.map((k) => [k, fieldValue(k, spec.fields ?? 'dragged')]),
+					),
 				};
 	parameters.options = { concurrency: value(spec.concurrency, settings), ...spec.options };
 	return node(UNDER_TEST, 'n8n-nodes-ucontact.uContactDisposition', 1, 0, parameters, {
