@@ -41,7 +41,7 @@ async function main(): Promise<void> {
 	try {
 		if (args.profile) {
 			log(
-				`profiling: n8n under the inspector's profiler, Map Automatically C=${args.concurrency} x${args.items}, 3 runs`,
+				`profiling: n8n under the inspector's profiler, scenario ${args.profileScenario} C=${args.concurrency} x${args.items}, 3 runs`,
 			);
 			return await profileRun(args, sim);
 		}
