@@ -22,6 +22,15 @@ import {
 	type PrintedRun,
 	type RunItem,
 } from './support/cli.cjs';
+import {
+	DRAGGED,
+	CONSTRUCTOR,
+	NODES,
+	PROTO,
+	nativeExpressionWorkflow,
+	nativeFieldsLogged,
+	runFromDebugOutput,
+} from './support/nativeExpressions';
 
 const NODE = 'uContact Disposition';
 const CODE_NODE = 'Finished calls';
@@ -168,6 +177,9 @@ for (const node of outageWorkflow.nodes) {
 	Object.assign(node, { retryOnFail: true, maxTries: 5, waitBetweenTries: 100 });
 }
 
+const NATIVE_WORKFLOW = 'uCtE2eNativeExp1';
+const FORCED_WORKFLOW = 'uCtE2eForcedExp1';
+
 const dispositionCalls = (sim: Simulator) => sim.requests.filter((request) => request.endpoint === 'DispositionCall');
 const logins = (sim: Simulator) => sim.requests.filter((request) => request.endpoint === 'getUserToken');
 const sequence = (sim: Simulator) => sim.requests.map((request: Recorded) => [request.endpoint, request.status]);
@@ -186,15 +198,16 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 	let filesDir: string;
 
 	/** `n8n execute --id <id> --rawOutput`, timed; returns the printed run and n8n's full output. */
-	async function execute(workflowId: string, stage: string) {
+	async function execute(workflowId: string, stage: string, env?: Record<string, string>, node = NODE) {
 		const result = await timed(runtimeName, `execute: ${stage}`, () =>
-			n8n.run(['execute', '--id', workflowId, '--rawOutput']),
+			n8n.run(['execute', '--id', workflowId, '--rawOutput'], env ? { env } : undefined),
 		);
 		assertExit0(result, `n8n execute --id ${workflowId}`);
-		const run = parseRunOutput(result.stdout) as PrintedRun;
+		const parse = env?.N8N_LOG_LEVEL === 'debug' ? runFromDebugOutput : parseRunOutput;
+		const run = parse(result.stdout) as PrintedRun;
 		expect(run).not.toBeNull();
 		expect(run.data.resultData.error).toBeUndefined();
-		const items = nodeOutput(run, NODE) as RunItem[];
+		const items = nodeOutput(run, node) as RunItem[];
 		expect(items).toBeDefined();
 		return { run, items, output: result.stdout + result.stderr };
 	}
@@ -237,13 +250,15 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 		writeJson(workflows, 'error-output.json', errorOutputWorkflow);
 		writeJson(workflows, 'loop.json', loopWorkflow);
 		writeJson(workflows, 'outage.json', outageWorkflow);
+		writeJson(workflows, 'native.json', nativeExpressionWorkflow(NATIVE_WORKFLOW, 'asWritten', TOKEN_CREDENTIAL));
+		writeJson(workflows, 'forced.json', nativeExpressionWorkflow(FORCED_WORKFLOW, 'forced', TOKEN_CREDENTIAL));
 		const imported = assertExit0(
-			await timed(runtimeName, 'import:workflow --separate (7)', () =>
+			await timed(runtimeName, 'import:workflow --separate (9)', () =>
 				n8n.run(['import:workflow', '--separate', '--input', workflows]),
 			),
 			'n8n import:workflow',
 		);
-		expect(imported.stdout + imported.stderr).toMatch(/Successfully imported 7 workflows/);
+		expect(imported.stdout + imported.stderr).toMatch(/Successfully imported 9 workflows/);
 	});
 
 	afterAll(async () => {
@@ -441,6 +456,70 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 				[[{ item: 0 }], [{ item: 1 }]],
 			]);
 			expect(sim.dispositions.map((request) => request.fields.guid)).toEqual(['route-0', 'route-2']);
+		});
+	});
+
+	describe('drag-and-drop expressions (the native path)', () => {
+		// n8n 2.x evaluates in its vm engine by default and still has the legacy one; 1.x has legacy only.
+		const engines = runtimeName === 'n8n-1' ? ['legacy'] : ['vm', 'legacy'];
+		it.each(engines)('give what n8n gives them, under the %s engine, in the output and on the wire', async (engine) => {
+			const env = { N8N_LOG_LEVEL: 'debug', N8N_EXPRESSION_ENGINE: engine };
+			const outputs = (run: PrintedRun) =>
+				NODES.map((name) =>
+					(nodeOutput(run, name) ?? []).map((item) => ({ json: item.json, pairedItem: item.pairedItem })),
+				);
+			const asWritten = await execute(NATIVE_WORKFLOW, `drag-and-drop as written (${engine})`, env, DRAGGED);
+			const sentAsWritten = dispositionCalls(sim).map((request) => request.fields);
+			const nativeAsWritten = nativeFieldsLogged(asWritten.output);
+			sim.reset();
+			const byN8n = await execute(FORCED_WORKFLOW, `drag-and-drop forced (${engine})`, env, DRAGGED);
+			const sentByN8n = dispositionCalls(sim).map((request) => request.fields);
+			const nativeByN8n = nativeFieldsLogged(byN8n.output);
+
+			// The node took the native path for every dragged field, and for none of the near misses
+			// or the refused names (their nodes drag only the guid).
+			expect(nativeAsWritten).toEqual({
+				[CONSTRUCTOR]: ['guid'],
+				[PROTO]: ['guid'],
+				[DRAGGED]: [
+					'additionalFields.camptoreschedule', 'additionalFields.comment', 'additionalFields.d1',
+					'additionalFields.d2', 'additionalFields.schedule', 'additionalFields.tag',
+					'agent', 'callerid', 'campaign', 'guid', 'l1', 'l2', 'l3',
+				],
+			});
+			expect(nativeByN8n).toEqual({});
+
+			const [dragged, nearMisses, constructorKey, protoKey] = outputs(asWritten.run);
+			expect(outputs(asWritten.run)).toEqual(outputs(byN8n.run));
+			expect(sentAsWritten).toEqual(sentByN8n);
+			// The comparison covers recorded items, refused ones and values of every kind.
+			const errors = (items: Array<{ json: RunItem['json'] }>) => items.map((item) => item.json.error ?? null);
+			expect(errors(dragged)).toEqual([
+				// n8n 1.x hands on the body with an own "__proto__" key without its fields (forced
+				// through its evaluator too: the outputs above are equal); 2.x keeps them.
+				runtimeName === 'n8n-1' ? 'Campaign (campaign) is required but empty (item 0)' : null,
+				null,
+				'Caller ID (callerid) is the number 1e+21, which a number cannot hold exactly (beyond about 15 digits they are lost); map it as text, e.g. keep that column as text in the source (item 2)',
+				'Disposition Level 1 (l1) is required but empty (item 3)',
+				'Campaign (campaign) is an object; map a single text value to it (item 4)',
+				null,
+			]);
+			expect(nearMisses.map((item) => (item.json.disposition as { l2?: string } | null)?.l2 ?? item.json.error)).toEqual([
+				runtimeName === 'n8n-1' ? 'Campaign (campaign) is required but empty (item 0)' : '5',
+				'5', expect.stringMatching(/^Caller ID \(callerid\) is the number 1e\+21/u), '5', '5', '5',
+			]);
+			expect(constructorKey.map((item) => item.json.error)).toEqual(
+				[0, 1, 2, 3, 4, 5].map((i) => `Extra Data 1 (d1): its expression could not be evaluated: Expression contains invalid constructor function call (item ${i})`),
+			);
+			expect(protoKey.map((item) => item.json.error)).toEqual(
+				[0, 1, 2, 3, 4, 5].map((i) => `Extra Data 2 (d2): its expression could not be evaluated: Cannot access "__proto__" due to security concerns (item ${i})`),
+			);
+			const sent = Object.fromEntries(sentAsWritten.map((fields) => [fields.guid, fields]));
+			expect(Object.keys(sent)).toEqual([...(runtimeName === 'n8n-1' ? [] : ['native-0']), 'native-1', 'native-5']);
+			if (runtimeName !== 'n8n-1')
+				expect(sent['native-0']).toMatchObject({ agent: 'ana', callerid: '59899000001', l2: 'Contado', l3: 'ok', d1: '1.5', comment: 'hola 0', tag: '0' });
+			expect(sent['native-1']).toMatchObject({ l2: '', l3: '', d1: '0', d2: '' });
+			expect(sent['native-5']).toMatchObject({ l3: 'Ñandú 日本 😀', schedule: '2026-12-01 15:30:00', camptoreschedule: 'Ventas->' });
 		});
 	});
 
