@@ -43,8 +43,10 @@ export class UContactDisposition implements INodeType {
 		credentialTest: { uContactApiTest: testUContactCredential },
 		loadOptions: {
 			async getTimezones(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				// n8n builds the list without the workflow's settings, so the zone known here is the
+				// instance's default; a workflow may set its own, which the run then uses.
 				return [
-					{ name: `Workflow Time Zone (${this.getTimezone()})`, value: WORKFLOW_TIMEZONE },
+					{ name: `Workflow Time Zone (its setting, else ${this.getTimezone()})`, value: WORKFLOW_TIMEZONE },
 					...Intl.supportedValuesOf('timeZone').map((zone) => ({ name: zone, value: zone })),
 				];
 			},

@@ -8,6 +8,7 @@
  * Screenshots land in docs/screenshots/.
  */
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import type { Locator, Page, Response } from 'playwright-core';
@@ -89,6 +90,33 @@ const SUBTITLE_WORKFLOW = {
 	})),
 	connections: {},
 };
+
+/** One node in Map Automatically with a Schedule Time Zone of "the workflow's", in a workflow set to Montevideo. */
+const WORKFLOW_ZONE = 'America/Montevideo';
+const AUTO_MAP_WORKFLOW = {
+	name: 'uContact: Map Automatically',
+	settings: { timezone: WORKFLOW_ZONE },
+	nodes: [
+		{
+			id: 'a1e0c2d4-0005-4f00-9000-000000000001',
+			name: NODE_NAME,
+			type: NODE_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { mappingMode: 'autoMapInputData', options: { scheduleTimezone: 'workflow' } },
+		},
+	],
+	connections: {},
+};
+
+/** A local port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+	const probe = createServer();
+	await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+	const { port } = probe.address() as AddressInfo;
+	await new Promise<void>((resolve) => probe.close(() => resolve()));
+	return port;
+}
 
 interface CredentialTestAnswer {
 	data?: { status?: string; message?: string };
@@ -304,6 +332,46 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		await credentialModal.getByText(REFUSED_TOKEN_MESSAGE).or(page.getByText(REFUSED_TOKEN_MESSAGE)).first().waitFor();
 		await page.screenshot({ path: screenshotPath('credential-failure') });
 		clock.step('credential: wrong token, test fails');
+	});
+
+	it('an address nothing answers on fails the credential test, naming the address it tried', async () => {
+		const address = `http://127.0.0.1:${await closedPort()}`;
+		await credentialModal.getByTestId('parameter-input-baseUrl').locator('input').fill(address);
+		await credentialModal.getByTestId('parameter-input-token').locator('input').fill(simulator.token);
+		const tested = page.waitForResponse(isCredentialTest);
+		await credentialModal.getByTestId('credential-save-button').click();
+		const answer = (await (await tested).json()) as CredentialTestAnswer;
+		expect(answer.data?.status).toBe('Error');
+		// The node's words, not a bare ECONNREFUSED.
+		const message = `Could not connect to uContact at ${address} (connection refused). Check the base URL and port`;
+		expect(answer.data?.message).toContain(message);
+		await credentialModal.getByText(/Couldn.t connect with these settings/).waitFor();
+		clock.step('credential: closed port, test fails naming the address');
+	});
+
+	it('Map Automatically lists the names it takes and where; the time zone list says which zone is used', async () => {
+		await page.keyboard.press('Escape');
+		const saved = await saveWorkflow(page, server.url, AUTO_MAP_WORKFLOW);
+		await page.goto(`${server.url}/workflow/${saved.id}`);
+		await page.locator(`[data-test-id="canvas-node"][data-node-name="${NODE_NAME}"]`).dblclick();
+		const parameters = page.getByTestId('ndv').getByTestId('node-parameters');
+		await parameters.getByText(/^Each input item needs campaign, agent, callerid, guid and l1, and may have l2, l3/).waitFor();
+		await parameters.getByTestId('parameter-input-inputFieldPath').waitFor();
+		await parameters.getByText("Where the fields are in each item: body for a Webhook's payload; empty for the item itself").waitFor();
+		// The Define Below fields are gone in this mode.
+		expect(await parameters.getByTestId('parameter-input-campaign').count()).toBe(0);
+		const zone = parameters.getByTestId('parameter-input-scheduleTimezone').locator('input').first();
+		// The list comes from the node's loadOptions, which n8n runs without the workflow's
+		// settings: it can name n8n's default zone (this server's, America/New_York), not the
+		// workflow's own; the label must not claim more. The selected label shows once loaded.
+		const wanted = 'Workflow Time Zone (its setting, else America/New_York)';
+		let shown = '';
+		for (const deadline = Date.now() + 15_000; Date.now() < deadline && shown !== wanted; await page.waitForTimeout(250))
+			shown = await zone.inputValue();
+		expect(shown).toBe(wanted);
+		await page.screenshot({ path: screenshotPath('map-automatically') });
+		await page.keyboard.press('Escape');
+		clock.step('Map Automatically: notice, Input Field Path, time zone label');
 	});
 
 	it('the canvas subtitle stays short and true for a literal level, a dragged one and Map Automatically', async () => {
