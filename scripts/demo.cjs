@@ -19,7 +19,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { ROOT, runtime, packPackage, makeUserFolder } = require('../test/e2e/support/runtime.cjs');
+const { ROOT, runtime, packPackage, makeUserFolder } = require('../test/e2e/support/runtime');
 const { freePort, runN8n, parseRunOutput, nodeOutput, timed, timingTable } = require('../test/e2e/support/cli.cjs');
 const { startSimulator } = require('../test/support/simulator/simulator');
 

@@ -15,7 +15,7 @@ import type { Locator, Page, Response } from 'playwright-core';
 import { makeToken, startSimulator, type Simulator } from '../support/simulator/simulator';
 import { launchBrowser, screenshotPath, stopwatch, type LaunchedBrowser } from './support/browser.cjs';
 import { saveWorkflow } from './support/editor-rest';
-import { startN8nWithPackage, type PackagedN8nServer } from './support/server.cjs';
+import { startN8nWithPackage, type PackagedN8nServer } from './support/server';
 
 const NODE_NAME = 'uContact Disposition';
 const NODE_TYPE = 'n8n-nodes-ucontact.uContactDisposition';

@@ -36,7 +36,7 @@ import {
 	type RunItem,
 } from './support/cli.cjs';
 import { connectMcp, initializeStatus, resultText, type McpSession } from './support/mcp';
-import { startN8n, type N8nServer } from './support/server.cjs';
+import { startN8n, type N8nServer } from './support/server';
 
 const RUNTIME = 'n8n-2';
 const NODE = 'uContact Disposition';

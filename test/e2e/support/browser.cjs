@@ -6,8 +6,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { chromium, selectors } = require('playwright-core');
 
-const { ROOT } = require('./runtime.cjs');
-const { pidsWithArgument, startMemorySampler } = require('./server.cjs');
+const { ROOT } = require('./runtime');
+const { pidsWithArgument, startMemorySampler } = require('./server');
 
 const CHROMIUM = process.env.UCONTACT_CHROMIUM || '/usr/bin/chromium';
 const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');

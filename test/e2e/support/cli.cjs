@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { ROOT, runtime, packPackage, makeUserFolder, n8nEnv, tempRoot, freePort } = require('./runtime.cjs');
+const { ROOT, runtime, packPackage, makeUserFolder, n8nEnv, tempRoot, freePort } = require('./runtime');
 
 
 // ---------------------------------------------------------------------------------------------

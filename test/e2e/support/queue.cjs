@@ -11,8 +11,8 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const { makeUserFolder, n8nEnv, packPackage, runtime } = require('./runtime.cjs');
-const { freePort, processGroup, startMemorySampler, startN8n } = require('./server.cjs');
+const { makeUserFolder, n8nEnv, packPackage, runtime } = require('./runtime');
+const { freePort, processGroup, startMemorySampler, startN8n } = require('./server');
 
 const keep = () => process.env.UCONTACT_KEEP_E2E === '1';
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,5 @@
 /** Types for queue.cjs: n8n in queue mode (PostgreSQL, Redis, main and one worker) for end-to-end tests. */
-import type { N8nServer, Owner, Runtime } from './server.cjs';
+import type { N8nServer, Owner, Runtime } from './server';
 
 export interface Service {
 	readonly port: number;
