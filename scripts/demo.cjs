@@ -20,7 +20,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { ROOT, runtime, packPackage, makeUserFolder } = require('../test/e2e/support/runtime');
-const { freePort, runN8n, parseRunOutput, nodeOutput, timed, timingTable } = require('../test/e2e/support/cli.cjs');
+const { freePort, runN8n, parseRunOutput, nodeOutput, timed, timingTable } = require('../test/e2e/support/cli');
 const { startSimulator } = require('../test/support/simulator/simulator');
 
 const WORKFLOW_FILE = 'examples/finished-calls.json';

@@ -11,7 +11,7 @@
  * execution N" and "Worker finished execution N".
  */
 import { startSimulator, type Simulator } from '../support/simulator/simulator';
-import { postWhenRegistered } from './support/examples.cjs';
+import { postWhenRegistered } from './support/examples';
 import {
 	printTimings,
 	restClient,
