@@ -23,7 +23,7 @@ import {
 	type RestClient,
 	type RunItem,
 	type Timing,
-} from './support/queue.cjs';
+} from './support/queue';
 
 const NODE = 'uContact Disposition';
 const NODE_TYPE = 'n8n-nodes-ucontact.uContactDisposition';
