@@ -5,7 +5,7 @@
 # n8n output per item and what reached the wire. No uContact account needed.
 # UCONTACT_INSTANCE or UCONTACT_BASE_URL with UCONTACT_TOKEN (or UCONTACT_USER and
 # UCONTACT_PASSWORD) target a real uContact instead: a dry run unless --really-send is given.
-# The logic is in scripts/demo.cjs.
+# The logic is in scripts/demo.ts.
 source "$(dirname "$0")/env.sh"
-# tsx: the demo loads the TypeScript simulator from test/support.
-exec node --import tsx scripts/demo.cjs "$@"
+# tsx: the demo is TypeScript, and so are the simulator and e2e support it loads from test/.
+exec node --import tsx scripts/demo.ts "$@"

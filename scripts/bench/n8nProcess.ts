@@ -13,7 +13,7 @@ import {
 	processGroup,
 	startN8nWithPackage,
 	type PackagedN8nServer,
-} from '../../test/e2e/support/server.cjs';
+} from '../../test/e2e/support/server';
 import type { Simulator } from '../../test/support/simulator/simulator';
 
 export const sleep = (ms: number): Promise<void> =>

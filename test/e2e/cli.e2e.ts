@@ -21,7 +21,7 @@ import {
 	type PreparedN8n,
 	type PrintedRun,
 	type RunItem,
-} from './support/cli.cjs';
+} from './support/cli';
 import {
 	DRAGGED,
 	CONSTRUCTOR,

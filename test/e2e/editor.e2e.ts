@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import type { Locator, Page, Response } from 'playwright-core';
 
 import { makeToken, startSimulator, type Simulator } from '../support/simulator/simulator';
-import { launchBrowser, screenshotPath, stopwatch, type LaunchedBrowser } from './support/browser.cjs';
+import { launchBrowser, screenshotPath, stopwatch, type LaunchedBrowser } from './support/browser';
 import { saveWorkflow } from './support/editor-rest';
-import { startN8nWithPackage, type PackagedN8nServer } from './support/server.cjs';
+import { startN8nWithPackage, type PackagedN8nServer } from './support/server';
 
 const NODE_NAME = 'uContact Disposition';
 const NODE_TYPE = 'n8n-nodes-ucontact.uContactDisposition';

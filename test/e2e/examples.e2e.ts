@@ -17,7 +17,7 @@ import {
 	startExampleServices,
 	type ChatRequest,
 	type ExampleServices,
-} from './support/examples.cjs';
+} from './support/examples';
 import {
 	assertExit0,
 	nodeOutput,
@@ -34,9 +34,9 @@ import {
 	type PreparedN8n,
 	type PrintedRun,
 	type RunItem,
-} from './support/cli.cjs';
+} from './support/cli';
 import { connectMcp, initializeStatus, resultText, type McpSession } from './support/mcp';
-import { startN8n, type N8nServer } from './support/server.cjs';
+import { startN8n, type N8nServer } from './support/server';
 
 const RUNTIME = 'n8n-2';
 const NODE = 'uContact Disposition';

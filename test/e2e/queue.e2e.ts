@@ -11,7 +11,7 @@
  * execution N" and "Worker finished execution N".
  */
 import { startSimulator, type Simulator } from '../support/simulator/simulator';
-import { postWhenRegistered } from './support/examples.cjs';
+import { postWhenRegistered } from './support/examples';
 import {
 	printTimings,
 	restClient,
@@ -23,7 +23,7 @@ import {
 	type RestClient,
 	type RunItem,
 	type Timing,
-} from './support/queue.cjs';
+} from './support/queue';
 
 const NODE = 'uContact Disposition';
 const NODE_TYPE = 'n8n-nodes-ucontact.uContactDisposition';

@@ -1,5 +1,3 @@
-#!/usr/bin/env node
-'use strict';
 /**
  * The demo (run it with `bash scripts/demo.sh`, which puts Node 24 on PATH first):
  * examples/finished-calls.json run by a real n8n 2.x, from the CLI, with this package installed
@@ -16,12 +14,55 @@
  * self-signed on-premise certificate. Tokens and passwords are never printed.
  * UCONTACT_KEEP_DEMO=1 keeps n8n's user folder (its database holds the credential) for a look.
  */
-const fs = require('node:fs');
-const path = require('node:path');
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
-const { ROOT, runtime, packPackage, makeUserFolder } = require('../test/e2e/support/runtime.cjs');
-const { freePort, runN8n, parseRunOutput, nodeOutput, timed, timingTable } = require('../test/e2e/support/cli.cjs');
-const { startSimulator } = require('../test/support/simulator/simulator');
+import { ROOT, runtime, packPackage, makeUserFolder } from '../test/e2e/support/runtime';
+import {
+	freePort,
+	runN8n,
+	parseRunOutput,
+	nodeOutput,
+	timed,
+	timingTable,
+	type CliResult,
+	type RunItem,
+} from '../test/e2e/support/cli';
+import { startSimulator, type Simulator } from '../test/support/simulator/simulator';
+
+/** The uContact credential's data, as `n8n import:credentials` takes it. */
+type CredentialData = Record<string, string | boolean>;
+
+/** The part of examples/finished-calls.json the demo reads and changes. */
+interface Workflow {
+	id: string;
+	name: string;
+	nodes: Array<{
+		name: string;
+		parameters: { options?: Record<string, unknown> };
+		credentials: { uContactApi: { id: string; name: string } };
+	}>;
+}
+
+/** What uContact Disposition outputs per item, as far as the demo prints it. */
+interface DispositionJson {
+	disposition?: {
+		guid?: string;
+		campaign?: string;
+		agent?: string;
+		l1?: string;
+		l2?: string;
+		l3?: string;
+		schedule?: string;
+		camptoreschedule?: string;
+	};
+	dryRun?: boolean;
+	success?: boolean;
+	response?: unknown;
+	error?: string;
+	request?: { method: string; url: string; headers: { Authorization: string }; body: string };
+}
 
 const WORKFLOW_FILE = 'examples/finished-calls.json';
 const NODE = 'uContact Disposition';
@@ -30,18 +71,18 @@ const SIM_PASSWORD = 'secret-pass';
 const KNOWN_CAMPAIGNS = ['Ventas->'];
 
 const out = (text = '') => process.stdout.write(`${text}\n`);
-const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
-const step = (text) => out(bold(`==> ${text}`));
+const bold = (text: string): string => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+const step = (text: string) => out(bold(`==> ${text}`));
 
 /** Every secret the demo knows of, to scrub from anything it prints. */
-const secrets = [];
-function scrub(text) {
+const secrets: string[] = [];
+function scrub(text: unknown): string {
 	let clean = String(text);
 	for (const secret of secrets) if (secret) clean = clean.split(secret).join('***');
 	return clean;
 }
 
-function usage() {
+function usage(): void {
 	out(`usage: bash scripts/demo.sh [--really-send]
 
 Runs ${WORKFLOW_FILE} in a real n8n 2.x (CLI: import:credentials, import:workflow,
@@ -52,8 +93,8 @@ To point it at a real uContact instead, set UCONTACT_INSTANCE (cloud) or UCONTAC
 --really-send that runs as a dry run: nothing is sent to uContact.`);
 }
 
-function parseArgs(argv) {
-	const args = { reallySend: false };
+function parseArgs(argv: string[]): { reallySend: boolean; help?: boolean } {
+	const args: { reallySend: boolean; help?: boolean } = { reallySend: false };
 	for (const arg of argv) {
 		if (arg === '--really-send') args.reallySend = true;
 		else if (arg === '--help' || arg === '-h') args.help = true;
@@ -63,7 +104,7 @@ function parseArgs(argv) {
 }
 
 /** The real uContact from the environment, or null for the simulator. */
-function realTarget(env) {
+function realTarget(env: NodeJS.ProcessEnv): { data: CredentialData; where: string } | null {
 	const instance = (env.UCONTACT_INSTANCE || '').trim();
 	const baseUrl = (env.UCONTACT_BASE_URL || '').trim();
 	if (!instance && !baseUrl) {
@@ -73,7 +114,7 @@ function realTarget(env) {
 		return null;
 	}
 	if (instance && baseUrl) throw new Error('set UCONTACT_INSTANCE or UCONTACT_BASE_URL, not both');
-	const data = instance
+	const data: CredentialData = instance
 		? { server: 'cloud', instance }
 		: { server: 'custom', baseUrl, ignoreSslIssues: env.UCONTACT_IGNORE_SSL === '1' };
 	if (env.UCONTACT_TOKEN) {
@@ -88,7 +129,7 @@ function realTarget(env) {
 	return { data, where: instance ? `https://${instance}.ucontactcloud.com (instance "${instance}")` : baseUrl };
 }
 
-function loudBanner(lines) {
+function loudBanner(lines: string[]): void {
 	const width = Math.max(...lines.map((line) => line.length)) + 4;
 	const bar = '!'.repeat(width);
 	out(bar);
@@ -97,27 +138,27 @@ function loudBanner(lines) {
 }
 
 /** "Basic ***" / "none": the scheme only. */
-function maskAuthorization(value) {
+function maskAuthorization(value: unknown): string {
 	if (!value) return 'none';
 	return `${String(value).split(/\s/)[0]} ***`;
 }
 
-function describeItem(item, index) {
-	const json = item.json;
+function describeItem(item: RunItem, index: number): string[] {
+	const json = item.json as DispositionJson;
 	const d = json.disposition || {};
 	const levels = [d.l1, d.l2, d.l3].filter(Boolean).join(' / ');
 	const what =
 		`guid ${d.guid ?? '?'}, campaign ${JSON.stringify(d.campaign ?? '')}, agent ${d.agent ?? '?'}: ` +
 		`${JSON.stringify(levels)}${d.schedule ? `, callback at ${d.schedule} via ${JSON.stringify(d.camptoreschedule)}` : ''}`;
-	let outcome;
+	let outcome: string;
 	if (json.dryRun) outcome = 'DRY RUN: not sent';
 	else if (json.success) outcome = `OK (uContact answered ${JSON.stringify(json.response)})`;
 	else outcome = `ERROR: ${json.error}`;
-	const paired = item.pairedItem && typeof item.pairedItem === 'object' ? ` <- input ${item.pairedItem.item}` : '';
+	const paired = item.pairedItem && typeof item.pairedItem === 'object' ? ` <- input ${(item.pairedItem as { item: number }).item}` : '';
 	return [`  item ${index}${paired}: ${what}`, `      ${outcome}`];
 }
 
-async function main() {
+async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.help) return usage();
 	const target = realTarget(process.env);
@@ -149,13 +190,11 @@ async function main() {
 	step('Getting n8n 2.x (installed once into ~/.cache/n8n-nodes-ucontact; several minutes the first time)');
 	const rt = await timed('time', 'n8n runtime', () => runtime('n8n-2'));
 	const n8nVersion = JSON.parse(fs.readFileSync(path.join(rt.dir, 'node_modules/n8n/package.json'), 'utf8')).version;
-	const nodeVersion = require('node:child_process')
-		.execFileSync(path.join(rt.nodeBin, 'node'), ['-v'], { encoding: 'utf8' })
-		.trim();
+	const nodeVersion = execFileSync(path.join(rt.nodeBin, 'node'), ['-v'], { encoding: 'utf8' }).trim();
 	out(`    n8n ${n8nVersion} on Node ${nodeVersion.replace(/^v/, '')}`);
 
-	let sim = null;
-	let credentialData;
+	let sim: Simulator | null = null;
+	let credentialData: CredentialData;
 	if (target) {
 		credentialData = target.data;
 	} else {
@@ -171,14 +210,14 @@ async function main() {
 		step('Installing the package into a throwaway n8n user folder');
 		out(`    ${path.join(userFolder, '.n8n/nodes/node_modules/n8n-nodes-ucontact')}`);
 		const brokerPort = await freePort();
-		const n8n = (args) => runN8n(rt, userFolder, args, { brokerPort });
-		const fail = (what, result) => {
-			const tail = (text) => scrub(text).trim().split('\n').slice(-25).join('\n');
+		const n8n = (args: string[]): Promise<CliResult> => runN8n(rt, userFolder, args, { brokerPort });
+		function fail(what: string, result: CliResult): never {
+			const tail = (text: string): string => scrub(text).trim().split('\n').slice(-25).join('\n');
 			throw new Error(`${what} failed (exit ${result.code ?? result.signal}):\n${tail(result.stdout)}\n${tail(result.stderr)}`);
-		};
+		}
 
-		const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, WORKFLOW_FILE), 'utf8'));
-		const node = workflow.nodes.find((n) => n.name === NODE);
+		const workflow: Workflow = JSON.parse(fs.readFileSync(path.join(ROOT, WORKFLOW_FILE), 'utf8'));
+		const node = workflow.nodes.find((n) => n.name === NODE)!;
 		const credentialRef = node.credentials.uContactApi;
 		if (dryRun) node.parameters.options = { ...node.parameters.options, dryRun: true };
 
@@ -235,13 +274,13 @@ async function main() {
 		} else if (dryRun) {
 			out(bold('What n8n would send (dry run, nothing was sent):'));
 			for (const item of items) {
-				const request = item.json.request;
+				const request = (item.json as DispositionJson).request;
 				if (!request) continue;
 				out(scrub(`  ${request.method} ${request.url}  Authorization: ${request.headers.Authorization}`));
 				out(scrub(`      ${request.body}`));
 			}
 		} else {
-			out(`${ok} disposition(s) recorded at ${target.where}: check them in uContact.`);
+			out(`${ok} disposition(s) recorded at ${target!.where}: check them in uContact.`);
 		}
 		out(timingTable('Time per stage'));
 	} finally {

@@ -3,20 +3,128 @@
 // main and one `n8n worker`, each with its own user folder holding our packed package as a
 // community package, and one shared encryption key. Everything started here is stopped by stop(), and
 // killed when the test process exits without calling it.
-// CommonJS because it needs child_process, fs, net and process, which linted TypeScript may not use.
-const { execFileSync, spawn } = require('node:child_process');
-const crypto = require('node:crypto');
-const fs = require('node:fs');
-const net = require('node:net');
-const os = require('node:os');
-const path = require('node:path');
+import { execFileSync, spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Writable } from 'node:stream';
 
-const { makeUserFolder, n8nEnv, packPackage, runtime } = require('./runtime.cjs');
-const { freePort, processGroup, startMemorySampler, startN8n } = require('./server.cjs');
+import { makeUserFolder, n8nEnv, packPackage, runtime, type Runtime } from './runtime';
+import { freePort, processGroup, startMemorySampler, startN8n, type N8nServer, type Owner } from './server';
 
-const keep = () => process.env.UCONTACT_KEEP_E2E === '1';
-const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const unrefDelay = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+export interface Service {
+	readonly port: number;
+	/** Its process group. */
+	readonly pid: number;
+	readonly logFile: string;
+	/** From spawn to ready, in ms. */
+	readonly readyMs: number;
+	/** Peak memory (summed PSS) of its processes so far, in MiB (null without /proc). */
+	peakMemoryMiB(): number | null;
+	/** Stops it; resolves to its peak memory in MiB. */
+	stop(): Promise<number | null>;
+}
+
+export interface Postgres extends Service {
+	readonly initdbMs: number;
+	readonly database: string;
+	readonly user: string;
+	readonly password: string;
+	/** Major version, e.g. "15". */
+	readonly version: string;
+}
+
+export interface Worker {
+	readonly pid: number;
+	/** Its health server (GET /healthz/readiness). */
+	readonly healthPort: number;
+	readonly brokerPort: number;
+	readonly logFile: string;
+	readonly readyMs: number;
+	log(): string;
+	logTail(lines?: number): string;
+	peakMemoryMiB(): number | null;
+	stop(): Promise<number | null>;
+}
+
+export interface Timing {
+	name: string;
+	ms: number;
+}
+
+export interface PeakMemory {
+	main: number | null;
+	worker: number | null;
+	redis: number | null;
+	postgres: number | null;
+	/** Peak of the sum over everything, sampled together. */
+	total: number | null;
+}
+
+export interface QueueMode {
+	readonly runtime: Runtime;
+	/** Main's N8N_USER_FOLDER, holding our package as a community package. */
+	readonly userFolder: string;
+	/** The worker's own N8N_USER_FOLDER, with its own copy of the package (same encryption key as main). */
+	readonly workerFolder: string;
+	/** What n8n logged about the PostgreSQL version (Debian 12 has 15; n8n 2.41 wants 17, 16 on compatibility), or null. */
+	readonly postgresWarning: string | null;
+	readonly main: N8nServer;
+	readonly worker: Worker;
+	readonly redis: Service;
+	readonly postgres: Postgres;
+	/** Where the start-up time went, in order. */
+	readonly timings: Timing[];
+	peakMemoryMiB(): number | null;
+	/** Stops worker, main, Redis and PostgreSQL, removes the temp folders (unless UCONTACT_KEEP_E2E=1). Safe to call twice. */
+	stop(): Promise<PeakMemory>;
+}
+
+export interface QueueModeOptions {
+	/** Default 'n8n-2'. */
+	runtime?: 'n8n-2' | 'n8n-1';
+	/** Extra environment for main only. */
+	mainEnv?: Record<string, string>;
+	/** Extra environment for the worker only. */
+	workerEnv?: Record<string, string>;
+	/** Jobs the worker runs at once (`n8n worker --concurrency`); default 5. */
+	concurrency?: number;
+	readyTimeoutMs?: number;
+}
+
+export interface RestClient {
+	/** Resolves to the answer's `data`; throws on a non-2xx status. */
+	get<T = unknown>(route: string): Promise<T>;
+	post<T = unknown>(route: string, body?: unknown): Promise<T>;
+}
+
+export interface RunItem {
+	json: Record<string, unknown>;
+}
+
+export interface Execution {
+	id: string;
+	mode: string;
+	status: string;
+	finished: boolean;
+	workflowId: string;
+	startedAt: string;
+	stoppedAt: string;
+	/** Run data, parsed from n8n's flatted string. */
+	data: {
+		resultData: {
+			error?: { message: string };
+			lastNodeExecuted?: string;
+			runData: Record<string, Array<{ executionStatus?: string; data?: { main: RunItem[][] } }>>;
+		};
+	};
+}
+
+const keep = (): boolean => process.env.UCONTACT_KEEP_E2E === '1';
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const unrefDelay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 // ---------------------------------------------------------------------------------------------
 // Process groups started here are stopped in order by stop(). In case the test process dies
@@ -50,31 +158,42 @@ process.stdin.on('end', () => {
 });
 `;
 
-let reaper;
-function tellReaper(line) {
+let reaper: ChildProcessByStdio<Writable, null, null> | undefined;
+function tellReaper(line: string): void {
 	if (!reaper) {
 		reaper = spawn(process.execPath, ['-e', REAPER], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
 		reaper.unref();
-		reaper.stdin.unref?.();
+		(reaper.stdin as Writable & { unref?: () => void }).unref?.();
 		reaper.stdin.on('error', () => {});
 	}
 	reaper.stdin.write(`${line}\n`);
 }
-const watchGroup = (pgid) => tellReaper(`+ group ${pgid}`);
-const unwatchGroup = (pgid) => tellReaper(`- group ${pgid}`);
-const watchDir = (dir) => {
+const watchGroup = (pgid: number): void => tellReaper(`+ group ${pgid}`);
+const unwatchGroup = (pgid: number): void => tellReaper(`- group ${pgid}`);
+const watchDir = (dir: string): void => {
 	if (!keep()) tellReaper(`+ dir ${dir}`);
 };
-const unwatchDir = (dir) => {
+const unwatchDir = (dir: string): void => {
 	if (!keep()) tellReaper(`- dir ${dir}`);
 };
 
-function exited(child) {
+function exited(child: ChildProcess): boolean {
 	return child.exitCode !== null || child.signalCode !== null;
 }
 
+interface SpawnOptions {
+	logFile: string;
+	env?: NodeJS.ProcessEnv;
+	cwd?: string;
+	uid?: number;
+	gid?: number;
+}
+
+/** A child leading its own process group: its pid is the group's id. */
+type GroupChild = ChildProcess & { readonly pid: number };
+
 /** Spawns `command` in a new process group with stdout and stderr to `logFile`. */
-function spawnGroup(command, args, { logFile, env, cwd, uid, gid }) {
+function spawnGroup(command: string, args: string[], { logFile, env, cwd, uid, gid }: SpawnOptions): GroupChild {
 	const log = fs.openSync(logFile, 'a');
 	const child = spawn(command, args, {
 		env: env ?? process.env,
@@ -84,14 +203,14 @@ function spawnGroup(command, args, { logFile, env, cwd, uid, gid }) {
 		...(uid === undefined ? {} : { uid, gid }),
 	});
 	fs.closeSync(log);
-	watchGroup(child.pid);
-	return child;
+	watchGroup(child.pid as number);
+	return child as GroupChild;
 }
 
 /** Sends `signal` to the group, SIGKILL after `graceMs`; resolves once no process of it is left. */
-async function stopGroup(child, signal = 'SIGTERM', graceMs = 10000) {
+async function stopGroup(child: GroupChild, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10000): Promise<void> {
 	const pgid = child.pid;
-	const gone = exited(child) ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
+	const gone = exited(child) ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	try {
 		process.kill(-pgid, signal);
 	} catch {
@@ -105,7 +224,7 @@ async function stopGroup(child, signal = 'SIGTERM', graceMs = 10000) {
 	unwatchGroup(pgid);
 }
 
-function killGroup(pgid) {
+function killGroup(pgid: number): void {
 	try {
 		process.kill(-pgid, 'SIGKILL');
 	} catch {
@@ -113,7 +232,7 @@ function killGroup(pgid) {
 	}
 }
 
-function tail(file, lines = 40) {
+function tail(file: string, lines = 40): string {
 	try {
 		return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
 	} catch {
@@ -122,7 +241,13 @@ function tail(file, lines = 40) {
 }
 
 /** Polls `ready()` (truthy = ready) every 100 ms until `timeoutMs`, failing early if `child` exits. */
-async function waitUntil(what, child, logFile, ready, timeoutMs) {
+async function waitUntil(
+	what: string,
+	child: ChildProcess,
+	logFile: string,
+	ready: () => unknown,
+	timeoutMs: number,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	let last = '';
 	while (Date.now() < deadline) {
@@ -142,11 +267,11 @@ async function waitUntil(what, child, logFile, ready, timeoutMs) {
 // ---------------------------------------------------------------------------------------------
 // Redis (Debian's redis-server): no persistence, loopback only.
 
-function redisPing(port) {
+function redisPing(port: number): Promise<boolean> {
 	return new Promise((resolve) => {
 		const socket = net.connect({ host: '127.0.0.1', port });
 		let answer = '';
-		const done = (ok) => {
+		const done = (ok: boolean): void => {
 			socket.destroy();
 			resolve(ok);
 		};
@@ -161,7 +286,7 @@ function redisPing(port) {
 }
 
 /** Starts redis-server on 127.0.0.1 (free port) with its files in `dir`. */
-async function startRedis(dir) {
+export async function startRedis(dir: string): Promise<Service> {
 	const bin = findBinary('redis-server', ['/usr/bin/redis-server', '/usr/local/bin/redis-server']);
 	const port = await freePort();
 	const logFile = path.join(dir, 'redis.log');
@@ -196,7 +321,7 @@ async function startRedis(dir) {
 // trust authentication (loopback, throwaway), no durability. PostgreSQL refuses to run as root:
 // as root it runs as the `postgres` user Debian's package creates.
 
-function findBinary(name, candidates) {
+function findBinary(name: string, candidates: string[]): string {
 	for (const candidate of candidates) if (fs.existsSync(candidate)) return candidate;
 	for (const dir of (process.env.PATH || '').split(path.delimiter)) {
 		const candidate = path.join(dir, name);
@@ -206,7 +331,7 @@ function findBinary(name, candidates) {
 }
 
 /** The bin folder of the newest PostgreSQL under /usr/lib/postgresql, or where `postgres` is on PATH. */
-function postgresBinDir() {
+function postgresBinDir(): string {
 	const root = '/usr/lib/postgresql';
 	if (fs.existsSync(root)) {
 		const versions = fs
@@ -219,7 +344,7 @@ function postgresBinDir() {
 }
 
 /** { uid, gid } to run PostgreSQL as: the `postgres` user when we are root, else nothing to change. */
-function postgresIdentity() {
+function postgresIdentity(): { uid?: number; gid?: number } {
 	if (typeof process.getuid !== 'function' || process.getuid() !== 0) return {};
 	const line = fs
 		.readFileSync('/etc/passwd', 'utf8')
@@ -236,7 +361,7 @@ const PG_DATABASE = 'n8n';
 const PG_PASSWORD = 'n8n-e2e';
 
 /** Starts a fresh PostgreSQL cluster in `dir`/pgdata on 127.0.0.1 (free port) with database n8n. */
-async function startPostgres(dir) {
+export async function startPostgres(dir: string): Promise<Postgres> {
 	const bin = postgresBinDir();
 	const identity = postgresIdentity();
 	const dataDir = path.join(dir, 'pgdata');
@@ -244,7 +369,7 @@ async function startPostgres(dir) {
 	if (identity.uid !== undefined) {
 		// The temp folder is root's (0700): let the postgres user into it and own its data folder.
 		fs.chmodSync(dir, 0o755);
-		fs.chownSync(dataDir, identity.uid, identity.gid);
+		fs.chownSync(dataDir, identity.uid, identity.gid as number);
 	}
 	const asPostgres = { ...identity, cwd: dir, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } };
 	const started = Date.now();
@@ -321,7 +446,7 @@ async function startPostgres(dir) {
 // ---------------------------------------------------------------------------------------------
 // n8n main + worker.
 
-function queueEnv(redis, postgres) {
+function queueEnv(redis: Service, postgres: Postgres): Record<string, string> {
 	return {
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
@@ -342,7 +467,12 @@ function queueEnv(redis, postgres) {
 	};
 }
 
-async function startWorker(rt, userFolder, env, options = {}) {
+async function startWorker(
+	rt: Runtime,
+	userFolder: string,
+	env: Record<string, string>,
+	options: QueueModeOptions = {},
+): Promise<Worker> {
 	const healthPort = await freePort();
 	let brokerPort = await freePort();
 	while (brokerPort === healthPort) brokerPort = await freePort();
@@ -390,7 +520,7 @@ async function startWorker(rt, userFolder, env, options = {}) {
 		logFile,
 		readyMs: Date.now() - started,
 		log: () => fs.readFileSync(logFile, 'utf8'),
-		logTail: (lines) => tail(logFile, lines),
+		logTail: (lines?: number) => tail(logFile, lines),
 		peakMemoryMiB: () => memory.peakMiB(),
 		stop,
 	};
@@ -402,10 +532,10 @@ async function startWorker(rt, userFolder, env, options = {}) {
  * concurrency }. `timings` lists where the time went. stop() stops everything (worker, main,
  * Redis, PostgreSQL) and removes the temp folders; it resolves to the peak memory per part.
  */
-async function startQueueMode(options = {}) {
-	const timings = [];
+export async function startQueueMode(options: QueueModeOptions = {}): Promise<QueueMode> {
+	const timings: Timing[] = [];
 	let last = Date.now();
-	const step = (name) => {
+	const step = (name: string): void => {
 		const now = Date.now();
 		timings.push({ name, ms: now - last });
 		last = now;
@@ -419,24 +549,24 @@ async function startQueueMode(options = {}) {
 	const workerFolder = makeUserFolder(tarball);
 	const encryptionKey = crypto.randomBytes(32).toString('hex');
 	const servicesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucontact-queue-'));
-	// runtime.cjs removes the pack folder in an 'exit' listener, which never fires under jest.
+	// runtime.ts removes the pack folder in an 'exit' listener, which never fires under jest.
 	const temporary = [userFolder, workerFolder, servicesDir, path.dirname(tarball)];
 	for (const dir of temporary) watchDir(dir);
-	const parts = {};
-	let postgresWarning = null;
+	const parts: { main?: N8nServer; worker?: Worker; redis?: Service; postgres?: Postgres } = {};
+	let postgresWarning: string | null = null;
 	const everything = startMemorySampler(() =>
 		Object.values(parts).flatMap((part) => (part && part.pid ? processGroup(part.pid) : [])),
 	);
 
-	let stopped;
-	const stop = () => {
+	let stopped: Promise<PeakMemory> | undefined;
+	const stop = (): Promise<PeakMemory> => {
 		if (!stopped) {
 			stopped = (async () => {
-				const peaks = {};
+				const peaks = {} as PeakMemory;
 				// Workers and main first (they hold connections), then Redis and PostgreSQL.
 				const [worker, main] = await Promise.all([
 					parts.worker?.stop(),
-					parts.main?.stop().finally(() => unwatchGroup(parts.main.pid)),
+					parts.main?.stop().finally(() => unwatchGroup(parts.main!.pid)),
 				]);
 				peaks.worker = worker ?? null;
 				peaks.main = main ?? null;
@@ -477,10 +607,10 @@ async function startQueueMode(options = {}) {
 		if (worker.status === 'rejected') throw worker.reason;
 		step(
 			`n8n main (owner set up) and worker, started together: ready after ` +
-				`${(parts.main.readyMs / 1000).toFixed(1)} s and ${(parts.worker.readyMs / 1000).toFixed(1)} s`,
+				`${(parts.main!.readyMs / 1000).toFixed(1)} s and ${(parts.worker!.readyMs / 1000).toFixed(1)} s`,
 		);
 		const warning = /^Postgres \d+ is (?:not supported|outside the supported range)[^\n]*/m.exec(
-			fs.readFileSync(parts.main.logFile, 'utf8'),
+			fs.readFileSync(parts.main!.logFile, 'utf8'),
 		);
 		postgresWarning = warning ? warning[0] : null;
 	} catch (error) {
@@ -492,10 +622,10 @@ async function startQueueMode(options = {}) {
 		userFolder,
 		workerFolder,
 		postgresWarning,
-		main: parts.main,
-		worker: parts.worker,
-		redis: parts.redis,
-		postgres: parts.postgres,
+		main: parts.main!,
+		worker: parts.worker!,
+		redis: parts.redis!,
+		postgres: parts.postgres!,
 		timings,
 		peakMemoryMiB: () => everything.peakMiB(),
 		stop,
@@ -506,11 +636,11 @@ async function startQueueMode(options = {}) {
 // The REST API, as the editor uses it.
 
 /** A logged-in REST client for n8n at `baseUrl`; calls resolve to the answer's `data`. */
-async function restClient(baseUrl, owner) {
+export async function restClient(baseUrl: string, owner: Owner): Promise<RestClient> {
 	let cookie = '';
 	// The auth cookie is bound to the browser id sent at login; any constant will do.
 	const browserId = 'ucontact-queue-e2e';
-	async function call(method, route, body) {
+	async function call<T>(method: string, route: string, body?: unknown): Promise<T> {
 		const response = await fetch(baseUrl + route, {
 			method,
 			headers: { 'content-type': 'application/json', 'browser-id': browserId, ...(cookie ? { cookie } : {}) },
@@ -525,7 +655,10 @@ async function restClient(baseUrl, owner) {
 		return JSON.parse(text).data;
 	}
 	await call('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
-	return { get: (route) => call('GET', route), post: (route, body) => call('POST', route, body) };
+	return {
+		get: <T>(route: string) => call<T>('GET', route),
+		post: <T>(route: string, body?: unknown) => call<T>('POST', route, body),
+	};
 }
 
 const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
@@ -534,13 +667,20 @@ const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
  * Waits until workflow `workflowId` has `count` finished executions (or the one with id
  * `executionId`), then returns the newest (or that one) with its run data parsed.
  */
-async function waitForExecution(api, rt, { workflowId, executionId, timeoutMs = 60000 }) {
-	const flatted = require(path.join(rt.dir, 'node_modules/flatted'));
+export async function waitForExecution(
+	api: RestClient,
+	rt: Runtime,
+	{ workflowId, executionId, timeoutMs = 60000 }: { workflowId: string; executionId?: string; timeoutMs?: number },
+): Promise<Execution> {
+	// A runtime require: flatted comes with the runtime's n8n (which wrote the data), not with this package.
+	const flatted = require(path.join(rt.dir, 'node_modules/flatted')) as { parse(text: string): Execution['data'] };
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	const deadline = Date.now() + timeoutMs;
-	let summary;
+	let summary: { id: string; status: string } | undefined;
 	for (;;) {
-		const list = await api.get(`/rest/executions?filter=${filter}&limit=10`);
+		const list = await api.get<{ results: Array<{ id: string; status: string }> }>(
+			`/rest/executions?filter=${filter}&limit=10`,
+		);
 		summary =
 			executionId === undefined
 				? list.results[0]
@@ -551,12 +691,12 @@ async function waitForExecution(api, rt, { workflowId, executionId, timeoutMs = 
 		}
 		await delay(200);
 	}
-	const execution = await api.get(`/rest/executions/${summary.id}`);
+	const execution = await api.get<Omit<Execution, 'data'> & { data: string }>(`/rest/executions/${summary.id}`);
 	return { ...execution, data: flatted.parse(execution.data) };
 }
 
 /** Waits until `file` contains `text` (n8n may log a moment after the database says done); returns the log. */
-async function waitForLogLine(file, text, timeoutMs = 10000) {
+export async function waitForLogLine(file: string, text: string, timeoutMs = 10000): Promise<string> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		let log = '';
@@ -571,24 +711,13 @@ async function waitForLogLine(file, text, timeoutMs = 10000) {
 	}
 }
 
-function formatTimings(title, timings, extra = '') {
+export function formatTimings(title: string, timings: Timing[], extra = ''): string {
 	const total = timings.reduce((sum, t) => sum + t.ms, 0);
 	const lines = timings.map((t) => `  ${(t.ms / 1000).toFixed(1).padStart(6)} s  ${t.name}`);
 	return `${title}: ${(total / 1000).toFixed(1)} s${extra ? `, ${extra}` : ''}\n${lines.join('\n')}\n`;
 }
 
 /** Writes the timings to stderr (jest shows it). */
-function printTimings(title, timings, extra) {
+export function printTimings(title: string, timings: Timing[], extra?: string): void {
 	process.stderr.write(formatTimings(title, timings, extra));
 }
-
-module.exports = {
-	startQueueMode,
-	startRedis,
-	startPostgres,
-	restClient,
-	waitForExecution,
-	waitForLogLine,
-	printTimings,
-	formatTimings,
-};

@@ -1,29 +1,81 @@
 // Drives the real `n8n` CLI for the end-to-end tests and the demo: import credentials and
 // workflows, `n8n execute --id`, parse the printed run data, and time every stage.
-// CommonJS because it needs child_process, fs, net and process, which linted TypeScript may not use.
 //
 // Every call is asynchronous on purpose: the uContact simulator the workflows talk to lives in
 // the calling process, so a blocking spawn would deadlock it.
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
-const { ROOT, runtime, packPackage, makeUserFolder, n8nEnv, tempRoot, freePort } = require('./runtime.cjs');
+import {
+	ROOT,
+	runtime,
+	packPackage,
+	makeUserFolder,
+	n8nEnv,
+	tempRoot,
+	freePort,
+	type N8nEnvExtra,
+	type Runtime,
+} from './runtime';
+
+export { freePort, packPackage, type Runtime };
+
+export interface CliResult {
+	code: number | null;
+	signal: string | null;
+	stdout: string;
+	stderr: string;
+	ms: number;
+	outFile: string;
+}
+
+export interface RunOptions {
+	brokerPort?: number;
+	env?: Record<string, string>;
+	timeoutMs?: number;
+}
+
+export interface PreparedN8n {
+	rt: Runtime;
+	tarball: string;
+	userFolder: string;
+	brokerPort: number;
+	/** `n8n <args>` in this user folder, with this broker port. */
+	run(args: string[], options?: RunOptions): Promise<CliResult>;
+}
+
+/** The subset of n8n's IRun that `n8n execute --rawOutput` prints and the tests read. */
+export interface RunItem {
+	json: Record<string, unknown>;
+	pairedItem?: { item: number; input?: number } | Array<{ item: number }> | number;
+}
+export interface PrintedRun {
+	status?: string;
+	finished?: boolean;
+	mode?: string;
+	data: {
+		resultData: {
+			error?: { message?: string };
+			lastNodeExecuted?: string;
+			runData: Record<string, Array<{ data?: { main: RunItem[][] }; error?: { message?: string } }>>;
+		};
+	};
+}
 
 
 // ---------------------------------------------------------------------------------------------
 // Timing: every stage of every runtime, printed as a table at the end.
 
-const timings = [];
+const timings: Array<{ name: string; stage: string; ms: number }> = [];
 
 /** Records that `stage` took `ms` on runtime `name`. */
-function recordTiming(name, stage, ms) {
+export function recordTiming(name: string, stage: string, ms: number): void {
 	timings.push({ name, stage, ms });
 }
 
 /** Runs fn (sync or async), records its duration, returns its result. */
-async function timed(name, stage, fn) {
+export async function timed<T>(name: string, stage: string, fn: () => T | Promise<T>): Promise<T> {
 	const started = performance.now();
 	try {
 		return await fn();
@@ -32,18 +84,18 @@ async function timed(name, stage, fn) {
 	}
 }
 
-function timingTable(title = 'Time per stage (real n8n CLI)') {
+export function timingTable(title = 'Time per stage (real n8n CLI)'): string {
 	if (timings.length === 0) return '';
 	const names = [...new Set(timings.map((t) => t.name))];
 	const stages = [...new Set(timings.map((t) => t.stage))];
-	const cell = (name, stage) => {
+	const cell = (name: string, stage: string): string => {
 		const ms = timings.filter((t) => t.name === name && t.stage === stage).map((t) => t.ms);
 		if (ms.length === 0) return '-';
 		return ms.map((m) => `${(m / 1000).toFixed(1)} s`).join(' + ');
 	};
 	const rows = [['stage', ...names], ...stages.map((stage) => [stage, ...names.map((n) => cell(n, stage))])];
 	const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-	const line = (r) => `  ${r.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd();
+	const line = (r: string[]): string => `  ${r.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd();
 	return [
 		'',
 		`== ${title}`,
@@ -54,7 +106,7 @@ function timingTable(title = 'Time per stage (real n8n CLI)') {
 	].join('\n');
 }
 
-function printTimings(title) {
+export function printTimings(title?: string): void {
 	const table = timingTable(title);
 	if (table) process.stdout.write(`${table}\n`);
 }
@@ -66,7 +118,7 @@ function printTimings(title) {
  * n8nEnv without what jest sets: under NODE_ENV=test n8n's logger is silent, so `n8n execute`
  * prints no run data and the imports print nothing.
  */
-function cliEnv(rt, userFolder, extra) {
+export function cliEnv(rt: Runtime, userFolder: string, extra: N8nEnvExtra): NodeJS.ProcessEnv {
 	const env = n8nEnv(rt, userFolder, extra);
 	for (const key of ['NODE_ENV', 'JEST_WORKER_ID']) {
 		if (!extra.env || !(key in extra.env)) delete env[key];
@@ -79,7 +131,12 @@ function cliEnv(rt, userFolder, extra) {
  * n8n exits before a pipe drains and the execution JSON would be cut short.
  * Resolves { code, signal, stdout, stderr, ms } (never rejects on a non-zero exit).
  */
-function runN8n(rt, userFolder, args, { brokerPort, env, timeoutMs = 5 * 60 * 1000 } = {}) {
+export function runN8n(
+	rt: Runtime,
+	userFolder: string,
+	args: string[],
+	{ brokerPort, env, timeoutMs = 5 * 60 * 1000 }: RunOptions = {},
+): Promise<CliResult> {
 	const logDir = fs.mkdtempSync(path.join(userFolder, 'cli-'));
 	const outFile = path.join(logDir, 'stdout.txt');
 	const errFile = path.join(logDir, 'stderr.txt');
@@ -114,14 +171,14 @@ function runN8n(rt, userFolder, args, { brokerPort, env, timeoutMs = 5 * 60 * 10
 }
 
 /** Fails with n8n's own output when a CLI call did not exit 0. */
-function assertExit0(result, what) {
+export function assertExit0(result: CliResult, what: string): CliResult {
 	if (result.code === 0) return result;
 	throw new Error(
 		`${what} exited ${result.code ?? result.signal}\n--- stdout\n${tail(result.stdout)}\n--- stderr\n${tail(result.stderr)}`,
 	);
 }
 
-function tail(text, lines = 60) {
+function tail(text: string, lines = 60): string {
 	return text.split('\n').slice(-lines).join('\n');
 }
 
@@ -129,7 +186,7 @@ function tail(text, lines = 60) {
  * The run data `n8n execute --rawOutput` prints: pretty JSON after n8n's log lines (from the
  * first line that is exactly "{" to the last that is exactly "}"). Returns null if there is none.
  */
-function parseRunOutput(stdout) {
+export function parseRunOutput(stdout: string): PrintedRun | null {
 	const lines = stdout.split('\n');
 	const start = lines.indexOf('{');
 	const end = lines.lastIndexOf('}');
@@ -138,7 +195,7 @@ function parseRunOutput(stdout) {
 }
 
 /** The items a node output in a parsed run (first run, first main output). */
-function nodeOutput(run, nodeName) {
+export function nodeOutput(run: PrintedRun | null, nodeName: string): RunItem[] | undefined {
 	const runs = run?.data?.resultData?.runData?.[nodeName];
 	if (!runs) return undefined;
 	return runs[0]?.data?.main?.[0] ?? [];
@@ -151,61 +208,41 @@ function nodeOutput(run, nodeName) {
  * An n8n ready to import into: the runtime (installed once), the packed package in a fresh user
  * folder, and a free broker port. Each stage is timed under rt.name.
  */
-async function prepareN8n(name, { tarball } = {}) {
+export async function prepareN8n(name: string, { tarball }: { tarball?: string } = {}): Promise<PreparedN8n> {
 	const rt = await timed(name, 'runtime (cached install)', () => runtime(name));
 	const tgz = tarball ?? (await timed(name, 'build + npm pack', () => packPackage()));
 	const userFolder = await timed(name, 'install package into user folder', () => makeUserFolder(tgz));
 	const brokerPort = await freePort();
-	const run = (args, options = {}) => runN8n(rt, userFolder, args, { brokerPort, ...options });
+	const run = (args: string[], options: RunOptions = {}): Promise<CliResult> => runN8n(rt, userFolder, args, { brokerPort, ...options });
 	return { rt, tarball: tgz, userFolder, brokerPort, run };
 }
 
 /** Writes value as JSON to <dir>/<file>, returns the path. */
-function writeJson(dir, file, value) {
+export function writeJson(dir: string, file: string, value: unknown): string {
 	fs.mkdirSync(dir, { recursive: true });
 	const target = path.join(dir, file);
 	fs.writeFileSync(target, `${JSON.stringify(value, null, 2)}\n`);
 	return target;
 }
 
-function tempDir(prefix) {
+export function tempDir(prefix: string): string {
 	return fs.mkdtempSync(path.join(tempRoot(), prefix));
 }
 
 /** Reads a JSON file relative to the repository root (e.g. 'examples/finished-calls.json'). */
-function readRepoJson(relative) {
+export function readRepoJson(relative: string): unknown {
 	return JSON.parse(fs.readFileSync(path.join(ROOT, relative), 'utf8'));
 }
 
 /**
  * The runtimes to test: UCONTACT_E2E_RUNTIMES (comma-separated, e.g. "n8n-2") or both.
  */
-function selectedRuntimes() {
+export function selectedRuntimes(): string[] {
 	const all = ['n8n-2', 'n8n-1'];
 	const wanted = (process.env.UCONTACT_E2E_RUNTIMES || '').split(',').map((s) => s.trim()).filter(Boolean);
 	return wanted.length > 0 ? all.filter((name) => wanted.includes(name)) : all;
 }
 
-function removeDir(dir) {
+export function removeDir(dir: string | undefined): void {
 	if (dir && process.env.UCONTACT_KEEP_E2E !== '1') fs.rmSync(dir, { recursive: true, force: true });
 }
-
-module.exports = {
-	freePort,
-	recordTiming,
-	timed,
-	timingTable,
-	printTimings,
-	cliEnv,
-	runN8n,
-	assertExit0,
-	parseRunOutput,
-	nodeOutput,
-	prepareN8n,
-	writeJson,
-	tempDir,
-	readRepoJson,
-	selectedRuntimes,
-	removeDir,
-	packPackage,
-};

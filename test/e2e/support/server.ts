@@ -1,13 +1,60 @@
 // A real `n8n start` for editor tests: headless, on 127.0.0.1, free ports, its own user folder,
 // ready when GET /rest/settings answers 200, with an owner account set up through the REST API.
-// CommonJS because it needs child_process, fs, net and process, which linted TypeScript may not use.
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const path = require('node:path');
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
-const { makeUserFolder, n8nEnv, packPackage, runtime, freePort } = require('./runtime.cjs');
+import { makeUserFolder, n8nEnv, packPackage, runtime, freePort, type Runtime } from './runtime';
 
-const OWNER = {
+export { freePort, type Runtime };
+
+export interface Owner {
+	email: string;
+	firstName: string;
+	lastName: string;
+	password: string;
+}
+
+export interface StartOptions {
+	/** Extra environment for n8n (wins over the defaults). */
+	env?: Record<string, string>;
+	/** How long to wait for GET /rest/settings to answer 200; default 120000. */
+	readyTimeoutMs?: number;
+}
+
+export interface N8nServer {
+	/** http://127.0.0.1:PORT, no trailing slash. */
+	readonly url: string;
+	readonly port: number;
+	readonly brokerPort: number;
+	readonly pid: number;
+	/** n8n's stdout and stderr. */
+	readonly logFile: string;
+	/** From spawn to the first 200 from /rest/settings. */
+	readonly readyMs: number;
+	/** The owner account set up at start. */
+	readonly owner: Owner;
+	/** Peak memory (summed PSS) of n8n and its task runner so far, in MiB (null without /proc). */
+	peakMemoryMiB(): number | null;
+	/** The last `lines` lines (default 40) of n8n's log. */
+	logTail(lines?: number): string;
+	/** Stops n8n and its process group; resolves to the peak memory (summed PSS) in MiB. Safe to call twice. */
+	stop(): Promise<number | null>;
+}
+
+export interface PackagedN8nServer extends N8nServer {
+	readonly runtime: Runtime;
+	/** N8N_USER_FOLDER, holding .n8n/nodes/node_modules/n8n-nodes-ucontact. */
+	readonly userFolder: string;
+}
+
+export interface MemorySampler {
+	sample(): void;
+	peakMiB(): number | null;
+	stop(): number | null;
+}
+
+export const OWNER: Owner = {
 	email: 'owner@ucontact-e2e.test',
 	firstName: 'Editor',
 	lastName: 'Test',
@@ -17,25 +64,25 @@ const OWNER = {
 
 
 /** Two distinct free ports. */
-async function freePorts(count) {
-	const ports = new Set();
+async function freePorts(count: number): Promise<number[]> {
+	const ports = new Set<number>();
 	while (ports.size < count) ports.add(await freePort());
 	return [...ports];
 }
 
-const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /** A delay that does not keep the process alive (for time limits raced against other events). */
-const unrefDelay = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+const unrefDelay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** Pids of running processes for which `matches(pid)` holds; reading /proc (Linux only; [] elsewhere). */
-function pidsWhere(matches) {
-	let entries;
+function pidsWhere(matches: (pid: number) => boolean): number[] {
+	let entries: string[];
 	try {
 		entries = fs.readdirSync('/proc');
 	} catch {
 		return [];
 	}
-	const pids = [];
+	const pids: number[] = [];
 	for (const entry of entries) {
 		if (!/^\d+$/.test(entry)) continue;
 		try {
@@ -48,7 +95,7 @@ function pidsWhere(matches) {
 }
 
 /** Pids whose process group is `pgid`. */
-function processGroup(pgid) {
+export function processGroup(pgid: number): number[] {
 	return pidsWhere((pid) => {
 		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
 		// pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
@@ -61,7 +108,7 @@ function processGroup(pgid) {
  * split between the processes sharing them, so sums over a process tree do not count them
  * twice), or its RSS where smaps_rollup is not available.
  */
-function memoryKiB(pid) {
+function memoryKiB(pid: number): number {
 	try {
 		const match = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
 		if (match) return Number(match[1]);
@@ -77,7 +124,7 @@ function memoryKiB(pid) {
 }
 
 /** Pids whose command line contains `text`. */
-function pidsWithArgument(text) {
+export function pidsWithArgument(text: string): number[] {
 	return pidsWhere((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text));
 }
 
@@ -85,7 +132,7 @@ function pidsWithArgument(text) {
  * Samples the summed memory (PSS) of the processes returned by `pids()` every `everyMs`;
  * `stop()` returns the peak in MiB (null when /proc is not available).
  */
-function startMemorySampler(pids, everyMs = 500) {
+export function startMemorySampler(pids: () => number[], everyMs = 500): MemorySampler {
 	let peakKiB = 0;
 	let sampled = false;
 	const sample = () => {
@@ -107,7 +154,7 @@ function startMemorySampler(pids, everyMs = 500) {
 	};
 }
 
-async function waitForSettings(baseUrl, child, logFile, timeoutMs) {
+async function waitForSettings(baseUrl: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	let lastError = '';
 	while (Date.now() < deadline) {
@@ -131,7 +178,7 @@ async function waitForSettings(baseUrl, child, logFile, timeoutMs) {
 	throw new Error(`n8n was not ready within ${timeoutMs} ms (${lastError}); log:\n${tail(logFile)}`);
 }
 
-function isSettings(text) {
+function isSettings(text: string): boolean {
 	try {
 		const body = JSON.parse(text);
 		return typeof body === 'object' && body !== null && typeof body.data === 'object' && body.data !== null;
@@ -140,7 +187,7 @@ function isSettings(text) {
 	}
 }
 
-function tail(file, lines = 40) {
+function tail(file: string, lines = 40): string {
 	try {
 		return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
 	} catch {
@@ -148,14 +195,14 @@ function tail(file, lines = 40) {
 	}
 }
 
-async function setUpOwner(baseUrl) {
+async function setUpOwner(baseUrl: string): Promise<void> {
 	const response = await fetch(`${baseUrl}/rest/owner/setup`, {
 		method: 'POST',
 		headers: { 'Content-Type': 'application/json' },
 		body: JSON.stringify(OWNER),
 	});
 	const text = await response.text();
-	let body;
+	let body: { data?: { email?: string } } | undefined;
 	try {
 		body = JSON.parse(text);
 	} catch {
@@ -167,11 +214,11 @@ async function setUpOwner(baseUrl) {
 }
 
 /**
- * Starts `n8n start` from runtime `rt` with N8N_USER_FOLDER `userFolder` (see runtime.cjs),
+ * Starts `n8n start` from runtime `rt` with N8N_USER_FOLDER `userFolder` (see runtime.ts),
  * waits until it serves the editor's settings and sets up the owner.
  * Options: { env: extra environment, readyTimeoutMs (default 120000) }.
  */
-async function startN8n(rt, userFolder, options = {}) {
+export async function startN8n(rt: Runtime, userFolder: string, options: StartOptions = {}): Promise<N8nServer> {
 	const [port, brokerPort] = await freePorts(2);
 	const logFile = path.join(userFolder, 'n8n-start.log');
 	const log = fs.openSync(logFile, 'a');
@@ -202,12 +249,12 @@ async function startN8n(rt, userFolder, options = {}) {
 		stdio: ['ignore', log, log],
 	});
 	fs.closeSync(log);
-	const pgid = child.pid;
+	const pgid = child.pid as number;
 	const memory = startMemorySampler(() => processGroup(pgid));
 	const baseUrl = `http://127.0.0.1:${port}`;
 
-	let stopped;
-	const stop = () => {
+	let stopped: Promise<number | null> | undefined;
+	const stop = (): Promise<number | null> => {
 		if (!stopped) stopped = stopGroup(child, pgid).then(() => memory.stop());
 		return stopped;
 	};
@@ -219,14 +266,14 @@ async function startN8n(rt, userFolder, options = {}) {
 			url: baseUrl,
 			port,
 			brokerPort,
-			pid: child.pid,
+			pid: child.pid as number,
 			logFile,
 			readyMs,
 			owner: { ...OWNER },
 			/** Peak memory (summed PSS) of n8n and its task runner so far, in MiB (null without /proc). */
 			peakMemoryMiB: () => memory.peakMiB(),
 			/** The last lines of n8n's log. */
-			logTail: (lines) => tail(logFile, lines),
+			logTail: (lines?: number) => tail(logFile, lines),
 			/** Stops n8n (SIGTERM to its process group, SIGKILL after 10 s); resolves to the peak memory in MiB. */
 			stop,
 		};
@@ -236,7 +283,7 @@ async function startN8n(rt, userFolder, options = {}) {
 	}
 }
 
-function signalGroup(pgid, signal) {
+function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
 	try {
 		process.kill(-pgid, signal);
 		return true;
@@ -245,11 +292,11 @@ function signalGroup(pgid, signal) {
 	}
 }
 
-async function stopGroup(child, pgid) {
+async function stopGroup(child: ChildProcess, pgid: number): Promise<void> {
 	const exited =
 		child.exitCode !== null || child.signalCode !== null
 			? Promise.resolve()
-			: new Promise((resolve) => child.once('exit', resolve));
+			: new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	if (!signalGroup(pgid, 'SIGTERM')) return;
 	const killed = await Promise.race([exited.then(() => false), unrefDelay(10000).then(() => true)]);
 	if (killed) signalGroup(pgid, 'SIGKILL');
@@ -264,10 +311,13 @@ async function stopGroup(child, pgid) {
  * packed and installed in a fresh user folder as a community package, `n8n start` on it.
  * stop() also removes the user folder, unless UCONTACT_KEEP_E2E=1.
  */
-async function startN8nWithPackage(runtimeName = 'n8n-2', options = {}) {
+export async function startN8nWithPackage(
+	runtimeName: 'n8n-2' | 'n8n-1' = 'n8n-2',
+	options: StartOptions = {},
+): Promise<PackagedN8nServer> {
 	const rt = runtime(runtimeName);
 	const userFolder = makeUserFolder(packPackage());
-	let server;
+	let server: N8nServer;
 	try {
 		server = await startN8n(rt, userFolder, options);
 	} catch (error) {
@@ -275,7 +325,7 @@ async function startN8nWithPackage(runtimeName = 'n8n-2', options = {}) {
 		throw error;
 	}
 	const stopServer = server.stop;
-	let stopped;
+	let stopped: Promise<number | null> | undefined;
 	return {
 		...server,
 		runtime: rt,
@@ -293,5 +343,3 @@ async function startN8nWithPackage(runtimeName = 'n8n-2', options = {}) {
 		},
 	};
 }
-
-module.exports = { startN8n, startN8nWithPackage, freePort, startMemorySampler, processGroup, pidsWithArgument, OWNER };

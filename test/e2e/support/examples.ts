@@ -5,23 +5,56 @@
 //                                 summary in the prompt; once the tool result is in the conversation
 //                                 it answers with a final text. Plain JSON or server-sent events.
 //  - GET  /v1/models              a one-model list (the editor's model picker asks for it).
-// CommonJS because it needs http and process, which linted TypeScript may not use.
-const http = require('node:http');
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
-const MODEL = 'gpt-4o-mini';
+export interface ChatRequest {
+	body: {
+		model?: string;
+		stream?: boolean;
+		messages?: Array<{ role: string; content: unknown }>;
+		tools?: Array<{
+			type: string;
+			function: {
+				name: string;
+				description?: string;
+				parameters?: { properties?: Record<string, unknown> };
+			};
+		}>;
+	};
+	answer: Answer;
+	authorization: string | null;
+}
+
+export type Answer =
+	| { kind: 'tool'; name: string; arguments: string; id: string }
+	| { kind: 'text'; content: string };
+
+export interface ExampleServices {
+	/** http://127.0.0.1:PORT */
+	readonly url: string;
+	/** Every chat-completion request, in order, with what was answered. */
+	readonly chatRequests: ChatRequest[];
+	/** Serves `text` at /files/<name>. */
+	setFile(name: string, text: string, type?: string): void;
+	reset(): void;
+	close(): Promise<void>;
+}
+
+export const MODEL = 'gpt-4o-mini';
 /** The key the test's OpenAI credential holds; the fake only checks that it arrives. */
-const FAKE_OPENAI_KEY = 'sk-e2e-not-a-real-key';
+export const FAKE_OPENAI_KEY = 'sk-e2e-not-a-real-key';
 
 /** The fields a call summary states, "Label: value" per line (Spanish or English labels). */
-const LABELS = {
+const LABELS: Record<string, string[]> = {
 	campaign: ['campaña', 'campana', 'campaign'],
 	agent: ['agente', 'agent'],
 	callerid: ['teléfono', 'telefono', 'caller id', 'callerid', 'phone'],
 	guid: ['guid', 'call guid', 'id de llamada'],
 };
 
-function readSummaryFields(text) {
-	const fields = {};
+export function readSummaryFields(text: string): Record<string, string> {
+	const fields: Record<string, string> = {};
 	for (const line of String(text).split('\n')) {
 		const match = /^\s*([^:]+?)\s*:\s*(.+?)\s*$/.exec(line);
 		if (!match) continue;
@@ -34,7 +67,7 @@ function readSummaryFields(text) {
 }
 
 /** What a (very small) model would decide from the summary: the disposition levels and a comment. */
-function decide(text) {
+export function decide(text: string): { l1: string; l2: string; comment: string } {
 	const lower = String(text).toLowerCase();
 	if (/volver a llamar|llamar (de nuevo|mañana|más tarde)|call back/.test(lower)) {
 		return { l1: 'Volver a llamar', l2: '', comment: 'El cliente pidió que lo llamen más tarde' };
@@ -49,7 +82,7 @@ function decide(text) {
 	return { l1: 'No interesado', l2: '', comment: 'El cliente no está interesado' };
 }
 
-function textOf(content) {
+function textOf(content: unknown): string {
 	if (typeof content === 'string') return content;
 	if (Array.isArray(content))
 		return content.map((part) => (typeof part === 'string' ? part : (part?.text ?? ''))).join('\n');
@@ -57,7 +90,7 @@ function textOf(content) {
 }
 
 /** The chat-completion answer for a request body: a tool call, or the final text. */
-function answerFor(body, counter) {
+function answerFor(body: ChatRequest['body'], counter: number): Answer {
 	const messages = Array.isArray(body.messages) ? body.messages : [];
 	const toolResults = messages.filter((message) => message.role === 'tool');
 	const tools = Array.isArray(body.tools) ? body.tools : [];
@@ -73,15 +106,16 @@ function answerFor(body, counter) {
 		.filter((message) => message.role === 'user' || message.role === 'human')
 		.map((message) => textOf(message.content))
 		.join('\n');
-	const tool = tools[0].function ?? tools[0];
+	type Tool = { name: string; parameters?: { properties?: Record<string, unknown> } };
+	const tool: Tool = tools[0].function ?? (tools[0] as unknown as Tool);
 	const wanted = Object.keys(tool.parameters?.properties ?? {});
-	const values = { ...readSummaryFields(prompt), ...decide(prompt) };
-	const args = {};
+	const values: Record<string, string> = { ...readSummaryFields(prompt), ...decide(prompt) };
+	const args: Record<string, string> = {};
 	for (const key of wanted) args[key] = values[key] ?? '';
 	return { kind: 'tool', name: tool.name, arguments: JSON.stringify(args), id: `call_${counter}` };
 }
 
-function completion(answer, model) {
+function completion(answer: Answer, model: string) {
 	const message =
 		answer.kind === 'tool'
 			? {
@@ -113,7 +147,7 @@ function completion(answer, model) {
 	};
 }
 
-function streamChunks(answer, model) {
+function streamChunks(answer: Answer, model: string) {
 	const base = {
 		id: `chatcmpl-fake-${Date.now()}`,
 		object: 'chat.completion.chunk',
@@ -152,14 +186,14 @@ function streamChunks(answer, model) {
  * text, type), reset(), close() }: `chatRequests` holds every chat-completion request body and
  * what was answered, in order.
  */
-function startExampleServices() {
-	const files = new Map();
-	const chatRequests = [];
+export function startExampleServices(): Promise<ExampleServices> {
+	const files = new Map<string, { text: string; type: string }>();
+	const chatRequests: ChatRequest[] = [];
 	const server = http.createServer((req, res) => {
-		const chunks = [];
+		const chunks: Buffer[] = [];
 		req.on('data', (chunk) => chunks.push(chunk));
 		req.on('end', () => {
-			const url = new URL(req.url, 'http://127.0.0.1');
+			const url = new URL(req.url as string, 'http://127.0.0.1');
 			if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
 				const file = files.get(decodeURIComponent(url.pathname.slice('/files/'.length)));
 				if (!file) {
@@ -180,7 +214,7 @@ function startExampleServices() {
 				return;
 			}
 			if (req.method === 'POST' && url.pathname.endsWith('/chat/completions')) {
-				let body;
+				let body: ChatRequest['body'];
 				try {
 					body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
 				} catch {
@@ -212,11 +246,11 @@ function startExampleServices() {
 	return new Promise((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
+			const { port } = server.address() as AddressInfo;
 			resolve({
 				url: `http://127.0.0.1:${port}`,
 				chatRequests,
-				setFile(name, text, type = 'text/csv; charset=utf-8') {
+				setFile(name: string, text: string, type = 'text/csv; charset=utf-8') {
 					files.set(name, { text, type });
 				},
 				reset() {
@@ -224,7 +258,7 @@ function startExampleServices() {
 				},
 				close() {
 					server.closeAllConnections?.();
-					return new Promise((done) => server.close(() => done()));
+					return new Promise<void>((done) => server.close(() => done()));
 				},
 			});
 		});
@@ -236,7 +270,11 @@ function startExampleServices() {
  * asynchronously after start): retries while n8n answers 404, up to timeoutMs.
  * Resolves { status, body, attempts }.
  */
-async function postWhenRegistered(url, payload, timeoutMs = 60000) {
+export async function postWhenRegistered(
+	url: string,
+	payload: unknown,
+	timeoutMs = 60000,
+): Promise<{ status: number; body: unknown; attempts: number }> {
 	const deadline = Date.now() + timeoutMs;
 	let attempts = 0;
 	for (;;) {
@@ -249,7 +287,7 @@ async function postWhenRegistered(url, payload, timeoutMs = 60000) {
 		});
 		const text = await response.text();
 		if (response.status !== 404 || Date.now() > deadline) {
-			let body = text;
+			let body: unknown = text;
 			try {
 				body = JSON.parse(text);
 			} catch {
@@ -260,12 +298,3 @@ async function postWhenRegistered(url, payload, timeoutMs = 60000) {
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }
-
-module.exports = {
-	FAKE_OPENAI_KEY,
-	startExampleServices,
-	postWhenRegistered,
-	readSummaryFields,
-	decide,
-	MODEL,
-};

@@ -1,16 +1,47 @@
 // Headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core, for editor tests.
 // Only loopback addresses are reachable: every other request is aborted, in the browser and
-// by Chromium's host resolver. CommonJS because it needs fs, os and process.
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { chromium, selectors } = require('playwright-core');
+// by Chromium's host resolver.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
-const { ROOT } = require('./runtime.cjs');
-const { pidsWithArgument, startMemorySampler } = require('./server.cjs');
+import { chromium, selectors, type BrowserContext, type Page } from 'playwright-core';
 
-const CHROMIUM = process.env.UCONTACT_CHROMIUM || '/usr/bin/chromium';
-const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
+import { ROOT } from './runtime';
+import { pidsWithArgument, startMemorySampler } from './server';
+
+export interface LaunchOptions {
+	viewport?: { width: number; height: number };
+	/** Default timeout of page actions and waits; default 30000 ms. */
+	timeoutMs?: number;
+}
+
+export interface LaunchedBrowser {
+	readonly context: BrowserContext;
+	readonly page: Page;
+	/** Non-local URLs the page tried to load (all aborted). */
+	readonly blocked: string[];
+	/** Uncaught exceptions in the page. */
+	readonly errors: string[];
+	readonly userDataDir: string;
+	/** Peak memory (summed PSS) of all Chromium processes so far, in MiB (null without /proc). */
+	peakMemoryMiB(): number | null;
+	/** Closes Chromium and removes its profile. Safe to call twice. */
+	close(): Promise<void>;
+}
+
+export interface Stopwatch {
+	/** Records the time since the previous step (or the start) under `name`. */
+	step(name: string): void;
+	totalMs(): number;
+	readonly steps: Array<{ name: string; ms: number }>;
+	/** Writes the total and every step to stderr. */
+	print(extra?: string): void;
+}
+
+export const CHROMIUM = process.env.UCONTACT_CHROMIUM || '/usr/bin/chromium';
+/** Absolute path of docs/screenshots. */
+export const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
 
 const ARGS = [
 	'--headless',
@@ -26,7 +57,7 @@ const ARGS = [
 	'--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
 ];
 
-function isLocal(url) {
+function isLocal(url: string): boolean {
 	try {
 		const { protocol, hostname } = new URL(url);
 		if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
@@ -41,7 +72,7 @@ function isLocal(url) {
  * `blocked` lists the non-local URLs the page tried to load (aborted), `errors` the page's
  * uncaught exceptions.
  */
-async function launchBrowser(options = {}) {
+export async function launchBrowser(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
 	// n8n's test ids are data-test-id, not Playwright's default data-testid: getByTestId() reads them.
 	selectors.setTestIdAttribute('data-test-id');
 	if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
@@ -56,8 +87,8 @@ async function launchBrowser(options = {}) {
 		timezoneId: 'UTC',
 		serviceWorkers: 'block',
 	});
-	const blocked = [];
-	const errors = [];
+	const blocked: string[] = [];
+	const errors: string[] = [];
 	await context.route('**/*', (route) => {
 		const url = route.request().url();
 		if (isLocal(url)) return route.continue();
@@ -69,7 +100,7 @@ async function launchBrowser(options = {}) {
 	const page = context.pages()[0] ?? (await context.newPage());
 	page.on('pageerror', (error) => errors.push(String(error && error.message ? error.message : error)));
 	page.setDefaultTimeout(options.timeoutMs ?? 30000);
-	let closed;
+	let closed: Promise<void> | undefined;
 	return {
 		context,
 		page,
@@ -92,18 +123,18 @@ async function launchBrowser(options = {}) {
 }
 
 /** Absolute path of docs/screenshots/<name>.png (folder created). */
-function screenshotPath(name) {
+export function screenshotPath(name: string): string {
 	fs.mkdirSync(SCREENSHOTS, { recursive: true });
 	return path.join(SCREENSHOTS, `${name}.png`);
 }
 
 /** A stopwatch that records named steps and prints them (stderr) when asked. */
-function stopwatch(title) {
+export function stopwatch(title: string): Stopwatch {
 	const start = Date.now();
 	let last = start;
-	const steps = [];
+	const steps: Array<{ name: string; ms: number }> = [];
 	return {
-		step(name) {
+		step(name: string) {
 			const now = Date.now();
 			steps.push({ name, ms: now - last });
 			last = now;
@@ -118,5 +149,3 @@ function stopwatch(title) {
 		},
 	};
 }
-
-module.exports = { launchBrowser, screenshotPath, stopwatch, CHROMIUM, SCREENSHOTS };

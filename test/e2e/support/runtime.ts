@@ -1,18 +1,25 @@
 // Real n8n for end-to-end tests and the demo: which runtime, our packed package, and a
 // throwaway n8n user folder with the package installed the way n8n installs community nodes.
-// CommonJS because it needs child_process, fs and process, which linted TypeScript may not use.
-const { execFileSync } = require('node:child_process');
-const crypto = require('node:crypto');
-const fs = require('node:fs');
-const net = require('node:net');
-const os = require('node:os');
-const path = require('node:path');
+import { execFileSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const PACKAGE_NAME = 'n8n-nodes-ucontact';
+export const ROOT = path.resolve(__dirname, '../../..');
+export const PACKAGE_NAME = 'n8n-nodes-ucontact';
+
+/** What runtime() returns. */
+export interface Runtime {
+	name: string;
+	nodeBin: string;
+	dir: string;
+	n8n: string;
+}
 
 /** { name, nodeBin, dir, n8n } for 'n8n-2' (Node 24) or 'n8n-1' (Node 20/22); installs once. */
-function runtime(name) {
+export function runtime(name: string): Runtime {
 	const out = execFileSync('bash', [path.join(ROOT, 'scripts/n8n-runtime.sh'), name], {
 		encoding: 'utf8',
 		stdio: ['ignore', 'pipe', 'inherit'],
@@ -22,26 +29,26 @@ function runtime(name) {
 }
 
 /** A TCP port free on 127.0.0.1 right now (the OS picks it): n8n, its task broker, services. */
-function freePort() {
+export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = net.createServer();
 		server.unref();
 		server.on('error', reject);
 		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
+			const { port } = server.address() as net.AddressInfo;
 			server.close(() => resolve(port));
 		});
 	});
 }
 
 /** This jest run's temporary folder (removed by its global teardown), else the system's. */
-function tempRoot() {
+export function tempRoot(): string {
 	return process.env.UCONTACT_TMP && fs.existsSync(process.env.UCONTACT_TMP) ? process.env.UCONTACT_TMP : os.tmpdir();
 }
 
-let packed;
+let packed: string | undefined;
 /** Builds (unless UCONTACT_SKIP_BUILD=1) and `npm pack`s the package once per process; returns the .tgz path. */
-function packPackage() {
+export function packPackage(): string {
 	if (packed && fs.existsSync(packed)) return packed;
 	if (process.env.UCONTACT_SKIP_BUILD !== '1') {
 		execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -62,7 +69,7 @@ function packPackage() {
  * A fresh N8N_USER_FOLDER whose .n8n/nodes/node_modules holds the packed package, as
  * Settings -> Community Nodes leaves it. Returns the folder path.
  */
-function makeUserFolder(tarball = packPackage()) {
+export function makeUserFolder(tarball: string = packPackage()): string {
 	const folder = fs.mkdtempSync(path.join(tempRoot(), 'ucontact-n8n-user-'));
 	const nodesDir = path.join(folder, '.n8n', 'nodes');
 	const target = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
@@ -76,8 +83,15 @@ function makeUserFolder(tarball = packPackage()) {
 	return folder;
 }
 
+export interface N8nEnvExtra {
+	/** N8N_RUNNERS_BROKER_PORT; default 5679. */
+	brokerPort?: number;
+	/** Extra environment (wins over the defaults). */
+	env?: Record<string, string | undefined>;
+}
+
 /** Environment for a headless n8n on this machine: quiet, local, no telemetry. */
-function n8nEnv(rt, userFolder, extra = {}) {
+export function n8nEnv(rt: Runtime, userFolder: string, extra: N8nEnvExtra = {}): NodeJS.ProcessEnv {
 	const env = { ...process.env };
 	for (const key of Object.keys(env)) if (key.startsWith('N8N_') || key.startsWith('DB_')) delete env[key];
 	// Jest sets NODE_ENV=test, which silences n8n's logger (no run data printed) and makes
@@ -102,5 +116,3 @@ function n8nEnv(rt, userFolder, extra = {}) {
 		...extra.env,
 	};
 }
-
-module.exports = { ROOT, PACKAGE_NAME, runtime, packPackage, makeUserFolder, n8nEnv, tempRoot, freePort };
