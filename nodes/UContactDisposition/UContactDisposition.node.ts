@@ -46,7 +46,11 @@ export class UContactDisposition implements INodeType {
 				// n8n builds the list without the workflow's settings, so the zone known here is the
 				// instance's default; a workflow may set its own, which the run then uses.
 				return [
-					{ name: `Workflow Time Zone (its setting, else ${this.getTimezone()})`, value: WORKFLOW_TIMEZONE },
+					{
+						name: `Workflow Time Zone (default ${this.getTimezone()})`,
+						value: WORKFLOW_TIMEZONE,
+						description: `The zone in the workflow's settings; ${this.getTimezone()}, n8n's default, when they set none`,
+					},
 					...Intl.supportedValuesOf('timeZone').map((zone) => ({ name: zone, value: zone })),
 				];
 			},

@@ -364,7 +364,7 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		// The list comes from the node's loadOptions, which n8n runs without the workflow's
 		// settings: it can name n8n's default zone (this server's, America/New_York), not the
 		// workflow's own; the label must not claim more. The selected label shows once loaded.
-		const wanted = 'Workflow Time Zone (its setting, else America/New_York)';
+		const wanted = 'Workflow Time Zone (default America/New_York)';
 		let shown = '';
 		for (const deadline = Date.now() + 15_000; Date.now() < deadline && shown !== wanted; await page.waitForTimeout(250))
 			shown = await zone.inputValue();
