@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# usage: scripts/n8n-runtime.sh n8n-2|n8n-1
+# usage: scripts/n8n-runtime.sh n8n-2|n8n-1|registry
 # Prints the folder of an installed real n8n (its node_modules/.bin/n8n), installing it once
 # from the committed lockfile in test/e2e/runtimes/<name>/ into a cache outside the repo:
 # n8n is over a GiB and takes minutes to install, so it is reused across runs.
 #   n8n-2: n8n 2.x on Node 24 (from scripts/node24.sh)
 #   n8n-1: n8n 1.123.x on the machine's Node 20 or 22
+#   registry: verdaccio, the local npm registry n8n installs the package from in the install test
 # Prints "NODE_BIN<TAB>RUNTIME_DIR".
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-name="${1:?usage: n8n-runtime.sh n8n-2|n8n-1}"
+name="${1:?usage: n8n-runtime.sh n8n-2|n8n-1|registry}"
 src="$root/test/e2e/runtimes/$name"
 [ -f "$src/package-lock.json" ] || { echo "no runtime $name" >&2; exit 2; }
 cache="${UCONTACT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-ucontact}"
@@ -34,13 +35,17 @@ case "$name" in
     # isolated-vm only serves n8n 1.x's optional vm expression engine; the tests use the legacy one.
     natives="sqlite3"
     ;;
+  registry)
+    node_bin="$(bash "$root/scripts/node24.sh")"
+    natives=""
+    ;;
   *) echo "unknown runtime $name" >&2; exit 2 ;;
 esac
 
 stamp="$(cat "$src/package.json" "$src/package-lock.json" | sha256sum | cut -c1-12)"
 dest="$cache/runtimes/$name-$stamp"
 if [ ! -f "$dest/.installed" ]; then
-  echo "Installing $name into $dest (once; several minutes, over a GiB)..." >&2
+  echo "Installing $name into $dest (once; n8n takes several minutes and over a GiB)..." >&2
   rm -rf "$dest.partial"
   mkdir -p "$dest.partial"
   cp "$src/package.json" "$src/package-lock.json" "$dest.partial/"
@@ -59,7 +64,7 @@ if [ ! -f "$dest/.installed" ]; then
     # Install scripts are skipped (some download from outside the npm registry); the native
     # modules n8n needs are then built here against this Node.
     npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
-    npm rebuild $natives --loglevel=error >&2
+    [ -z "$natives" ] || npm rebuild $natives --loglevel=error >&2
   )
   kill $beat 2>/dev/null || true
   touch "$dest.partial/.installed"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Everything the end-to-end tests need beyond the dev dependencies: the two real n8n runtimes
-# (installed once into the cache, in parallel), Debian's Chromium for the editor test, and
-# Debian's redis-server and postgresql for the queue-mode test.
+# Everything the end-to-end tests need beyond the dev dependencies: the two real n8n runtimes and
+# the local npm registry (installed once into the cache, in parallel), Debian's Chromium for the
+# editor test, Debian's redis-server and postgresql for the queue-mode test, and openssl for the
+# install test's certificates.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 started=$SECONDS
@@ -13,6 +14,7 @@ debs=()
 command -v chromium >/dev/null 2>&1 || debs+=(chromium)
 command -v redis-server >/dev/null 2>&1 || debs+=(redis-server)
 has_postgres || debs+=(postgresql)
+command -v openssl >/dev/null 2>&1 || debs+=(openssl)
 if [ "${#debs[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing Debian's ${debs[*]} for the end-to-end tests..." >&2
@@ -31,10 +33,13 @@ bash "$root/scripts/n8n-runtime.sh" n8n-2 >/dev/null &
 n8n2=$!
 bash "$root/scripts/n8n-runtime.sh" n8n-1 >/dev/null &
 n8n1=$!
+bash "$root/scripts/n8n-runtime.sh" registry >/dev/null &
+registry=$!
 status=0
 wait "$n8n2" || status=1
 wait "$n8n1" || status=1
-[ "$status" = 0 ] || echo "Installing n8n failed (see the messages above)" >&2
+wait "$registry" || status=1
+[ "$status" = 0 ] || echo "Installing n8n or the local registry failed (see the messages above)" >&2
 if [ -n "${debs_job:-}" ]; then
   if ! wait "$debs_job"; then
     status=1
@@ -46,5 +51,6 @@ fi
 command -v chromium >/dev/null 2>&1 || { status=1; echo "chromium is missing" >&2; }
 command -v redis-server >/dev/null 2>&1 || { status=1; echo "redis-server is missing" >&2; }
 has_postgres || { status=1; echo "PostgreSQL is missing" >&2; }
+command -v openssl >/dev/null 2>&1 || { status=1; echo "openssl is missing" >&2; }
 echo "End-to-end provisioning finished in $((SECONDS - started))s (status $status)" >&2
 exit $status
