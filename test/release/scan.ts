@@ -44,8 +44,9 @@ export interface PackedPackage {
 }
 
 export const ROOT = path.resolve(__dirname, '../..');
-// npm always packs both READMEs, now about half of the tarball; the budget keeps code bloat visible.
-export const SIZE_BUDGET_BYTES = 80 * 1024;
+// npm always packs both READMEs, now more than half of the tarball (they grow with what users need
+// to know, 90 kB of text in 0.1.0); the budget keeps code bloat visible.
+export const SIZE_BUDGET_BYTES = 96 * 1024;
 export const SOURCE_FILE_PATTERNS = ['package.json', '{nodes,credentials}/**/*.{js,ts,json}'];
 export const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
 
