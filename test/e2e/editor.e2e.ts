@@ -243,7 +243,17 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		).resolves.toBe(1);
 		await expectIconLoaded(item);
 		await page.screenshot({ path: screenshotPath('node-panel-search') });
-		clock.step('node panel: search "uContact"');
+		// uContact's own word for a disposition finds it too, typed with or without the accent.
+		const search = creator.getByTestId('node-creator-search-bar');
+		for (const term of ['tipificación', 'tipificacion']) {
+			await search.fill('no node is called this');
+			await item.waitFor({ state: 'detached' });
+			await search.fill(term);
+			await item.waitFor();
+		}
+		await search.fill('uContact');
+		await item.waitFor();
+		clock.step('node panel: search "uContact", "tipificación", "tipificacion"');
 	});
 
 	it('adds the node and shows its fields', async () => {
