@@ -66,6 +66,54 @@ describe("n8n's Retry On Fail", () => {
 		);
 	});
 
+	it(
+		"the issue's outage: 1,000 items, 503 to everything for 6 s after the 300th disposition, the node's defaults, Retry On Fail 3 tries 5 s apart",
+		async () => {
+			// Measured before the attempt memory: the run completed with 300 dispositions recorded twice.
+			let outage = { started: 0, ended: 0 };
+			let restore: NodeJS.Timeout | undefined;
+			const watch = setInterval(() => {
+				if (outage.started === 0 && sim.dispositions.length >= 300) {
+					outage = { started: Date.now(), ended: 0 };
+					sim.setBehaviour({ kind: 'status', status: 503 });
+					restore = setTimeout(() => {
+						outage.ended = Date.now();
+						sim.setBehaviour({ kind: 'normal' });
+					}, 6000);
+				}
+			}, 1);
+			try {
+				const result = await runDisposition({
+					parameters: MAPPED,
+					items: calls(1000),
+					credentials: tokenCredentials(sim),
+					nodeSettings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 5000 },
+				});
+				expect(result.error).toBeUndefined();
+				// The outage began and ran its full 6 s while the node was still at work.
+				expect([outage.started > 0, outage.ended > 0]).toEqual([true, true]);
+				expect(result.items).toHaveLength(1000);
+				expect(result.items.every((item) => item.json.success === true)).toBe(true);
+				const recorded = recordedGuids();
+				expect(recorded).toHaveLength(1000);
+				expect(new Set(recorded).size).toBe(1000);
+				const refused = sim.requests.filter((request) => request.status === 503).length;
+				expect(refused).toBeGreaterThan(0);
+				const skipped = result.items.filter((item) => item.json.alreadyRecorded === true).length;
+				expect(skipped).toBeGreaterThanOrEqual(300);
+				console.log(
+					`Retry On Fail, 1000 items, 503 for 6 s after the 300th (defaults, 3 tries 5 s apart): ` +
+						`${sim.requests.length} requests (${refused} answered 503), ${recorded.length} recorded, ` +
+						`${recorded.length - new Set(recorded).size} duplicates, ${skipped} outputs from an earlier try`,
+				);
+			} finally {
+				clearInterval(watch);
+				if (restore) clearTimeout(restore);
+			}
+		},
+		2 * 60 * 1000,
+	);
+
 	it('an item that changed between tries is sent; an unchanged one is not', async () => {
 		sim.queue({ kind: 'normal' }, { kind: 'normal' }, { kind: 'status', status: 503 });
 		const items = [call(0, { stamp: true }), call(1), call(2)];
