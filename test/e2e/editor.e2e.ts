@@ -280,6 +280,14 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		// The header and the credential slot both show our icon.
 		await expectIconLoaded(ndv);
 		await page.screenshot({ path: screenshotPath('node-parameters') });
+		// Callback Dialer is named like a campaign, direction mark included, and says so.
+		// The first "Add Field" list is Additional Fields' (Options comes after it).
+		await parameters.getByTestId('collection-parameter-add').first().click();
+		await page.getByTestId('collection-parameter-option').filter({ visible: true }).filter({ hasText: 'Callback Dialer' }).click();
+		const dialer = parameters.getByTestId('parameter-input-camptoreschedule');
+		await dialer.waitFor();
+		expect(await dialer.locator('input').getAttribute('placeholder')).toBe('e.g. Ventas->');
+		await parameters.getByText('Its name as in uContact, direction mark included, like a campaign').waitFor();
 		clock.step('add the node, check its fields and icon');
 	});
 
