@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Locator, Page, Response } from 'playwright-core';
 
 import { makeToken, startSimulator, type Simulator } from '../support/simulator/simulator';
-import { launchBrowser, screenshotPath, stopwatch, type LaunchedBrowser } from './support/browser';
+import { launchBrowser, screenshotPath, signIn, stopwatch, type LaunchedBrowser } from './support/browser';
 import { saveWorkflow } from './support/editor-rest';
 import { startN8nWithPackage, type PackagedN8nServer } from './support/server';
 
@@ -164,14 +164,6 @@ async function expectIconLoaded(scope: Locator): Promise<void> {
 
 function isCredentialTest(response: Response): boolean {
 	return response.url().endsWith('/rest/credentials/test') && response.request().method() === 'POST';
-}
-
-async function signIn(page: Page, server: PackagedN8nServer): Promise<void> {
-	await page.goto(`${server.url}/signin`);
-	await page.getByTestId('emailOrLdapLoginId').locator('input').fill(server.owner.email);
-	await page.getByTestId('password').locator('input').fill(server.owner.password);
-	await page.getByTestId('form-submit-button').click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
 }
 
 /** Opens the credential dialog from the node: the empty slot, or "Create new credential" in the picker. */

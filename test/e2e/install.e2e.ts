@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 
 import { startSimulator, type Simulator } from '../support/simulator/simulator';
-import { launchBrowser, screenshotPath, stopwatch, type LaunchedBrowser, type Stopwatch } from './support/browser';
+import { launchBrowser, screenshotPath, signIn, stopwatch, type LaunchedBrowser, type Stopwatch } from './support/browser';
 import { restPost, saveWorkflow } from './support/editor-rest';
 import { interceptNpmjs, startRegistry, withVersion, type LocalRegistry, type NpmjsInterceptor } from './support/registry';
 import { restClient, waitForExecution, type RestClient } from './support/rest';
@@ -32,8 +32,6 @@ const NEXT = '0.1.1';
 interface InstalledPackage {
 	packageName: string;
 	installedVersion: string;
-	updateAvailable?: string;
-	failedLoading?: boolean;
 	installedNodes: Array<{ name: string; type: string }>;
 }
 
@@ -123,25 +121,63 @@ function expectServedInstall(interceptor: NpmjsInterceptor, version: string): vo
 	);
 }
 
-/** Hosts other than registry.npmjs.org that n8n asked the proxy for (all refused). */
-function refusedHosts(interceptor: NpmjsInterceptor): string[] {
-	return [...new Set(interceptor.refused)].sort();
+/** What every install test starts from: nothing installed yet, FIRST waiting in the registry. */
+interface Fixture {
+	simulator: Simulator;
+	registry: LocalRegistry;
+	interceptor: NpmjsInterceptor;
+	/** N8N_USER_FOLDER, empty at start as on a new n8n. */
+	userFolder: string;
+	server: N8nServer;
+	/** Hosts other than registry.npmjs.org that n8n asked the proxy for (all refused). */
+	refusedHosts(): string;
+	stop(): Promise<void>;
 }
 
-/** A fresh, empty N8N_USER_FOLDER: nothing installed, as on a new n8n. */
-function emptyUserFolder(): string {
-	return fs.mkdtempSync(path.join(tempRoot(), 'ucontact-n8n-install-'));
-}
-
-async function startRegistryWith(version: string): Promise<{ registry: LocalRegistry; interceptor: NpmjsInterceptor }> {
+/** The simulator, verdaccio holding FIRST behind the npmjs proxy, and `n8n start` from `rt` with nothing installed. */
+async function startFixture(rt: Runtime): Promise<Fixture> {
+	const simulator = await startSimulator();
 	const registry = await startRegistry();
-	expect(registry.publish(withVersion(packPackage(), version))).toBe(version);
+	expect(registry.publish(withVersion(packPackage(), FIRST))).toBe(FIRST);
 	const interceptor = await interceptNpmjs(registry.url);
-	return { registry, interceptor };
+	const userFolder = fs.mkdtempSync(path.join(tempRoot(), 'ucontact-n8n-install-'));
+	const stop = async (): Promise<void> => {
+		await server?.stop();
+		await interceptor.stop();
+		await registry.stop();
+		await simulator.close();
+		if (process.env.UCONTACT_KEEP_E2E !== '1') fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 3 });
+	};
+	let server: N8nServer | undefined;
+	try {
+		server = await startN8n(rt, userFolder, { env: interceptor.env() });
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return {
+		simulator,
+		registry,
+		interceptor,
+		userFolder,
+		server,
+		refusedHosts: () => [...new Set(interceptor.refused)].sort().join(', ') || 'none',
+		stop,
+	};
+}
+
+/** The credential body n8n's REST API takes for a token credential on the simulator. */
+function simulatorCredential(simulator: Simulator) {
+	return {
+		name: 'uContact simulator',
+		type: 'uContactApi',
+		data: { server: 'custom', baseUrl: simulator.url, authentication: 'token', token: simulator.token },
+	};
 }
 
 describe('n8n 2.x: installed and updated from Settings -> Community Nodes (headless Chromium)', () => {
 	let clock: Stopwatch;
+	let fixture: Fixture;
 	let simulator: Simulator;
 	let registry: LocalRegistry;
 	let interceptor: NpmjsInterceptor;
@@ -154,33 +190,20 @@ describe('n8n 2.x: installed and updated from Settings -> Community Nodes (headl
 
 	beforeAll(async () => {
 		clock = stopwatch('install e2e (n8n 2.x, Chromium)');
-		simulator = await startSimulator();
-		({ registry, interceptor } = await startRegistryWith(FIRST));
-		clock.step(`build, pack and publish ${FIRST} to a local verdaccio`);
-		userFolder = emptyUserFolder();
-		server = await startN8n(runtime('n8n-2'), userFolder, { env: interceptor.env() });
-		clock.step(`start n8n with nothing installed (ready after ${(server.readyMs / 1000).toFixed(1)} s)`);
+		fixture = await startFixture(runtime('n8n-2'));
+		({ simulator, registry, interceptor, userFolder, server } = fixture);
+		clock.step(`publish ${FIRST} to a local verdaccio, start n8n with nothing installed (ready after ${(server.readyMs / 1000).toFixed(1)} s)`);
 		browser = await launchBrowser();
 		page = browser.page;
-		await page.goto(`${server.url}/signin`);
-		await page.getByTestId('emailOrLdapLoginId').locator('input').fill(server.owner.email);
-		await page.getByTestId('password').locator('input').fill(server.owner.password);
-		await page.getByTestId('form-submit-button').click();
-		await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+		await signIn(page, server);
 		clock.step('launch Chromium and sign in');
 	}, 5 * 60 * 1000);
 
 	afterAll(async () => {
 		await browser?.close();
-		await server?.stop();
-		await interceptor?.stop();
-		await registry?.stop();
-		await simulator?.close();
-		if (userFolder && process.env.UCONTACT_KEEP_E2E !== '1') fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 3 });
+		await fixture?.stop();
 		clock?.step('stop everything');
-		clock?.print(
-			`hosts n8n asked for besides registry.npmjs.org (refused): ${interceptor ? refusedHosts(interceptor).join(', ') || 'none' : '?'}`,
-		);
+		clock?.print(`hosts n8n asked for besides registry.npmjs.org (refused): ${fixture?.refusedHosts() ?? '?'}`);
 	}, 60 * 1000);
 
 	it(`installs ${PACKAGE_NAME} by name, the way the page asks for it`, async () => {
@@ -217,11 +240,7 @@ describe('n8n 2.x: installed and updated from Settings -> Community Nodes (headl
 		await creator.getByTestId('node-creator-node-item').filter({ hasText: NODE_NAME }).waitFor();
 		await page.keyboard.press('Escape');
 
-		credential = await restPost<{ id: string; name: string }>(page, server.url, 'credentials', {
-			name: 'uContact simulator',
-			type: 'uContactApi',
-			data: { server: 'custom', baseUrl: simulator.url, authentication: 'token', token: simulator.token },
-		});
+		credential = await restPost<{ id: string; name: string }>(page, server.url, 'credentials', simulatorCredential(simulator));
 		const saved = await saveWorkflow(page, server.url, workflow('uContact: installed from the registry', 'install-run-1', credential));
 		workflowId = saved.id;
 		await page.goto(`${server.url}/workflow/${workflowId}`);
@@ -269,32 +288,26 @@ describe('n8n 2.x: installed and updated from Settings -> Community Nodes (headl
 
 describe('n8n 1.x: installed and updated through the REST calls of its Community Nodes page', () => {
 	let clock: Stopwatch;
+	let fixture: Fixture;
 	let simulator: Simulator;
 	let registry: LocalRegistry;
 	let interceptor: NpmjsInterceptor;
 	let userFolder: string;
-	let server: N8nServer;
 	let api: RestClient;
 	let rt: Runtime;
 
 	beforeAll(async () => {
 		clock = stopwatch('install e2e (n8n 1.x, REST)');
 		rt = runtime('n8n-1');
-		simulator = await startSimulator();
-		({ registry, interceptor } = await startRegistryWith(FIRST));
-		userFolder = emptyUserFolder();
-		server = await startN8n(rt, userFolder, { env: interceptor.env() });
-		api = await restClient(server.url, server.owner);
-		clock.step(`publish ${FIRST}, start n8n 1.x with nothing installed (ready after ${(server.readyMs / 1000).toFixed(1)} s), sign in`);
+		fixture = await startFixture(rt);
+		({ simulator, registry, interceptor, userFolder } = fixture);
+		api = await restClient(fixture.server.url, fixture.server.owner);
+		clock.step(`publish ${FIRST}, start n8n 1.x with nothing installed (ready after ${(fixture.server.readyMs / 1000).toFixed(1)} s), sign in`);
 	}, 5 * 60 * 1000);
 
 	afterAll(async () => {
-		await server?.stop();
-		await interceptor?.stop();
-		await registry?.stop();
-		await simulator?.close();
-		if (userFolder && process.env.UCONTACT_KEEP_E2E !== '1') fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 3 });
-		clock?.print(`hosts n8n asked for besides registry.npmjs.org (refused): ${interceptor ? refusedHosts(interceptor).join(', ') || 'none' : '?'}`);
+		await fixture?.stop();
+		clock?.print(`hosts n8n asked for besides registry.npmjs.org (refused): ${fixture?.refusedHosts() ?? '?'}`);
 	}, 60 * 1000);
 
 	async function runOnce(guid: string, credential: { id: string; name: string }): Promise<void> {
@@ -321,11 +334,7 @@ describe('n8n 1.x: installed and updated through the REST calls of its Community
 		expect(onDisk(userFolder).packages).toEqual([PACKAGE_NAME]);
 		clock.step(`install ${FIRST}`);
 
-		const credential = await api.post<{ id: string; name: string }>('/rest/credentials', {
-			name: 'uContact simulator',
-			type: 'uContactApi',
-			data: { server: 'custom', baseUrl: simulator.url, authentication: 'token', token: simulator.token },
-		});
+		const credential = await api.post<{ id: string; name: string }>('/rest/credentials', simulatorCredential(simulator));
 		await runOnce('install-1x-first', credential);
 		clock.step('run a workflow with it');
 

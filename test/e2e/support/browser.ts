@@ -122,6 +122,15 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Launch
 	};
 }
 
+/** Signs in on n8n's page as `server.owner`; resolves once the editor has left /signin. */
+export async function signIn(page: Page, server: { url: string; owner: { email: string; password: string } }): Promise<void> {
+	await page.goto(`${server.url}/signin`);
+	await page.getByTestId('emailOrLdapLoginId').locator('input').fill(server.owner.email);
+	await page.getByTestId('password').locator('input').fill(server.owner.password);
+	await page.getByTestId('form-submit-button').click();
+	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+}
+
 /** Absolute path of docs/screenshots/<name>.png (folder created). */
 export function screenshotPath(name: string): string {
 	fs.mkdirSync(SCREENSHOTS, { recursive: true });

@@ -14,7 +14,7 @@ import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
 
-import { ROOT, freePort, tempRoot } from './runtime';
+import { cachedRuntime, freePort, tempRoot } from './runtime';
 
 export const NPMJS_HOST = 'registry.npmjs.org';
 
@@ -23,8 +23,6 @@ export interface LocalRegistry {
 	readonly url: string;
 	/** Publishes a packed .tgz; resolves the version npm printed. */
 	publish(tarball: string): string;
-	/** The versions verdaccio holds for `name`, oldest first. */
-	versions(name: string): Promise<string[]>;
 	stop(): Promise<void>;
 }
 
@@ -51,21 +49,11 @@ export interface NpmjsInterceptor {
 	stop(): Promise<void>;
 }
 
-/** The cached verdaccio runtime (scripts/n8n-runtime.sh registry): { nodeBin, dir }. */
-function registryRuntime(): { nodeBin: string; dir: string } {
-	const out = execFileSync('bash', [path.join(ROOT, 'scripts/n8n-runtime.sh'), 'registry'], {
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	const [nodeBin, dir] = out.trim().split('\t');
-	return { nodeBin, dir };
-}
-
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts verdaccio on 127.0.0.1 with empty storage and no uplinks, and signs up a publisher. */
 export async function startRegistry(): Promise<LocalRegistry> {
-	const { nodeBin, dir } = registryRuntime();
+	const { nodeBin, dir } = cachedRuntime('registry');
 	const home = fs.mkdtempSync(path.join(tempRoot(), 'ucontact-registry-'));
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
@@ -153,11 +141,6 @@ export async function startRegistry(): Promise<LocalRegistry> {
 			const version = typeof printed.version === 'string' ? printed.version : nested?.version;
 			if (typeof version !== 'string') throw new Error(`npm publish printed no version: ${out.slice(0, 300)}`);
 			return version;
-		},
-		async versions(name: string): Promise<string[]> {
-			const response = await fetch(`${url}/${encodeURIComponent(name)}`);
-			if (response.status === 404) return [];
-			return Object.keys(((await response.json()) as { versions: Record<string, unknown> }).versions);
 		},
 		stop,
 	};

@@ -18,13 +18,22 @@ export interface Runtime {
 	n8n: string;
 }
 
-/** { name, nodeBin, dir, n8n } for 'n8n-2' (Node 24) or 'n8n-1' (Node 20/22); installs once. */
-export function runtime(name: string): Runtime {
+/**
+ * { nodeBin, dir } of a runtime scripts/n8n-runtime.sh installs once into the cache from
+ * test/e2e/runtimes/<name>: 'n8n-2', 'n8n-1' or 'registry'.
+ */
+export function cachedRuntime(name: string): { nodeBin: string; dir: string } {
 	const out = execFileSync('bash', [path.join(ROOT, 'scripts/n8n-runtime.sh'), name], {
 		encoding: 'utf8',
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	const [nodeBin, dir] = out.trim().split('\t');
+	return { nodeBin, dir };
+}
+
+/** { name, nodeBin, dir, n8n } for 'n8n-2' (Node 24) or 'n8n-1' (Node 20/22); installs once. */
+export function runtime(name: string): Runtime {
+	const { nodeBin, dir } = cachedRuntime(name);
 	return { name, nodeBin, dir, n8n: path.join(dir, 'node_modules/n8n/bin/n8n') };
 }
 
