@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # usage: scripts/n8n-runtime.sh n8n-2|n8n-1|registry
+#        scripts/n8n-runtime.sh --lock n8n-2|n8n-1|registry
 # Prints the folder of an installed real n8n (its node_modules/.bin/n8n), installing it once
 # from the committed lockfile in test/e2e/runtimes/<name>/ into a cache outside the repo:
 # n8n is over a GiB and takes minutes to install, so it is reused across runs.
@@ -7,11 +8,20 @@
 #   n8n-1: n8n 1.123.x on the machine's Node 20 or 22
 #   registry: verdaccio, the local npm registry n8n installs the package from in the install test
 # Prints "NODE_BIN<TAB>RUNTIME_DIR".
+#
+# --lock: rewrites test/e2e/runtimes/<name>/package-lock.json from its package.json, resolved by
+# that runtime's Node with the flags the install uses, and installs nothing. Moving the tests to
+# another n8n is: set the version in test/e2e/runtimes/n8n-2/package.json, run
+# `bash scripts/n8n-runtime.sh --lock n8n-2`, commit both files (the tests read the version from
+# there). If npm cannot resolve that n8n, it says why and the committed lockfile is left as it was.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-name="${1:?usage: n8n-runtime.sh n8n-2|n8n-1|registry}"
+lock=""
+if [ "${1:-}" = "--lock" ]; then lock=1; shift; fi
+name="${1:?usage: n8n-runtime.sh [--lock] n8n-2|n8n-1|registry}"
 src="$root/test/e2e/runtimes/$name"
-[ -f "$src/package-lock.json" ] || { echo "no runtime $name" >&2; exit 2; }
+[ -f "$src/package.json" ] || { echo "no runtime $name" >&2; exit 2; }
+[ -n "$lock" ] || [ -f "$src/package-lock.json" ] || { echo "no lockfile for runtime $name: run $0 --lock $name" >&2; exit 2; }
 cache="${UCONTACT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-ucontact}"
 
 case "$name" in
@@ -41,6 +51,20 @@ case "$name" in
     ;;
   *) echo "unknown runtime $name" >&2; exit 2 ;;
 esac
+
+if [ -n "$lock" ]; then
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+  cp "$src/package.json" "$work/"
+  (
+    cd "$work"
+    export PATH="$node_bin:$PATH"
+    npm install --package-lock-only --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+  ) || { echo "npm could not resolve $src/package.json (see above); $src/package-lock.json is unchanged" >&2; exit 1; }
+  cp "$work/package-lock.json" "$src/package-lock.json"
+  echo "Wrote $src/package-lock.json: $(cd "$work" && "$node_bin/node" -p 'Object.entries(require("./package.json").dependencies).map(([n, v]) => n + " " + v).join(", ")')" >&2
+  exit 0
+fi
 
 stamp="$(cat "$src/package.json" "$src/package-lock.json" | sha256sum | cut -c1-12)"
 dest="$cache/runtimes/$name-$stamp"
