@@ -2,15 +2,20 @@
  * Installed the way n8n's users install it: typed into Settings -> Community Nodes, fetched by
  * n8n's own installer from a registry, updated later from the same page.
  *
- * A real registry (verdaccio) holds the packed package. n8n only installs from
- * https://registry.npmjs.org without an Enterprise licence, so it reaches verdaccio under that
- * name through an intercepting proxy (support/registry.ts); every other host n8n asks for is
- * refused and reported.
+ * A real registry (verdaccio) holds the packed package. Without an Enterprise licence n8n only
+ * installs from its default registry (the public npm registry; the test reads the address from
+ * the installed n8n's own config, support/registry.ts's n8nRegistryUrl), so it reaches verdaccio
+ * under that name through an intercepting proxy; every other host n8n asks for is refused and
+ * reported.
  *
  * n8n 2.x in Chromium: install 0.1.0 from the page, find the node in the panel, run a workflow
  * with it against the simulator, publish 0.1.1, click Update, run the workflow again.
  * n8n 1.x: the same install and update through the REST calls its page makes.
+ * n8n 2.x with unverified community packages off (N8N_UNVERIFIED_PACKAGES_ENABLED=false, n8n 3.0's
+ * default): the page's install is refused; the admin's way, the package installed with npm into
+ * the nodes folder before n8n starts (as in a Docker image), still loads and runs.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -19,7 +24,7 @@ import type { Page } from 'playwright-core';
 import { startSimulator, type Simulator } from '../support/simulator/simulator';
 import { launchBrowser, screenshotPath, signIn, stopwatch, type LaunchedBrowser, type Stopwatch } from './support/browser';
 import { restPost, saveWorkflow } from './support/editor-rest';
-import { interceptNpmjs, startRegistry, withVersion, type LocalRegistry, type NpmjsInterceptor } from './support/registry';
+import { interceptRegistry, n8nRegistryUrl, startRegistry, withVersion, type LocalRegistry, type RegistryInterceptor } from './support/registry';
 import { restClient, waitForExecution, type RestClient } from './support/rest';
 import { PACKAGE_NAME, packPackage, runtime, tempRoot, type Runtime } from './support/runtime';
 import { startN8n, type N8nServer } from './support/server';
@@ -114,7 +119,7 @@ async function waitUntil(what: string, check: () => boolean, timeoutMs = 60000):
 }
 
 /** The registry served what an install of `version` needs: its metadata and its tarball. */
-function expectServedInstall(interceptor: NpmjsInterceptor, version: string): void {
+function expectServedInstall(interceptor: RegistryInterceptor, version: string): void {
 	const paths = interceptor.served.map((request) => `${request.method} ${request.path} ${request.status}`);
 	expect(paths).toEqual(
 		expect.arrayContaining([`GET /${PACKAGE_NAME} 200`, `GET /${PACKAGE_NAME}/-/${PACKAGE_NAME}-${version}.tgz 200`]),
@@ -125,21 +130,27 @@ function expectServedInstall(interceptor: NpmjsInterceptor, version: string): vo
 interface Fixture {
 	simulator: Simulator;
 	registry: LocalRegistry;
-	interceptor: NpmjsInterceptor;
+	interceptor: RegistryInterceptor;
 	/** N8N_USER_FOLDER, empty at start as on a new n8n. */
 	userFolder: string;
 	server: N8nServer;
-	/** Hosts other than registry.npmjs.org that n8n asked the proxy for (all refused). */
+	/** The host of n8n's default registry, which the proxy answers for. */
+	registryHost: string;
+	/** Hosts other than registryHost that n8n asked the proxy for (all refused). */
 	refusedHosts(): string;
 	stop(): Promise<void>;
 }
 
-/** The simulator, verdaccio holding FIRST behind the npmjs proxy, and `n8n start` from `rt` with nothing installed. */
-async function startFixture(rt: Runtime): Promise<Fixture> {
+/**
+ * The simulator, verdaccio holding FIRST behind the registry-intercepting proxy, and `n8n start`
+ * from `rt` with nothing installed (and `env` on top of the proxy's).
+ */
+async function startFixture(rt: Runtime, env: Record<string, string> = {}): Promise<Fixture> {
 	const simulator = await startSimulator();
-	const registry = await startRegistry();
+	const publicUrl = n8nRegistryUrl(rt);
+	const registry = await startRegistry(publicUrl);
 	expect(registry.publish(withVersion(packPackage(), FIRST))).toBe(FIRST);
-	const interceptor = await interceptNpmjs(registry.url);
+	const interceptor = await interceptRegistry(registry.url, publicUrl);
 	const userFolder = fs.mkdtempSync(path.join(tempRoot(), 'ucontact-n8n-install-'));
 	const stop = async (): Promise<void> => {
 		await server?.stop();
@@ -150,7 +161,7 @@ async function startFixture(rt: Runtime): Promise<Fixture> {
 	};
 	let server: N8nServer | undefined;
 	try {
-		server = await startN8n(rt, userFolder, { env: interceptor.env() });
+		server = await startN8n(rt, userFolder, { env: { ...interceptor.env(), ...env } });
 	} catch (error) {
 		await stop();
 		throw error;
@@ -161,6 +172,7 @@ async function startFixture(rt: Runtime): Promise<Fixture> {
 		interceptor,
 		userFolder,
 		server,
+		registryHost: interceptor.host,
 		refusedHosts: () => [...new Set(interceptor.refused)].sort().join(', ') || 'none',
 		stop,
 	};
@@ -180,7 +192,7 @@ describe('n8n 2.x: installed and updated from Settings -> Community Nodes (headl
 	let fixture: Fixture;
 	let simulator: Simulator;
 	let registry: LocalRegistry;
-	let interceptor: NpmjsInterceptor;
+	let interceptor: RegistryInterceptor;
 	let userFolder: string;
 	let server: N8nServer;
 	let browser: LaunchedBrowser;
@@ -203,7 +215,7 @@ describe('n8n 2.x: installed and updated from Settings -> Community Nodes (headl
 		await browser?.close();
 		await fixture?.stop();
 		clock?.step('stop everything');
-		clock?.print(`hosts n8n asked for besides registry.npmjs.org (refused): ${fixture?.refusedHosts() ?? '?'}`);
+		clock?.print(`hosts n8n asked for besides ${fixture?.registryHost ?? 'its registry'} (refused): ${fixture?.refusedHosts() ?? '?'}`);
 	}, 60 * 1000);
 
 	it(`installs ${PACKAGE_NAME} by name, the way the page asks for it`, async () => {
@@ -291,7 +303,7 @@ describe('n8n 1.x: installed and updated through the REST calls of its Community
 	let fixture: Fixture;
 	let simulator: Simulator;
 	let registry: LocalRegistry;
-	let interceptor: NpmjsInterceptor;
+	let interceptor: RegistryInterceptor;
 	let userFolder: string;
 	let api: RestClient;
 	let rt: Runtime;
@@ -307,7 +319,7 @@ describe('n8n 1.x: installed and updated through the REST calls of its Community
 
 	afterAll(async () => {
 		await fixture?.stop();
-		clock?.print(`hosts n8n asked for besides registry.npmjs.org (refused): ${fixture?.refusedHosts() ?? '?'}`);
+		clock?.print(`hosts n8n asked for besides ${fixture?.registryHost ?? 'its registry'} (refused): ${fixture?.refusedHosts() ?? '?'}`);
 	}, 60 * 1000);
 
 	async function runOnce(guid: string, credential: { id: string; name: string }): Promise<void> {
@@ -354,5 +366,73 @@ describe('n8n 1.x: installed and updated through the REST calls of its Community
 
 		await runOnce('install-1x-next', credential);
 		clock.step('run again on the update');
+	});
+});
+
+describe('n8n 2.x with unverified community packages off (N8N_UNVERIFIED_PACKAGES_ENABLED=false, n8n 3.0\'s default)', () => {
+	const UNVERIFIED_OFF = { N8N_UNVERIFIED_PACKAGES_ENABLED: 'false' };
+	let clock: Stopwatch;
+	let fixture: Fixture;
+	let rt: Runtime;
+	let preinstalled: N8nServer | undefined;
+	let preinstalledFolder: string | undefined;
+
+	beforeAll(async () => {
+		clock = stopwatch('install e2e (n8n 2.x, unverified packages off)');
+		rt = runtime('n8n-2');
+		fixture = await startFixture(rt, UNVERIFIED_OFF);
+		clock.step(`publish ${FIRST}, start n8n with N8N_UNVERIFIED_PACKAGES_ENABLED=false (ready after ${(fixture.server.readyMs / 1000).toFixed(1)} s)`);
+	}, 5 * 60 * 1000);
+
+	afterAll(async () => {
+		await preinstalled?.stop();
+		if (preinstalledFolder && process.env.UCONTACT_KEEP_E2E !== '1') fs.rmSync(preinstalledFolder, { recursive: true, force: true, maxRetries: 3 });
+		await fixture?.stop();
+		clock?.print(`hosts n8n asked for besides ${fixture?.registryHost ?? 'its registry'} (refused): ${fixture?.refusedHosts() ?? '?'}`);
+	}, 60 * 1000);
+
+	it(`refuses to install ${PACKAGE_NAME} from Settings -> Community Nodes (its REST call)`, async () => {
+		const api = await restClient(fixture.server.url, fixture.server.owner);
+		const settings = await api.get<{ unverifiedCommunityNodesEnabled?: boolean }>('/rest/settings');
+		expect(settings.unverifiedCommunityNodesEnabled).toBe(false);
+		await expect(api.post('/rest/community-packages', { name: PACKAGE_NAME })).rejects.toThrow(
+			/Installation of unverified community packages is forbidden/,
+		);
+		// Refused before anything is fetched: no tarball asked of the registry, nothing on disk.
+		expect(fixture.interceptor.served.filter((request) => request.path.endsWith('.tgz'))).toEqual([]);
+		expect(fs.existsSync(path.join(fixture.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME))).toBe(false);
+		clock.step('POST /rest/community-packages: refused');
+	});
+
+	it('loads and runs the package an admin installed with npm into the nodes folder before start', async () => {
+		// What a Docker image's build step does: npm install into <user folder>/.n8n/nodes.
+		// --legacy-peer-deps rather than README's --omit=peer: npm still looks the peer up for the
+		// latter, and this registry holds nothing but our package (no uplinks).
+		preinstalledFolder = fs.mkdtempSync(path.join(tempRoot(), 'ucontact-n8n-preinstalled-'));
+		const nodesDir = path.join(preinstalledFolder, '.n8n', 'nodes');
+		fs.mkdirSync(nodesDir, { recursive: true });
+		execFileSync('npm', ['install', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--registry', `${fixture.registry.url}/`, `${PACKAGE_NAME}@${FIRST}`], {
+			cwd: nodesDir,
+			env: { ...process.env, PATH: `${rt.nodeBin}${path.delimiter}${process.env.PATH}` },
+			stdio: ['ignore', 'ignore', 'pipe'],
+		});
+		expect(fs.readdirSync(path.join(nodesDir, 'node_modules')).filter((name) => !name.startsWith('.'))).toEqual([PACKAGE_NAME]);
+		preinstalled = await startN8n(rt, preinstalledFolder, { env: { ...fixture.interceptor.env(), ...UNVERIFIED_OFF } });
+		clock.step(`npm install ${PACKAGE_NAME} into the nodes folder, start n8n on it`);
+
+		const api = await restClient(preinstalled.url, preinstalled.owner);
+		const credential = await api.post<{ id: string; name: string }>('/rest/credentials', simulatorCredential(fixture.simulator));
+		const created = await api.post<{ id: string }>('/rest/workflows', {
+			active: false,
+			settings: { executionOrder: 'v1' },
+			...workflow('uContact: preinstalled, unverified packages off', 'install-preinstalled', credential),
+		});
+		const { executionId } = await api.post<{ executionId: string }>(`/rest/workflows/${created.id}/run`, {
+			triggerToStartFrom: { name: 'Start' },
+		});
+		const execution = await waitForExecution(api, rt, { workflowId: created.id, executionId });
+		expect([execution.status, execution.data.resultData.error]).toEqual(['success', undefined]);
+		expectRecorded(fixture.simulator, 'install-preinstalled');
+		clock.step('run a workflow with it');
 	});
 });

@@ -1,12 +1,17 @@
-// A real npm registry for the install test, reached by n8n as https://registry.npmjs.org.
+// A real npm registry for the install test, reached by n8n under the name of the registry n8n
+// installs community packages from (the public npm registry).
 //
-// n8n installs community packages from https://registry.npmjs.org only: any other
-// N8N_COMMUNITY_PACKAGES_REGISTRY needs an Enterprise licence (feat:communityNodes:customRegistry),
-// and it passes `--registry=https://registry.npmjs.org` to npm itself. So the test gives n8n an
-// HTTPS proxy (HTTPS_PROXY, which npm and n8n honour) that terminates TLS for
-// registry.npmjs.org with a certificate from a throwaway CA (NODE_EXTRA_CA_CERTS) and forwards
-// to a local verdaccio. Every other host is refused and recorded: the machine has no network, and
-// the test can then say exactly what n8n tried to reach.
+// Without a licence n8n installs community packages from its default registry only: setting any
+// other N8N_COMMUNITY_PACKAGES_REGISTRY needs an Enterprise licence (feat:communityNodes:customRegistry),
+// and it passes `--registry=<that registry>` to npm itself. So the test gives n8n an HTTPS proxy
+// (HTTPS_PROXY, which npm and n8n honour) that terminates TLS for that registry's host with a
+// certificate from a throwaway CA (NODE_EXTRA_CA_CERTS) and forwards to a local verdaccio. Every
+// other host is refused and recorded: the machine has no network, and the test can then say
+// exactly what n8n tried to reach.
+//
+// The registry's address is not written in this repository: n8nRegistryUrl() asks the installed
+// n8n for the default of its own setting (CommunityPackagesConfig.registry, behind
+// N8N_COMMUNITY_PACKAGES_REGISTRY), so the test follows whatever registry the n8n under test uses.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -14,9 +19,43 @@ import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
 
-import { cachedRuntime, freePort, tempRoot } from './runtime';
+import { cachedRuntime, freePort, tempRoot, type Runtime } from './runtime';
 
-export const NPMJS_HOST = 'registry.npmjs.org';
+/**
+ * Where n8n keeps the class of its community-packages settings (N8N_COMMUNITY_PACKAGES_*), by
+ * major: n8n 2.x in its own community-packages module, n8n 1.x in @n8n/config.
+ */
+const COMMUNITY_PACKAGES_CONFIG = [
+	'n8n/dist/modules/community-packages/community-packages.config.js',
+	'@n8n/config/dist/configs/community-packages.config.js',
+];
+
+/**
+ * The registry URL `rt`'s n8n installs community packages from when N8N_COMMUNITY_PACKAGES_REGISTRY
+ * is unset: the default of its CommunityPackagesConfig.registry, read by running that n8n's own
+ * config code with its own Node and no N8N_* variable set.
+ */
+export function n8nRegistryUrl(rt: Runtime): string {
+	const modules = path.join(rt.dir, 'node_modules');
+	const configFile = COMMUNITY_PACKAGES_CONFIG.map((file) => path.join(modules, file)).find((file) => fs.existsSync(file));
+	if (!configFile) throw new Error(`no community-packages config in ${modules} (looked for ${COMMUNITY_PACKAGES_CONFIG.join(', ')})`);
+	const script = [
+		"require('reflect-metadata');",
+		"const { Container } = require('@n8n/di');",
+		`const { CommunityPackagesConfig } = require(${JSON.stringify(configFile)});`,
+		'process.stdout.write(String(Container.get(CommunityPackagesConfig).registry));',
+	].join(' ');
+	// From n8n's own folder, so require() finds the reflect-metadata and @n8n/di n8n itself loads.
+	const out = execFileSync(path.join(rt.nodeBin, 'node'), ['-e', script], {
+		cwd: path.join(modules, 'n8n'),
+		env: { PATH: process.env.PATH, HOME: process.env.HOME },
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	const url = new URL(out.trim());
+	if (url.protocol !== 'https:') throw new Error(`n8n's default community package registry is not https: ${out}`);
+	return url.href;
+}
 
 export interface LocalRegistry {
 	/** http://127.0.0.1:PORT of verdaccio itself. */
@@ -28,19 +67,21 @@ export interface LocalRegistry {
 
 export interface ProxiedRequest {
 	method: string;
-	/** Path and query, as sent to registry.npmjs.org. */
+	/** Path and query, as sent to the intercepted registry. */
 	path: string;
 	status: number;
 	/** Request headers and body, for the check that no secret travels here. */
 	text: string;
 }
 
-export interface NpmjsInterceptor {
+export interface RegistryInterceptor {
+	/** The host answered for: n8n's default registry's host (see n8nRegistryUrl). */
+	readonly host: string;
 	/** http://127.0.0.1:PORT, for HTTPS_PROXY. */
 	readonly proxyUrl: string;
 	/** The throwaway CA's certificate (PEM file), for NODE_EXTRA_CA_CERTS. */
 	readonly caFile: string;
-	/** Requests served as registry.npmjs.org, in order. */
+	/** Requests served as `host`, in order. */
 	readonly served: ProxiedRequest[];
 	/** Everything else asked of the proxy ("CONNECT api.n8n.io:443", "GET http://..."), refused. */
 	readonly refused: string[];
@@ -51,8 +92,11 @@ export interface NpmjsInterceptor {
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts verdaccio on 127.0.0.1 with empty storage and no uplinks, and signs up a publisher. */
-export async function startRegistry(): Promise<LocalRegistry> {
+/**
+ * Starts verdaccio on 127.0.0.1 with empty storage and no uplinks, and signs up a publisher.
+ * `publicUrl` (n8n's registry, see n8nRegistryUrl) is the address its metadata gives tarballs.
+ */
+export async function startRegistry(publicUrl: string): Promise<LocalRegistry> {
 	const { nodeBin, dir } = cachedRuntime('registry');
 	const home = fs.mkdtempSync(path.join(tempRoot(), 'ucontact-registry-'));
 	const port = await freePort();
@@ -81,8 +125,8 @@ export async function startRegistry(): Promise<LocalRegistry> {
 	const child: ChildProcess = spawn(
 		path.join(nodeBin, 'node'),
 		[path.join(dir, 'node_modules/verdaccio/bin/verdaccio'), '-c', path.join(home, 'config.yaml'), '-l', `127.0.0.1:${port}`],
-		// Tarball addresses in the metadata it serves name registry.npmjs.org, as the real one's do.
-		{ env: { ...process.env, VERDACCIO_PUBLIC_URL: `https://${NPMJS_HOST}/` }, stdio: ['ignore', log, log] },
+		// Tarball addresses in the metadata it serves name the public registry, as the real one's do.
+		{ env: { ...process.env, VERDACCIO_PUBLIC_URL: publicUrl }, stdio: ['ignore', log, log] },
 	);
 	fs.closeSync(log);
 	// Not left running when the test process ends without stop().
@@ -162,8 +206,8 @@ export function withVersion(tarball: string, version: string): string {
 	return out;
 }
 
-/** A CA and a certificate for registry.npmjs.org signed by it, made by openssl in `dir`. */
-function makeCertificates(dir: string): { caFile: string; key: Buffer; cert: Buffer } {
+/** A CA and a certificate for `host` signed by it, made by openssl in `dir`. */
+function makeCertificates(dir: string, host: string): { caFile: string; key: Buffer; cert: Buffer } {
 	const file = (name: string): string => path.join(dir, name);
 	const openssl = (...args: string[]): void => {
 		execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -171,10 +215,10 @@ function makeCertificates(dir: string): { caFile: string; key: Buffer; cert: Buf
 	openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2',
 		'-subj', '/CN=n8n-nodes-ucontact e2e throwaway CA',
 		'-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-	openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', `/CN=${NPMJS_HOST}`);
+	openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', `/CN=${host}`);
 	fs.writeFileSync(
 		file('leaf.ext'),
-		`subjectAltName=DNS:${NPMJS_HOST}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n`,
+		`subjectAltName=DNS:${host}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n`,
 	);
 	openssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
 		'-out', 'leaf.pem', '-days', '2', '-extfile', 'leaf.ext');
@@ -182,17 +226,18 @@ function makeCertificates(dir: string): { caFile: string; key: Buffer; cert: Buf
 }
 
 /**
- * An HTTPS proxy that answers for registry.npmjs.org from `registryUrl` (verdaccio) and refuses
- * every other host. Give n8n `interceptor.env()`.
+ * An HTTPS proxy that answers for `publicUrl`'s host (n8n's registry) from `registryUrl`
+ * (verdaccio) and refuses every other host. Give n8n `interceptor.env()`.
  */
-export async function interceptNpmjs(registryUrl: string): Promise<NpmjsInterceptor> {
-	const dir = fs.mkdtempSync(path.join(tempRoot(), 'ucontact-npmjs-'));
-	const { caFile, key, cert } = makeCertificates(dir);
+export async function interceptRegistry(registryUrl: string, publicUrl: string): Promise<RegistryInterceptor> {
+	const host = new URL(publicUrl).hostname;
+	const dir = fs.mkdtempSync(path.join(tempRoot(), 'ucontact-intercept-'));
+	const { caFile, key, cert } = makeCertificates(dir, host);
 	const target = new URL(registryUrl);
 	const served: ProxiedRequest[] = [];
 	const refused: string[] = [];
 
-	const npmjs = https.createServer({ key, cert }, (req, res) => {
+	const asRegistry = https.createServer({ key, cert }, (req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
@@ -228,7 +273,7 @@ export async function interceptNpmjs(registryUrl: string): Promise<NpmjsIntercep
 
 	const proxy = http.createServer((req, res) => {
 		refused.push(`${req.method} ${req.url}`);
-		res.writeHead(403, { 'content-type': 'text/plain' }).end('Only registry.npmjs.org is reachable in this test\n');
+		res.writeHead(403, { 'content-type': 'text/plain' }).end(`Only ${host} is reachable in this test\n`);
 	});
 	const sockets = new Set<Socket>();
 	proxy.on('connection', (socket: Socket) => {
@@ -236,19 +281,20 @@ export async function interceptNpmjs(registryUrl: string): Promise<NpmjsIntercep
 		socket.on('close', () => sockets.delete(socket));
 	});
 	proxy.on('connect', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
-		if (req.url !== `${NPMJS_HOST}:443`) {
+		if (req.url !== `${host}:443`) {
 			refused.push(`CONNECT ${req.url}`);
 			socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
 			return;
 		}
 		socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
 		if (head.length > 0) socket.unshift(head);
-		// The tunnel's bytes are TLS for registry.npmjs.org: the local HTTPS server takes them.
-		npmjs.emit('connection', socket);
+		// The tunnel's bytes are TLS for `host`: the local HTTPS server takes them.
+		asRegistry.emit('connection', socket);
 	});
 	await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
 	const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 	return {
+		host,
 		proxyUrl,
 		caFile,
 		served,
@@ -263,7 +309,7 @@ export async function interceptNpmjs(registryUrl: string): Promise<NpmjsIntercep
 		async stop(): Promise<void> {
 			for (const socket of sockets) socket.destroy();
 			await new Promise<void>((resolve) => proxy.close(() => resolve()));
-			npmjs.close();
+			asRegistry.close();
 			if (process.env.UCONTACT_KEEP_E2E !== '1') fs.rmSync(dir, { recursive: true, force: true });
 		},
 	};
