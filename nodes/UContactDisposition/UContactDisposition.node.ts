@@ -12,8 +12,9 @@ import { CREDENTIAL_TYPE } from '../UContactApi/credential';
 import { testUContactCredential } from '../UContactApi/credentialTest';
 import { resolveBaseUrl } from '../UContactApi/serverAddress';
 import { UContactSession } from '../UContactApi/transport';
-import { dispositionProperties, WORKFLOW_TIMEZONE } from './description';
-import { itemPreparer, optionsReader } from './input/prepareItem';
+import { dispositionProperties } from './description';
+import { itemOptionsReader, readRunOptions, WORKFLOW_TIMEZONE } from './input/options';
+import { itemPreparer } from './input/prepareItem';
 import { invalidItem, toOutputItems } from './output/results';
 import { openRetryAttempt } from './sending/retryAttempt';
 import { sendItems } from './sending/sendItems';
@@ -60,16 +61,31 @@ export class UContactDisposition implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const node = this.getNode();
 		const continueOnFail = this.continueOnFail();
+		const routeErrors = node.onError === 'continueErrorOutput';
 		const autoMap = this.getNodeParameter('mappingMode', 0, 'defineBelow') === 'autoMapInputData';
-		const optionsOf = optionsReader(this);
+		const inputItems = this.getInputData();
+		if (inputItems.length === 0) return [[]];
 
-		// Every item is checked before the first request, so bad input never leaves half a run sent.
+		// Every item and option is checked before the first request, so bad input never leaves
+		// half a run sent.
+		const runOptions = readRunOptions(this, inputItems.length);
+		if (!runOptions.ok) {
+			const refused = (itemIndex: number) => invalidItem(node, itemIndex, runProblem(runOptions, itemIndex));
+			if (!continueOnFail) throw refused(runOptions.itemIndex).error;
+			return [toOutputItems(inputItems.map((_, i) => refused(i)), routeErrors)];
+		}
+		this.logger.debug('uContact Disposition: options of the run', {
+			node: node.name,
+			...runOptions.options,
+		});
+		const optionsOf = itemOptionsReader(this);
 		const prepare = itemPreparer(this, autoMap);
-		const items = this.getInputData().map((_, itemIndex) => {
-			const item = prepare(itemIndex, optionsOf(itemIndex));
+		const items = inputItems.map((_, itemIndex) => {
+			const options = optionsOf(itemIndex);
+			const item = options.ok ? prepare(itemIndex, options.options) : options;
 			if (item.ok) return item;
 			const invalid = invalidItem(node, itemIndex, item.problem);
-			if (!continueOnFail && !invalid.ok) throw invalid.error;
+			if (!continueOnFail) throw invalid.error;
 			return invalid;
 		});
 
@@ -97,16 +113,22 @@ export class UContactDisposition implements INodeType {
 				session,
 				credentials,
 				baseUrl,
-				settings: optionsOf(0),
+				settings: runOptions.options,
 				continueOnFail,
 				memory: retry?.attempt,
 			});
 			const stopping = stopAt === undefined ? undefined : outcomes[stopAt];
 			if (stopping !== undefined && !stopping.ok) throw stopping.error;
 			failed = outcomes[0]?.ok === false;
-			return [toOutputItems(outcomes, node.onError === 'continueErrorOutput')];
+			return [toOutputItems(outcomes, routeErrors)];
 		} finally {
 			retry?.finish(failed);
 		}
 	}
+}
+
+/** A run option's refusal as each item reports it: the item whose value was refused, or a pointer to it. */
+function runProblem(refusal: { problem: string; itemIndex: number }, itemIndex: number): string {
+	const at = refusal.itemIndex;
+	return at === itemIndex ? refusal.problem : `Not sent, because of item ${at}: ${refusal.problem}`;
 }

@@ -1,27 +1,10 @@
 /** The fields people see in the editor. Parameter names are uContact's own keys. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_RETRY_WAIT_MS, DEFAULT_SAFE_RETRIES } from './sending/retryPolicy';
+import { WORKFLOW_TIMEZONE } from './input/options';
 
-export const WORKFLOW_TIMEZONE = 'workflow';
-export const DEFAULT_TIMEOUT_MS = 30000;
-// Enough to keep a 20 ms uContact busy (~250 dispositions/s) without flooding a small
-// on-premise server; n8n's HTTP Request node, by contrast, sends every item at once.
-export const DEFAULT_CONCURRENCY = 5;
-export const MAX_CONCURRENCY = 50;
-
-/** The Options collection as the node reads it. */
-export interface Options {
-	dryRun?: boolean;
-	scheduleTimezone?: string;
-	timeout?: number;
-	concurrency?: number;
-	safeRetries?: number;
-	maxRetryWait?: number;
-	resendUncertainOnRetry?: boolean;
-	batching?: { batch?: { batchSize?: number; batchInterval?: number } };
-}
-
+// Defaults and limits are input/options.ts's; n8n's lint wants them written out here, and a
+// unit test keeps the two the same.
 const defineBelow = { show: { mappingMode: ['defineBelow'] } };
 
 const mappingMode: INodeProperties = {
@@ -221,17 +204,19 @@ const options: INodeProperties[] = [
 								displayName: 'Items per Batch',
 								name: 'batchSize',
 								type: 'number',
-								typeOptions: { minValue: -1 },
+								typeOptions: { minValue: -1, maxValue: 1000000, numberPrecision: 0 },
 								default: 50,
-								description: 'Items sent before each pause. -1 for no batching.',
+								description:
+									'Items sent before each pause: a whole number from 1 to 1000000, or -1 for no batching. Read once for the whole run.',
 							},
 							{
 								displayName: 'Batch Interval (Ms)',
 								name: 'batchInterval',
 								type: 'number',
-								typeOptions: { minValue: 0 },
+								typeOptions: { minValue: 0, maxValue: 3600000, numberPrecision: 0 },
 								default: 1000,
-								description: 'Pause between batches, in milliseconds',
+								description:
+									'Pause between batches, in milliseconds: a whole number from 0 to 3600000. Read once for the whole run.',
 							},
 						],
 					},
@@ -241,9 +226,10 @@ const options: INodeProperties[] = [
 				displayName: 'Concurrency',
 				name: 'concurrency',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
-				default: DEFAULT_CONCURRENCY,
-				description: `How many requests may be waiting for uContact at once (1 to ${MAX_CONCURRENCY}). Results keep the input order whatever order the answers come in.`,
+				typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
+				default: 5,
+				description:
+					'How many requests may be waiting for uContact at once (1 to 50). Results keep the input order whatever order the answers come in. Read once for the whole run.',
 			},
 			{
 				displayName: 'Dry Run',
@@ -251,16 +237,16 @@ const options: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to only show the request that would be sent (token masked) instead of sending it',
+					'Whether to only show the request that would be sent (token masked) instead of sending it. An expression must give true or false ("true", "false", 1 and 0 also, as n8n reads them); anything else is refused before anything is sent.',
 			},
 			{
 				displayName: 'Max Retry Wait (Ms)',
 				name: 'maxRetryWait',
 				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: DEFAULT_MAX_RETRY_WAIT_MS,
+				typeOptions: { minValue: 0, maxValue: 3600000, numberPrecision: 0 },
+				default: 30000,
 				description:
-					'The longest pause before a safe retry, in milliseconds. If uContact asks for a longer wait (Retry-After), the item fails instead.',
+					'The longest pause before a safe retry, in milliseconds (0 to 3600000). If uContact asks for a longer wait (Retry-After), the item fails instead.',
 			},
 			{
 				displayName: 'Resend Uncertain Items on Retry',
@@ -268,16 +254,16 @@ const options: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether n8n\'s "Retry On Fail" may send again an item whose earlier try may or may not have been recorded (a timeout, a dropped connection, HTTP 500, 502 or 504). Off: such items fail with a message saying so. Items an earlier try recorded are never sent again.',
+					'Whether n8n\'s "Retry On Fail" may send again an item whose earlier try may or may not have been recorded (a timeout, a dropped connection, HTTP 500, 502 or 504). Off: such items fail with a message saying so. Items an earlier try recorded are never sent again. Read once for the whole run.',
 			},
 			{
 				displayName: 'Safe Retries',
 				name: 'safeRetries',
 				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
-				default: DEFAULT_SAFE_RETRIES,
+				typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
+				default: 2,
 				description:
-					'How often to retry an item when uContact certainly did not record it: it refused the connection, or said it is busy or limiting requests (HTTP 503 or 429; a wait it asks for is respected). Never after a timeout or a server error, which could record it twice. n8n\'s "Retry On Fail" also works: it re-runs the node but does not send again what an earlier try recorded. 0 turns it off.',
+					'How often (0 to 10) to retry an item when uContact certainly did not record it: it refused the connection, or said it is busy or limiting requests (HTTP 503 or 429; a wait it asks for is respected). Never after a timeout or a server error, which could record it twice. n8n\'s "Retry On Fail" also works: it re-runs the node but does not send again what an earlier try recorded. 0 turns it off.',
 			},
 			{
 				displayName: 'Schedule Time Zone Name or ID',
@@ -292,9 +278,10 @@ const options: INodeProperties[] = [
 				displayName: 'Timeout',
 				name: 'timeout',
 				type: 'number',
-				typeOptions: { minValue: 1000 },
-				default: DEFAULT_TIMEOUT_MS,
-				description: 'How long to wait for uContact to answer each request, in milliseconds',
+				typeOptions: { minValue: 1, maxValue: 3600000, numberPrecision: 0 },
+				default: 30000,
+				description:
+					'How long to wait for uContact to answer each request, in milliseconds (1 to 3600000)',
 			},
 		],
 	},

@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { DispositionInputError, FIELD_LABELS, type DispositionInput } from './disposition';
+import { DispositionInputError, FIELD_LABELS, isEmpty, type DispositionInput } from './disposition';
 import { DISPOSITION_KEYS, REQUIRED_KEYS, type DispositionKey } from '../../UContactApi/api';
 
 const squash = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, '');
@@ -28,9 +28,6 @@ function match(name: string) {
 	}
 	return found;
 }
-
-const isEmpty = (value: unknown) =>
-	value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 
 const comparable = (value: unknown) =>
 	typeof value === 'string'

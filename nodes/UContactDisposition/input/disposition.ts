@@ -39,6 +39,10 @@ export class DispositionInputError extends Error {
 
 export type DispositionInput = Partial<Record<DispositionKey, unknown>>;
 
+/** A value that leaves its key empty: nothing, or only spaces. */
+export const isEmpty = (value: unknown): boolean =>
+	value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
 function asText(field: DispositionKey, value: unknown): string {
 	if (value === undefined || value === null) return '';
 	let text: string;

@@ -6,11 +6,12 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { autoMapItem, InputFieldPathError } from './autoMap';
 import { fieldSource, readJsonPath } from './nativeExpressions';
-import { WORKFLOW_TIMEZONE, type Options } from '../description';
+import { WORKFLOW_TIMEZONE, type ItemOptions } from './options';
 import {
 	buildDisposition,
 	DispositionInputError,
 	FIELD_LABELS,
+	isEmpty,
 	type DispositionInput,
 } from './disposition';
 import { checkTimeZone, ScheduleError } from './schedule';
@@ -24,28 +25,12 @@ export interface ReadyItem {
 	ok: true;
 	disposition: Disposition;
 	form: string;
-	options: Options;
+	options: ItemOptions;
 	/** The zone the schedule was read in, echoed in the output; null without a schedule. */
 	scheduleTimezone: string | null;
 }
 
 export type PreparedItem = ReadyItem | { ok: false; problem: string };
-
-function hasExpression(value: unknown): boolean {
-	if (typeof value === 'string') return value.startsWith('=');
-	if (typeof value === 'object' && value !== null) return Object.values(value).some(hasExpression);
-	return false;
-}
-
-/**
- * Options of an item. Unless an option is an expression, item 0's serve every item: resolving
- * the collection costs as much as an expression, once per item.
- */
-export function optionsReader(context: IExecuteFunctions): (itemIndex: number) => Options {
-	const perItem = hasExpression(context.getNode().parameters.options);
-	const shared = perItem ? undefined : (context.getNodeParameter('options', 0, {}) as Options);
-	return (itemIndex) => shared ?? (context.getNodeParameter('options', itemIndex, {}) as Options);
-}
 
 /** Where Map Automatically finds the fields; a literal path is read without n8n's evaluator. */
 function inputFieldPath(context: IExecuteFunctions, itemIndex: number): string {
@@ -157,13 +142,10 @@ function inputReader(
 	return (itemIndex) => autoMapItem(items[itemIndex].json, inputFieldPath(context, itemIndex));
 }
 
-const noSchedule = (value: unknown) =>
-	value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-
 /** The workflow's zone, checked only when a schedule needs it (n8n does not check it). */
 function workflowZone(context: IExecuteFunctions, schedule: unknown): string {
 	const zone = context.getTimezone();
-	if (noSchedule(schedule)) return zone;
+	if (isEmpty(schedule)) return zone;
 	let known = true;
 	try {
 		checkTimeZone(zone);
@@ -183,7 +165,7 @@ function workflowZone(context: IExecuteFunctions, schedule: unknown): string {
 export function itemPreparer(
 	context: IExecuteFunctions,
 	autoMap: boolean,
-): (itemIndex: number, options: Options) => PreparedItem {
+): (itemIndex: number, options: ItemOptions) => PreparedItem {
 	const readInput = inputReader(context, autoMap);
 	return (itemIndex, options) => prepareItem(context, readInput, itemIndex, options);
 }
@@ -193,12 +175,12 @@ function prepareItem(
 	context: IExecuteFunctions,
 	readInput: (itemIndex: number) => DispositionInput,
 	itemIndex: number,
-	options: Options,
+	options: ItemOptions,
 ): PreparedItem {
 	let problem: string;
 	try {
 		const requested = options.scheduleTimezone;
-		const fromWorkflow = !requested || requested === WORKFLOW_TIMEZONE;
+		const fromWorkflow = requested === WORKFLOW_TIMEZONE;
 		const zone = fromWorkflow ? undefined : checkTimeZone(requested);
 		const input = readInput(itemIndex);
 		const usedZone = zone ?? workflowZone(context, input.schedule);

@@ -19,6 +19,8 @@ export type Outcome = (
 	| { ok: false; error: NodeOperationError | NodeApiError; disposition?: Disposition }
 ) & { scheduleTimezone?: string | null };
 
+export type Failed = Extract<Outcome, { ok: false }>;
+
 /**
  * Every output item has the same keys (null where unused), so n8n's table view and the next
  * node's mapping see one shape. `success` means uContact recorded it; nothing else says true.
@@ -47,7 +49,7 @@ function outputJson(fields: IDataObject): IDataObject {
 export const itemRef = (itemIndex: number) => `item ${itemIndex}`;
 
 /** An item that failed the checks before sending. */
-export function invalidItem(node: INode, itemIndex: number, problem: string): Outcome {
+export function invalidItem(node: INode, itemIndex: number, problem: string): Failed {
 	return {
 		ok: false,
 		error: new NodeOperationError(node, `${problem} (${itemRef(itemIndex)})`, {

@@ -15,8 +15,6 @@ export interface RetrySettings {
 	maxDelayMs: number;
 }
 
-export const DEFAULT_SAFE_RETRIES = 2;
-export const DEFAULT_MAX_RETRY_WAIT_MS = 30000;
 const FIRST_DELAY_MS = 500;
 
 /**

@@ -15,10 +15,8 @@ import {
 } from '../../UContactApi/failures';
 import { loginCount } from '../../UContactApi/login';
 import type { UContactSession } from '../../UContactApi/transport';
-import { DEFAULT_TIMEOUT_MS, type Options } from '../description';
+import type { ItemOptions } from '../input/options';
 import {
-	DEFAULT_MAX_RETRY_WAIT_MS,
-	DEFAULT_SAFE_RETRIES,
 	mayHaveBeenRecorded,
 	retryDelay,
 	retryWaitTooLong,
@@ -31,15 +29,12 @@ export type SendResult =
 
 export async function sendItem(
 	session: UContactSession,
-	item: { disposition: Disposition; form: string; options: Options },
+	item: { disposition: Disposition; form: string; options: ItemOptions },
 	baseUrl: string,
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<SendResult> {
-	const timeout = item.options.timeout ?? DEFAULT_TIMEOUT_MS;
-	const retry = {
-		maxRetries: item.options.safeRetries ?? DEFAULT_SAFE_RETRIES,
-		maxDelayMs: item.options.maxRetryWait ?? DEFAULT_MAX_RETRY_WAIT_MS,
-	};
+	const { timeout } = item.options;
+	const retry = { maxRetries: item.options.safeRetries, maxDelayMs: item.options.maxRetryWait };
 	let report: FailureReport | undefined;
 	let uncertain = false;
 	for (let attempt = 1; ; attempt++) {

@@ -5,7 +5,7 @@
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
 import type { UContactSession } from '../../UContactApi/transport';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, type Options } from '../description';
+import type { RunOptions } from '../input/options';
 import type { ReadyItem } from '../input/prepareItem';
 import { alreadyRecorded, notResent } from '../output/earlierTry';
 import {
@@ -28,7 +28,7 @@ export interface SendItemsInput {
 	credentials: ICredentialDataDecryptedObject;
 	/** The server address, or why it is unusable (then nothing is sent). */
 	baseUrl: { ok: true; url: string } | { ok: false; problem: string };
-	settings: Options;
+	settings: RunOptions;
 	continueOnFail: boolean;
 	/** This try of the run when n8n may retry the node (Retry On Fail): what earlier tries did. */
 	memory?: Attempt;
@@ -53,11 +53,11 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 		const item = items[itemIndex];
 		if (!('form' in item)) return item;
 		if (stopReason !== undefined) return notSent(node, itemIndex, item.disposition, stopReason);
-		if (item.options.dryRun === true) return dryRun(item.disposition, item.form, baseUrl);
+		if (item.options.dryRun) return dryRun(item.disposition, item.form, baseUrl);
 		// n8n's Retry On Fail: what an earlier try recorded, or may have, is not sent again.
 		const earlier = input.memory?.earlier(itemIndex, item.form);
 		if (earlier?.kind === 'recorded') return alreadyRecorded(item.disposition, earlier.response);
-		if (earlier?.kind === 'uncertain' && settings.resendUncertainOnRetry !== true)
+		if (earlier?.kind === 'uncertain' && !settings.resendUncertainOnRetry)
 			return notResent(node, itemIndex, item.disposition, earlier.report);
 		const sent = await sendItem(session, item, baseUrl, credentials);
 		input.memory?.remember(itemIndex, item.form, sent);
@@ -71,9 +71,9 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 	await dispatch(
 		items.length,
 		{
-			concurrency: Math.min(settings.concurrency ?? DEFAULT_CONCURRENCY, MAX_CONCURRENCY),
-			batchSize: settings.batching?.batch?.batchSize ?? -1,
-			batchIntervalMs: settings.batching?.batch?.batchInterval ?? 0,
+			concurrency: settings.concurrency,
+			batchSize: settings.batchSize,
+			batchIntervalMs: settings.batchInterval,
 		},
 		async (itemIndex) => {
 			const outcome = await run(itemIndex);

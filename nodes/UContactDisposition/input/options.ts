@@ -1,0 +1,328 @@
+/**
+ * The Options collection: each option's type, range, default and whether it is read once for the
+ * run or per item, and the one reader that turns what the user gave (a literal, or an expression
+ * yielding anything at all) into checked values before anything is sent.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+export const WORKFLOW_TIMEZONE = 'workflow';
+
+/** setTimeout's own limit is about 24.8 days; an hour is far beyond any uContact answer. */
+const ONE_HOUR_MS = 3_600_000;
+
+interface Spec<T> {
+	/** As the editor shows it, so a message names what the user can find. */
+	label: string;
+	/** Below the Options collection. */
+	path: string[];
+	default: T;
+	/** Read once for the whole run (it shapes the run), or for each item. */
+	scope: 'run' | 'item';
+}
+
+export interface NumberSpec extends Spec<number> {
+	kind: 'number';
+	min: number;
+	max: number;
+	/** A value outside min..max with a meaning of its own (Items per Batch -1: no batching). */
+	special?: { value: number; meaning: string };
+}
+
+export interface BooleanSpec extends Spec<boolean> {
+	kind: 'boolean';
+}
+
+export interface TextSpec extends Spec<string> {
+	kind: 'text';
+}
+
+const number = (spec: Omit<NumberSpec, 'kind'>): NumberSpec => ({ kind: 'number', ...spec });
+const boolean = (spec: Omit<BooleanSpec, 'kind'>): BooleanSpec => ({ kind: 'boolean', ...spec });
+
+export const OPTIONS = {
+	// Enough to keep a 20 ms uContact busy (~250 dispositions/s) without flooding a small
+	// on-premise server; n8n's HTTP Request node, by contrast, sends every item at once.
+	concurrency: number({
+		label: 'Concurrency',
+		path: ['concurrency'],
+		default: 5,
+		min: 1,
+		max: 50,
+		scope: 'run',
+	}),
+	batchSize: number({
+		label: 'Batching > Items per Batch',
+		path: ['batching', 'batch', 'batchSize'],
+		default: 50,
+		min: 1,
+		max: 1_000_000,
+		special: { value: -1, meaning: 'no batching' },
+		scope: 'run',
+	}),
+	batchInterval: number({
+		label: 'Batching > Batch Interval (Ms)',
+		path: ['batching', 'batch', 'batchInterval'],
+		default: 1000,
+		min: 0,
+		max: ONE_HOUR_MS,
+		scope: 'run',
+	}),
+	resendUncertainOnRetry: boolean({
+		label: 'Resend Uncertain Items on Retry',
+		path: ['resendUncertainOnRetry'],
+		default: false,
+		scope: 'run',
+	}),
+	dryRun: boolean({ label: 'Dry Run', path: ['dryRun'], default: false, scope: 'item' }),
+	timeout: number({
+		label: 'Timeout',
+		path: ['timeout'],
+		default: 30_000,
+		min: 1,
+		max: ONE_HOUR_MS,
+		scope: 'item',
+	}),
+	safeRetries: number({
+		label: 'Safe Retries',
+		path: ['safeRetries'],
+		default: 2,
+		min: 0,
+		max: 10,
+		scope: 'item',
+	}),
+	maxRetryWait: number({
+		label: 'Max Retry Wait (Ms)',
+		path: ['maxRetryWait'],
+		default: 30_000,
+		min: 0,
+		max: ONE_HOUR_MS,
+		scope: 'item',
+	}),
+	scheduleTimezone: {
+		kind: 'text',
+		label: 'Schedule Time Zone',
+		path: ['scheduleTimezone'],
+		default: WORKFLOW_TIMEZONE,
+		scope: 'item',
+	} as TextSpec,
+} as const;
+
+/** Options that shape the whole run: the same for every item. */
+export interface RunOptions {
+	concurrency: number;
+	/** -1: no batching. */
+	batchSize: number;
+	batchInterval: number;
+	resendUncertainOnRetry: boolean;
+}
+
+/** Options read for each item. */
+export interface ItemOptions {
+	dryRun: boolean;
+	timeout: number;
+	safeRetries: number;
+	maxRetryWait: number;
+	scheduleTimezone: string;
+}
+
+export type OptionsRead<T> = { ok: true; options: T } | { ok: false; problem: string };
+
+/** A value as the user gave it, short enough for a message. */
+function shown(value: unknown): string {
+	if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+	if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+	if (value === undefined) return 'nothing (undefined)';
+	const json = JSON.stringify(value) ?? String(value);
+	return json.length > 40 ? `${json.slice(0, 40)}…` : json;
+}
+
+/** What a number option accepts, in words. */
+export function accepted(spec: NumberSpec): string {
+	const range = `a whole number from ${spec.min} to ${spec.max}`;
+	return spec.special ? `${range}, or ${spec.special.value} for ${spec.special.meaning}` : range;
+}
+
+/**
+ * n8n's own reading of a boolean (n8n-workflow's validateFieldType, 1.x and 2.x): true, false,
+ * "true" and "false" in any case, and whatever Number() reads as 1 or 0. Of the latter only the
+ * numbers and the numerals are taken: n8n also reads null, "", " " and [] as false, and a Dry Run
+ * must never hinge on a blank.
+ */
+function readBoolean(value: unknown): boolean | undefined {
+	if (typeof value === 'boolean') return value;
+	if (typeof value === 'string') {
+		const word = value.toLowerCase();
+		if (word === 'true' || value.trim() === '1') return true;
+		if (word === 'false' || value.trim() === '0') return false;
+		return undefined;
+	}
+	if (value === 1) return true;
+	if (value === 0) return false;
+	return undefined;
+}
+
+/** A number or a decimal numeral; n8n's Number() would also take true, null and "0x10". */
+function readNumber(value: unknown): number | undefined {
+	if (typeof value === 'number') return value;
+	if (typeof value === 'string' && /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value))
+		return Number(value);
+	return undefined;
+}
+
+/** The checked value of one option, or why it is refused. */
+export function checkOption(
+	spec: NumberSpec | BooleanSpec | TextSpec,
+	value: unknown,
+): { ok: true; value: number | boolean | string } | { ok: false; problem: string } {
+	const refuse = (what: string) => ({
+		ok: false as const,
+		problem: `Options > ${spec.label} is ${shown(value)}: ${what}`,
+	});
+	if (spec.kind === 'boolean') {
+		const read = readBoolean(value);
+		return read === undefined ? refuse('give true or false') : { ok: true, value: read };
+	}
+	if (spec.kind === 'text') {
+		return typeof value === 'string' && value.trim() !== ''
+			? { ok: true, value: value.trim() }
+			: refuse('give a time zone name, such as America/Montevideo');
+	}
+	const read = readNumber(value);
+	if (read === undefined || !Number.isFinite(read)) return refuse(`give ${accepted(spec)}`);
+	if (!Number.isInteger(read)) return refuse(`fractions are not rounded; give ${accepted(spec)}`);
+	if (spec.special?.value === read) return { ok: true, value: read };
+	if (read < spec.min || read > spec.max) return refuse(`out of range; give ${accepted(spec)}`);
+	return { ok: true, value: read };
+}
+
+function isExpression(value: unknown): value is string {
+	return typeof value === 'string' && value.startsWith('=');
+}
+
+function child(value: unknown, key: string): unknown {
+	return typeof value === 'object' && value !== null && !Array.isArray(value)
+		? (value as IDataObject)[key]
+		: undefined;
+}
+
+/**
+ * How one option is read for an item: `unset` when the user did not add it, else its raw value.
+ * Literals are read from the parameters as saved; an expression anywhere along the path (the
+ * option itself, or the collection holding it) is evaluated for that item, without n8n's type
+ * coercion, so the checks here see what the expression really gave.
+ */
+function rawReader(
+	context: IExecuteFunctions,
+	path: string[],
+): (itemIndex: number) => { unset: true } | { unset: false; value: unknown } {
+	let value: unknown = context.getNode().parameters.options;
+	for (let depth = 0; depth <= path.length; depth++) {
+		if (isExpression(value)) {
+			const expression = value;
+			const rest = path.slice(depth);
+			return (itemIndex) => {
+				// evaluateExpression adds the leading "=" itself.
+				let evaluated: unknown = context.evaluateExpression(expression.slice(1), itemIndex);
+				for (const key of rest) evaluated = child(evaluated, key);
+				return { unset: false, value: evaluated };
+			};
+		}
+		if (depth === path.length) break;
+		value = child(value, path[depth]);
+		if (value === undefined) return () => ({ unset: true });
+	}
+	const literal = value;
+	return () => ({ unset: false, value: literal });
+}
+
+type AnySpec = NumberSpec | BooleanSpec | TextSpec;
+
+function optionReader(
+	context: IExecuteFunctions,
+	name: string,
+	spec: AnySpec,
+): (itemIndex: number) => { ok: true; value: unknown } | { ok: false; problem: string } {
+	const raw = rawReader(context, spec.path);
+	// Items per Batch and Batch Interval default to the values the editor fills in once
+	// Batching is added; without Batching there is none.
+	const batchingAdded = name === 'batchSize' ? rawReader(context, ['batching']) : undefined;
+	return (itemIndex) => {
+		let given;
+		try {
+			given = raw(itemIndex);
+		} catch (error) {
+			const reason = error instanceof Error ? error.message : String(error);
+			return {
+				ok: false,
+				problem: `Options > ${spec.label}: its expression could not be evaluated: ${reason}`,
+			};
+		}
+		if (given.unset) {
+			if (batchingAdded !== undefined && batchingAdded(itemIndex).unset) {
+				return { ok: true, value: -1 };
+			}
+			return { ok: true, value: spec.default };
+		}
+		return checkOption(spec, given.value);
+	};
+}
+
+function readerFor<T>(
+	context: IExecuteFunctions,
+	scope: 'run' | 'item',
+): (itemIndex: number) => OptionsRead<T> {
+	const readers = Object.entries(OPTIONS)
+		.filter(([, spec]) => spec.scope === scope)
+		.map(([name, spec]) => [name, optionReader(context, name, spec as AnySpec)] as const);
+	return (itemIndex) => {
+		const options: Record<string, unknown> = {};
+		for (const [name, read] of readers) {
+			const result = read(itemIndex);
+			if (!result.ok) return result;
+			options[name] = result.value;
+		}
+		return { ok: true, options: options as T };
+	};
+}
+
+/** The options of each item, checked. */
+export function itemOptionsReader(context: IExecuteFunctions): (itemIndex: number) => OptionsRead<ItemOptions> {
+	return readerFor<ItemOptions>(context, 'item');
+}
+
+/**
+ * The options of the run, checked for every item when an expression gives them: items that
+ * disagree are refused rather than silently run with item 0's value, since a run cannot have two
+ * concurrencies and a user who wrote an expression meant it to matter.
+ */
+export function readRunOptions(
+	context: IExecuteFunctions,
+	itemCount: number,
+): { ok: true; options: RunOptions } | { ok: false; problem: string; itemIndex: number } {
+	const read = readerFor<RunOptions>(context, 'run');
+	const perItem = hasExpression(context.getNode().parameters.options);
+	const first = read(0);
+	if (!first.ok) return { ...first, itemIndex: 0 };
+	for (let itemIndex = 1; perItem && itemIndex < itemCount; itemIndex++) {
+		const other = read(itemIndex);
+		if (!other.ok) return { ...other, itemIndex };
+		for (const name of Object.keys(first.options) as Array<keyof RunOptions>) {
+			if (other.options[name] !== first.options[name]) {
+				return {
+					ok: false,
+					itemIndex,
+					problem:
+						`Options > ${OPTIONS[name as keyof typeof OPTIONS].label} is read once for the whole run, but its expression gives ` +
+						`${shown(first.options[name])} for item 0 and ${shown(other.options[name])} here: make it the same for every item`,
+				};
+			}
+		}
+	}
+	return first;
+}
+
+function hasExpression(value: unknown): boolean {
+	if (isExpression(value)) return true;
+	if (typeof value === 'object' && value !== null) return Object.values(value).some(hasExpression);
+	return false;
+}
