@@ -22,13 +22,10 @@ import * as path from 'node:path';
 import { cachedRuntime, freePort, tempRoot, type Runtime } from './runtime';
 
 /**
- * Where n8n keeps the class of its community-packages settings (N8N_COMMUNITY_PACKAGES_*), by
- * major: n8n 2.x in its own community-packages module, n8n 1.x in @n8n/config.
+ * Where n8n keeps the class of its community-packages settings (N8N_COMMUNITY_PACKAGES_*): its
+ * own community-packages module, in n8n 1.123 as in 2.41.
  */
-const COMMUNITY_PACKAGES_CONFIG = [
-	'n8n/dist/modules/community-packages/community-packages.config.js',
-	'@n8n/config/dist/configs/community-packages.config.js',
-];
+const COMMUNITY_PACKAGES_CONFIG = ['n8n/dist/modules/community-packages/community-packages.config.js'];
 
 /**
  * The registry URL `rt`'s n8n installs community packages from when N8N_COMMUNITY_PACKAGES_REGISTRY
