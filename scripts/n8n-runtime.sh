@@ -59,7 +59,8 @@ if [ -n "$lock" ]; then
   (
     cd "$work"
     export PATH="$node_bin:$PATH"
-    npm install --package-lock-only --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+    # No `resolved` URLs: the lockfile names no registry (npm ci takes the configured one).
+    npm install --package-lock-only --omit-lockfile-registry-resolved --ignore-scripts --no-audit --no-fund --loglevel=error >&2
   ) || { echo "npm could not resolve $src/package.json (see above); $src/package-lock.json is unchanged" >&2; exit 1; }
   cp "$work/package-lock.json" "$src/package-lock.json"
   echo "Wrote $src/package-lock.json: $(cd "$work" && "$node_bin/node" -p 'Object.entries(require("./package.json").dependencies).map(([n, v]) => n + " " + v).join(", ")')" >&2
