@@ -2,7 +2,9 @@ import { sleep } from 'n8n-workflow';
 
 import {
 	DISPOSITION_KEYS,
+	ECHO_ENCODINGS,
 	startSimulator,
+	type EchoEncoding,
 	type Recorded,
 	type Simulator,
 } from './simulator';
@@ -570,6 +572,115 @@ describe('uContact simulator', () => {
 			expect((await post(sim, '/Integra/resources/api/Other', '')).status).toBe(404);
 			expect((await fetch(`${sim.url}/`)).status).toBe(404);
 			expect(sim.requests.map((r) => r.endpoint)).toEqual(['unknown', 'unknown']);
+		});
+	});
+
+	describe('getUserToken behaviours, echoes and extra tokens', () => {
+		const credentials = encode([
+			['user', 'api'],
+			['password', 'secret-pass'],
+		]);
+
+		it('queueLogin: one-shot login behaviours in order, then the standing one', async () => {
+			sim.queueLogin(
+				{ kind: 'status', status: 503, headers: { 'retry-after': '1' } },
+				{ kind: 'refuse' },
+			);
+			expect(sim.queuedLogins()).toBe(2);
+			const unavailable = await post(sim, LOGIN, credentials);
+			expect(unavailable.status).toBe(503);
+			expect(unavailable.headers.get('retry-after')).toBe('1');
+			expect((await post(sim, LOGIN, credentials)).text).toBe('0');
+			expect(sim.queuedLogins()).toBe(0);
+			expect(JSON.parse((await post(sim, LOGIN, credentials)).text)).toHaveLength(2);
+			expect(sim.requests.map((r) => r.status)).toEqual([503, 200, 200]);
+			expect(sim.requests.filter((r) => r.issuedToken)).toHaveLength(1);
+			expect(sim.requests[0].fields.user).toBe('api');
+		});
+
+		it('setLoginBehaviour: standing; reset() puts it back to normal', async () => {
+			sim.setLoginBehaviour({ kind: 'status', status: 401 });
+			expect((await post(sim, LOGIN, credentials)).status).toBe(401);
+			expect((await post(sim, LOGIN, credentials)).status).toBe(401);
+			sim.queueLogin({ kind: 'refuse' });
+			sim.reset();
+			expect(sim.queuedLogins()).toBe(0);
+			expect((await post(sim, LOGIN, credentials)).status).toBe(200);
+			expect(sim.requests[0].issuedToken).toBeDefined();
+		});
+
+		it('reset and close drop the login connection; slow answers later', async () => {
+			sim.queueLogin({ kind: 'reset' }, { kind: 'close' }, { kind: 'slow', ms: 80 });
+			await expect(post(sim, LOGIN, credentials)).rejects.toThrow();
+			await expect(post(sim, LOGIN, credentials)).rejects.toThrow();
+			const start = Date.now();
+			expect((await post(sim, LOGIN, credentials)).status).toBe(200);
+			expect(Date.now() - start).toBeGreaterThanOrEqual(75);
+			expect(sim.requests.map((r) => [r.endpoint, r.status])).toEqual([
+				['getUserToken', null],
+				['getUserToken', null],
+				['getUserToken', 200],
+			]);
+			expect(sim.requests[2].at).toBeGreaterThanOrEqual(sim.requests[0].at);
+		});
+
+		it('echo: the posted form, a field in every encoding, the token, the headers', async () => {
+			const password = 'p@ss wörd! (x)';
+			const form = encode([
+				['user', 'api'],
+				['password', password],
+			]);
+			sim.queueLogin({ kind: 'echo', of: 'body', before: '<pre>', after: '</pre>' });
+			const page = await post(sim, LOGIN, form);
+			expect(page).toMatchObject({ status: 200, text: `<pre>${form}</pre>` });
+			expect(page.text).toContain('p%40ss+w%C3%B6rd%21+%28x%29');
+			expect(page.contentType).toMatch(/^text\/html/);
+
+			const expected: Array<[EchoEncoding, string]> = [
+				['raw', password],
+				['percent', encodeURIComponent(password)],
+				['form', 'p%40ss+w%C3%B6rd%21+%28x%29'],
+				['json', JSON.stringify(password)],
+				['base64', Buffer.from(password).toString('base64')],
+				['basic-user', Buffer.from(`api:${password}`).toString('base64')],
+			];
+			for (const [encoding, text] of expected) {
+				sim.queueLogin({ kind: 'echo', of: 'field', field: 'password', encoding, status: 500 });
+				expect(await post(sim, LOGIN, form)).toMatchObject({ status: 500, text });
+			}
+			expect(ECHO_ENCODINGS.slice().sort()).toEqual(expected.map(([e]) => e).sort());
+
+			sim.queue(
+				{ kind: 'echo', of: 'headers', status: 500, contentType: 'application/json' },
+				{ kind: 'echo', of: 'token', encoding: 'percent', before: 'x'.repeat(3) },
+			);
+			const headers = await dispose(sim);
+			expect(headers.status).toBe(500);
+			expect(JSON.parse(headers.text).authorization).toBe(`Basic ${sim.token}`);
+			expect((await dispose(sim)).text).toBe(`xxx${encodeURIComponent(sim.token)}`);
+			expect(sim.dispositions).toHaveLength(0);
+			expect(() => sim.queueLogin({ kind: 'echo', of: 'field' } as never)).toThrow(TypeError);
+			expect(() => sim.queue({ kind: 'echo', of: 'nothing' } as never)).toThrow(TypeError);
+			expect(() => sim.queueLogin({ kind: 'truncated' } as never)).toThrow(TypeError);
+		});
+
+		it('issueTokens, addToken and setUser', async () => {
+			sim.setUser('bot', 'pw: "quoted" ü');
+			sim.issueTokens('chosen-token-1234');
+			const login = await post(
+				sim,
+				LOGIN,
+				encode([
+					['user', 'bot'],
+					['password', 'pw: "quoted" ü'],
+				]),
+			);
+			expect(JSON.parse(login.text)).toEqual(['bot', 'chosen-token-1234']);
+			expect(sim.activeTokens()).toContain('chosen-token-1234');
+			sim.addToken("odd!token'*~@é");
+			expect(
+				(await dispose(sim, undefined, { authorization: "Basic odd!token'*~@é" })).text,
+			).toBe('"OK"');
 		});
 	});
 

@@ -9,7 +9,16 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import { NORMAL, validateBehaviour, type Behaviour } from './behaviours';
+import {
+	echoEncode,
+	NORMAL,
+	NORMAL_LOGIN,
+	validateBehaviour,
+	validateLoginBehaviour,
+	type Behaviour,
+	type Echo,
+	type LoginBehaviour,
+} from './behaviours';
 import {
 	DISPOSITION_KEYS,
 	REQUIRED_DISPOSITION_KEYS,
@@ -19,7 +28,8 @@ import {
 	checkSchedule,
 } from './form';
 
-export type { Behaviour, BodyStyle } from './behaviours';
+export type { Behaviour, BodyStyle, Echo, EchoEncoding, LoginBehaviour } from './behaviours';
+export { ECHO_ENCODINGS, echoEncode } from './behaviours';
 /** The 13 DispositionCall keys, in the order they must be sent. */
 export { DISPOSITION_KEYS };
 
@@ -63,6 +73,8 @@ export interface Recorded {
 	answer: string | null;
 	/** Which reset() period it arrived in; only the current one records dispositions. */
 	generation: number;
+	/** When it arrived (Date.now()). */
+	at: number;
 	/** DispositionCall: how the Authorization header fared. */
 	auth?: AuthOutcome;
 	/** getUserToken: the token issued by a successful login. */
@@ -90,11 +102,24 @@ export interface Simulator {
 	expireToken(token: string): void;
 	/** Shape of getUserToken answers (default 'list'). */
 	loginShape(shape: LoginShape): void;
+	/** Standing behaviour for getUserToken (default normal). */
+	setLoginBehaviour(behaviour: LoginBehaviour): void;
+	/** One-shot behaviours, used in order by the next getUserToken requests. */
+	queueLogin(...behaviours: LoginBehaviour[]): void;
+	/** One-shot behaviours not used yet by getUserToken requests. */
+	queuedLogins(): number;
+	/** The next successful logins issue these tokens, in order (then base64(user:uuid) again). */
+	issueTokens(...tokens: string[]): void;
+	/** Makes a token valid (as if given in `tokens`, but not restored by reset()). */
+	addToken(token: string): void;
+	/** Adds a user for getUserToken, or changes its password. */
+	setUser(user: string, password: string): void;
 	/** Tokens currently valid (initial ones plus those issued by logins, minus expired). */
 	activeTokens(): string[];
 	/**
-	 * Clears records and the queue, standing behaviour back to normal, login shape back to
-	 * 'list', initial tokens valid again. Tokens issued by logins are left as they are.
+	 * Clears records and the queues, standing behaviours back to normal, login shape back to
+	 * 'list', tokens to issue forgotten, initial tokens valid again. Tokens issued by logins (and
+	 * added ones) and users are left as they are.
 	 */
 	reset(): void;
 	/** Stops listening, cuts pending slow answers short, destroys open sockets. */
@@ -142,6 +167,9 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 	let standing: Behaviour = NORMAL;
 	let queued: Behaviour[] = [];
 	let loginShape: LoginShape = 'list';
+	let loginStanding: LoginBehaviour = NORMAL_LOGIN;
+	let loginQueued: LoginBehaviour[] = [];
+	let toIssue: string[] = [];
 	let closed = false;
 	// Bumped by reset(): a slow request from before a reset must not record into the next test.
 	let generation = 0;
@@ -257,6 +285,38 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 		record.problems.push(...checkKeys(parsed.form, keys, ordered));
 	}
 
+	/** The body of an echo page for this request. */
+	function echoPage(req: http.IncomingMessage, record: Recorded, echo: Echo): string {
+		const encoding = echo.encoding ?? 'raw';
+		let echoed: string;
+		if (echo.of === 'body') echoed = record.rawBody;
+		else if (echo.of === 'headers') echoed = JSON.stringify(req.headers);
+		else {
+			const value =
+				echo.of === 'token'
+					? String(req.headers.authorization ?? '').replace(/^\S+ /, '')
+					: (record.fields[echo.field ?? ''] ?? '');
+			echoed = echoEncode(value, encoding, record.fields.user ?? '');
+		}
+		return `${echo.before ?? ''}${echoed}${echo.after ?? ''}`;
+	}
+
+	function sendEcho(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		record: Recorded,
+		echo: Echo,
+	): void {
+		send(
+			res,
+			record,
+			echo.status ?? 200,
+			echoPage(req, record, echo),
+			echo.contentType ?? 'text/html; charset=utf-8',
+			echo.headers,
+		);
+	}
+
 	async function handleDisposition(
 		req: http.IncomingMessage,
 		res: http.ServerResponse,
@@ -325,6 +385,10 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 			send(res, record, b.status || 200, b.body, b.contentType || TEXT_TYPE, b.headers);
 			return;
 		}
+		if (b.kind === 'echo') {
+			sendEcho(req, res, record, b);
+			return;
+		}
 
 		const bare = b.kind === 'bare' || ('bodyStyle' in b && b.bodyStyle === 'bare');
 		const f = record.fields;
@@ -342,9 +406,47 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 		req: http.IncomingMessage,
 		res: http.ServerResponse,
 		record: Recorded,
+		behaviour: LoginBehaviour,
 	): Promise<void> {
+		let b = behaviour;
 		await wait(latencyMs);
+		while (b.kind === 'slow') {
+			await wait(b.ms);
+			b = b.then || NORMAL_LOGIN;
+		}
 		if (closed) return;
+		if (b.kind === 'close') {
+			record.status = null;
+			record.answer = null;
+			res.socket?.destroy();
+			finish(record);
+			return;
+		}
+		if (b.kind === 'status' || b.kind === 'body' || b.kind === 'echo') {
+			// Read the form anyway, so the record (and an echo) holds what was posted.
+			const parsed = parseForm(record.rawBody);
+			record.form = parsed.form;
+			record.fields = firstValues(parsed.form);
+		}
+		if (b.kind === 'status') {
+			send(
+				res,
+				record,
+				b.status,
+				b.body !== undefined ? b.body : http.STATUS_CODES[b.status] || '',
+				b.contentType || TEXT_TYPE,
+				b.headers,
+			);
+			return;
+		}
+		if (b.kind === 'body') {
+			send(res, record, b.status || 200, b.body, b.contentType || TEXT_TYPE, b.headers);
+			return;
+		}
+		if (b.kind === 'echo') {
+			sendEcho(req, res, record, b);
+			return;
+		}
 		if (loginShape === '404') {
 			send(res, record, 404, 'Not Found', TEXT_TYPE);
 			return;
@@ -361,13 +463,16 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 		}
 		const { user, password } = record.fields;
 		const good =
-			user !== '' && Object.prototype.hasOwnProperty.call(users, user) && users[user] === password;
+			b.kind !== 'refuse' &&
+			user !== '' &&
+			Object.prototype.hasOwnProperty.call(users, user) &&
+			users[user] === password;
 		const bareShape = loginShape === 'bare';
 		if (!good) {
 			send(res, record, 200, '0', bareShape ? TEXT_TYPE : JSON_TYPE);
 			return;
 		}
-		const token = makeToken(user);
+		const token = toIssue.shift() ?? makeToken(user);
 		valid.add(token);
 		record.issuedToken = token;
 		if (loginShape === 'list') send(res, record, 200, JSON.stringify([user, token]), JSON_TYPE);
@@ -417,6 +522,7 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 			status: null,
 			answer: null,
 			generation,
+			at: Date.now(),
 		};
 		requests.push(record);
 		if (tooLarge) record.problems.push(`body larger than ${MAX_BODY} bytes (truncated)`);
@@ -433,20 +539,25 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 			const behaviour = queued.shift() ?? standing;
 			return handleDisposition(req, res, record, behaviour);
 		}
-		if (endpoint === 'getUserToken') return handleLogin(req, res, record);
+		if (endpoint === 'getUserToken') {
+			return handleLogin(req, res, record, loginQueued.shift() ?? loginStanding);
+		}
 		return handleEndSession(req, res, record);
 	}
 
 	const server = http.createServer((req, res) => {
+		const target = PATHS[new URL(req.url || '/', 'http://127.0.0.1').pathname];
 		const upcoming = queued.length > 0 ? queued[0] : standing;
+		const upcomingLogin = loginQueued.length > 0 ? loginQueued[0] : loginStanding;
 		if (
-			PATHS[new URL(req.url || '/', 'http://127.0.0.1').pathname] === 'DispositionCall' &&
-			upcoming.kind === 'reset'
+			(target === 'DispositionCall' && upcoming.kind === 'reset') ||
+			(target === 'getUserToken' && upcomingLogin.kind === 'reset')
 		) {
 			// Drops the connection before reading the request: certainly nothing was recorded.
-			if (queued.length > 0) queued.shift();
+			if (target === 'DispositionCall' && queued.length > 0) queued.shift();
+			if (target === 'getUserToken' && loginQueued.length > 0) loginQueued.shift();
 			const record: Recorded = {
-				endpoint: 'DispositionCall',
+				endpoint: target,
 				method: req.method ?? '',
 				path: req.url ?? '',
 				headers: { ...req.headers },
@@ -457,6 +568,7 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 				status: null,
 				answer: null,
 				generation,
+				at: Date.now(),
 			};
 			requests.push(record);
 			req.socket.destroy();
@@ -520,6 +632,26 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 					}
 					loginShape = shape;
 				},
+				setLoginBehaviour(b) {
+					loginStanding = validateLoginBehaviour(b);
+				},
+				queueLogin(...bs) {
+					bs.forEach(validateLoginBehaviour);
+					loginQueued.push(...bs);
+				},
+				queuedLogins() {
+					return loginQueued.length;
+				},
+				issueTokens(...tokens) {
+					toIssue.push(...tokens);
+				},
+				addToken(token) {
+					expired.delete(token);
+					valid.add(token);
+				},
+				setUser(user, password) {
+					users[user] = password;
+				},
 				activeTokens() {
 					return [...valid];
 				},
@@ -530,6 +662,9 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 					standing = NORMAL;
 					queued = [];
 					loginShape = 'list';
+					loginStanding = NORMAL_LOGIN;
+					loginQueued = [];
+					toIssue = [];
 					for (const token of initialTokens) {
 						expired.delete(token);
 						valid.add(token);
