@@ -10,6 +10,7 @@ import type {
 
 import {
 	activeToken,
+	basicAuthorization,
 	CREDENTIAL_TYPE,
 	skipsCertificateCheck,
 	usesLogin,
@@ -123,7 +124,7 @@ export class UContactApi implements ICredentialType {
 			displayOptions: { show: { authentication: ['userPassword'] } },
 		},
 		{
-			// Filled by preAuthentication; n8n clears and refills it when a request answers 401.
+			// Filled by preAuthentication; n8n refills it when a request answers 401.
 			displayName: 'Session Token',
 			name: 'sessionToken',
 			type: 'hidden',
@@ -133,8 +134,10 @@ export class UContactApi implements ICredentialType {
 	];
 
 	/**
-	 * Runs before requests (and on every credential test). It validates the server address
-	 * before anything is sent, and in user/password mode logs in for a token.
+	 * n8n runs this before each of the node's requests when the session token is empty, and again
+	 * when a request answers 401. It validates the server address before anything is sent, and in
+	 * user/password mode logs in for a token. The credential test does not run it: with the node's
+	 * testedBy, n8n calls testUContactCredential (nodes/UContactApi/credentialTest.ts) directly.
 	 */
 	async preAuthentication(
 		this: IHttpRequestHelper,
@@ -147,8 +150,9 @@ export class UContactApi implements ICredentialType {
 	}
 
 	/**
-	 * Adds the token, and the server's base URL to requests given as a path (the node's and the
-	 * credential test's), so the address rules live in one place.
+	 * Adds the token, and the server's base URL to requests given as a path (the node's
+	 * DispositionCall), so the address rules live in one place. The credential test builds its
+	 * own requests with the same helpers (transport.ts).
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
@@ -160,7 +164,7 @@ export class UContactApi implements ICredentialType {
 			baseURL: relative ? resolveBaseUrl(credentials) : requestOptions.baseURL,
 			skipSslCertificateValidation:
 				requestOptions.skipSslCertificateValidation === true || skipsCertificateCheck(credentials),
-			headers: { ...requestOptions.headers, Authorization: `Basic ${activeToken(credentials)}` },
+			headers: { ...requestOptions.headers, Authorization: basicAuthorization(activeToken(credentials)) },
 		};
 	}
 	// The credential test is the node's (testedBy): see nodes/UContactApi/credentialTest.ts.

@@ -21,3 +21,13 @@ export function activeToken(credentials: ICredentialDataDecryptedObject): string
 export function credentialSecrets(credentials: ICredentialDataDecryptedObject): unknown[] {
 	return [credentials.token, credentials.password, credentials.sessionToken];
 }
+
+/** The Authorization header uContact reads: the token as issued, never re-encoded. */
+export function basicAuthorization(token: string): string {
+	return `Basic ${token}`;
+}
+
+/** A uContact endpoint below the server's base URL (serverAddress.ts decides that URL). */
+export function endpointUrl(baseUrl: string, path: string): string {
+	return `${baseUrl}${path}`;
+}

@@ -12,13 +12,15 @@ import type {
 
 import { interpretAnswer } from './api';
 import { activeToken, credentialSecrets, skipsCertificateCheck, usesLogin } from './credential';
+import { classify } from './errorFacts';
+import { logIn } from './login';
+import { answerQuoter, redactReport, secretForms } from './redaction';
 import {
 	describeRequestFailure,
 	describeUnexpectedAnswer,
-	redactSecrets,
 	type FailureReport,
-} from './failures';
-import { logIn } from './login';
+	type RequestContext,
+} from './requestMessages';
 import { resolveBaseUrl } from './serverAddress';
 import {
 	CREDENTIAL_TEST_TIMEOUT_MS,
@@ -26,28 +28,31 @@ import {
 	postEmptyDisposition,
 } from './transport';
 
-function failed(report: FailureReport, secrets: unknown[]): INodeCredentialTestResult {
-	const { message, description } = redactSecrets(report, secrets);
-	return { status: 'Error', message: description ? `${message}. ${description}` : message };
-}
-
 export async function testUContactCredential(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	// A copy: a token obtained here must not end up in the credential n8n saves.
 	const data: ICredentialDataDecryptedObject = { ...(credential.data ?? {}) };
-	const secrets = credentialSecrets(data);
+	const forms = () => secretForms(credentialSecrets(data), data.user);
+	const context = (baseUrl: string): RequestContext => ({
+		baseUrl,
+		timeoutMs: CREDENTIAL_TEST_TIMEOUT_MS,
+		quote: answerQuoter(forms()),
+		test: true,
+		login: usesLogin(data) ? { again: false } : undefined,
+	});
+	const failed = (report: FailureReport): INodeCredentialTestResult => {
+		const { message, description } = redactReport(report, forms());
+		return { status: 'Error', message: description ? `${message}. ${description}` : message };
+	};
 	const send = credentialTestSender(this);
-	let baseUrl: string;
+	let baseUrl = '';
 	try {
 		baseUrl = resolveBaseUrl(data);
-		if (usesLogin(data)) {
-			Object.assign(data, await logIn(send, data, baseUrl));
-			secrets.push(data.sessionToken);
-		}
+		if (usesLogin(data)) data.sessionToken = await logIn(send, data, baseUrl);
 	} catch (error) {
-		return failed(describeRequestFailure(error, '', CREDENTIAL_TEST_TIMEOUT_MS), secrets);
+		return failed(describeRequestFailure(classify(error, 'login'), context(baseUrl)));
 	}
 	let answer: unknown;
 	try {
@@ -57,15 +62,11 @@ export async function testUContactCredential(
 			skipSslCertificateValidation: skipsCertificateCheck(data),
 		});
 	} catch (error) {
-		const context = { test: true, login: usesLogin(data) ? { again: false } : undefined };
-		return failed(
-			describeRequestFailure(error, baseUrl, CREDENTIAL_TEST_TIMEOUT_MS, context),
-			secrets,
-		);
+		return failed(describeRequestFailure(classify(error), context(baseUrl)));
 	}
 	// uContact answers "0" (no such call) to the empty disposition; anything but its two answers
 	// means the address is not a uContact server (a login page, a proxy).
 	const { outcome, response } = interpretAnswer(answer);
-	if (outcome === 'unexpected') return failed(describeUnexpectedAnswer(response), secrets);
+	if (outcome === 'unexpected') return failed(describeUnexpectedAnswer(response, context(baseUrl).quote));
 	return { status: 'OK', message: 'Connection successful!' };
 }

@@ -1,9 +1,13 @@
 /**
- * Logging in with user and password (getUserToken), shared between the requests of a run:
- * requests in flight that meet an expired token each ask n8n to pre-authenticate, and on n8n
- * 1.x the node cannot keep n8n from doing so, so one login serves them all, and a fresh one is
- * reused for late 401s sent with the old token. A refused login is shared the same way: one
- * attempt, not one per item (repeated failed logins can lock the uContact user).
+ * Logging in with user and password (getUserToken), shared between the requests of a run.
+ *
+ * Each request gets its own copy of the run's credential (see UContactSession), so when n8n
+ * pre-authenticates a request after a 401, the copy still holds the token that request sent.
+ * That tells a stale token (another request already logged in again: use its token) from an
+ * expired fresh one (log in again). Requests in flight that meet the same expired token share one
+ * login. A refused login is kept for the run and never sent again (repeated failed logins can
+ * lock the uContact user); a login that failed in passing is forgotten at once, so the next
+ * try, within the node's Safe Retries, logs in anew.
  */
 import type {
 	ICredentialDataDecryptedObject,
@@ -12,27 +16,38 @@ import type {
 } from 'n8n-workflow';
 
 import { isRefusedLogin, tokenFromLoginAnswer } from './api';
-import { skipsCertificateCheck } from './credential';
-import { describeLoginAnswer, describeLoginFailure, redactSecrets } from './failures';
+import { activeToken, credentialSecrets, skipsCertificateCheck } from './credential';
+import { classify, UContactError } from './errorFacts';
+import { describeLoginAnswer, describeLoginFailure } from './loginMessages';
+import { answerQuoter, secretForms } from './redaction';
+import { runCredential } from './requestCredentials';
 import { httpRequestSender, requestUserToken, type FormSender } from './transport';
 
-export class UContactLoginError extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'UContactLoginError';
-	}
+interface RunLogins {
+	/** Logins really sent, so a refused token's message can say whether n8n logged in again. */
+	count: number;
+	/** The latest login: the token it replaced, and its outcome. */
+	latest?: { replaces: string; token: Promise<string> };
+	/** A refused login: final for the run. */
+	refused?: Error;
 }
 
-const REUSE_LOGIN_MS = 10000;
-// Keyed by the credential object: n8n gives every request of one run the same one.
-const recentLogins = new WeakMap<object, { at: number; login: Promise<IDataObject> }>();
-// Logins really sent per credential object, so a refused token's message can say whether n8n
-// logged in again or reused the token of a login moments before.
-const loginCounts = new WeakMap<object, number>();
+// Keyed by the run's credential object.
+const runs = new WeakMap<object, RunLogins>();
 
-/** How many times the requests sharing this credential object have logged in. */
+function loginsOf(credentials: ICredentialDataDecryptedObject): RunLogins {
+	const run = runCredential(credentials);
+	let logins = runs.get(run);
+	if (logins === undefined) {
+		logins = { count: 0 };
+		runs.set(run, logins);
+	}
+	return logins;
+}
+
+/** How many times the requests of this run have logged in. */
 export function loginCount(credentials: ICredentialDataDecryptedObject): number {
-	return loginCounts.get(credentials) ?? 0;
+	return loginsOf(credentials).count;
 }
 
 /** One getUserToken login, not shared: what the credential test runs. */
@@ -40,13 +55,18 @@ export async function logIn(
 	send: FormSender,
 	credentials: ICredentialDataDecryptedObject,
 	baseUrl: string,
-): Promise<IDataObject> {
+): Promise<string> {
 	const user = typeof credentials.user === 'string' ? credentials.user.trim() : '';
 	const password = typeof credentials.password === 'string' ? credentials.password : '';
 	if (user === '' || password === '') {
-		throw new UContactLoginError('User and password are both required to log in to uContact');
+		throw new UContactError('User and password are both required to log in to uContact', {
+			kind: 'configuration',
+			step: 'login',
+		});
 	}
-	loginCounts.set(credentials, loginCount(credentials) + 1);
+	loginsOf(credentials).count++;
+	// The answer is quoted, and a page that echoes the request would hold the password.
+	const quote = answerQuoter(secretForms(credentialSecrets(credentials), user));
 	const answer = await requestUserToken(send, {
 		baseUrl,
 		user,
@@ -54,38 +74,56 @@ export async function logIn(
 		skipSslCertificateValidation: skipsCertificateCheck(credentials),
 	});
 	if (!answer.ok) {
-		throw new UContactLoginError(
-			describeLoginFailure(answer.status, answer.code, baseUrl, answer.location),
-		);
+		const failure = classify(answer.error, 'login');
+		throw new UContactError(describeLoginFailure(failure, baseUrl, quote), failure);
 	}
 	const sessionToken = tokenFromLoginAnswer(answer.body, user);
 	if (sessionToken === undefined) {
-		// The answer is quoted, and a page that echoes the request would hold the password.
-		const { message } = redactSecrets(
-			{ message: describeLoginAnswer(answer.body, baseUrl, isRefusedLogin(answer.body)) },
-			[password],
-		);
-		throw new UContactLoginError(message);
+		const refused = isRefusedLogin(answer.body);
+		throw new UContactError(describeLoginAnswer(answer.body, baseUrl, refused, quote), {
+			kind: refused ? 'refused' : 'configuration',
+			step: 'login',
+		});
 	}
-	return { sessionToken };
+	return sessionToken;
 }
 
 /**
- * The session token for this run's credential object: a login shared with the other requests
- * of the run when one happened in the last few seconds (its token is then put in the object,
- * and nothing new returned, so n8n stores the token once, not per request), else a new login.
+ * The session token for one request (n8n's preAuthentication): the token another request of
+ * the run already obtained in its place, or a new login. The token is put in the request's copy
+ * and the run's credential; only the request that logged in returns it, so n8n stores it once.
  */
 export async function sharedLogin(
 	helper: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
 	baseUrl: string,
 ): Promise<IDataObject> {
-	const recent = recentLogins.get(credentials);
-	if (recent !== undefined && Date.now() - recent.at < REUSE_LOGIN_MS) {
-		Object.assign(credentials, await recent.login);
-		return {};
+	const logins = loginsOf(credentials);
+	if (logins.refused !== undefined) throw logins.refused;
+	const stale = activeToken(credentials);
+	const latest = logins.latest;
+	if (latest !== undefined) {
+		const token = await latest.token.catch(() => undefined);
+		if (token !== undefined && token !== stale) {
+			credentials.sessionToken = token;
+			return {};
+		}
+		if (logins.refused !== undefined) throw logins.refused;
 	}
-	const login = logIn(httpRequestSender(helper), credentials, baseUrl);
-	recentLogins.set(credentials, { at: Date.now(), login });
-	return await login;
+	// Another request may have started a login while this one waited.
+	if (logins.latest !== latest && logins.latest !== undefined) return await sharedLogin(helper, credentials, baseUrl);
+	const login = { replaces: stale, token: logIn(httpRequestSender(helper), credentials, baseUrl) };
+	logins.latest = login;
+	// Registered before the await below, so it has run by the time this request goes on.
+	login.token.then(
+		(token) => {
+			runCredential(credentials).sessionToken = token;
+		},
+		(error: unknown) => {
+			if (classify(error, 'login').kind === 'refused') logins.refused = error as Error;
+			// Forgotten at once: the next try logs in anew instead of meeting this failure.
+			else if (logins.latest === login) logins.latest = undefined;
+		},
+	);
+	return { sessionToken: await login.token };
 }

@@ -3,6 +3,8 @@
  * node (requests, dry run), so the two can never disagree about which host gets the token.
  */
 
+import { UContactError } from './errorFacts';
+
 export const CLOUD_DOMAIN = 'ucontactcloud.com';
 
 export interface ServerSettings {
@@ -11,9 +13,10 @@ export interface ServerSettings {
 	baseUrl?: unknown;
 }
 
-export class ServerAddressError extends Error {
+/** An address that would send the token to the wrong place: nothing is sent. */
+export class ServerAddressError extends UContactError {
 	constructor(message: string) {
-		super(message);
+		super(message, { kind: 'configuration', step: 'request' });
 		this.name = 'ServerAddressError';
 	}
 }

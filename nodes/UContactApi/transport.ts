@@ -17,7 +17,8 @@ import {
 	LOGIN_PATH,
 	loginBody,
 } from './api';
-import { CREDENTIAL_TYPE, usesLogin } from './credential';
+import { basicAuthorization, CREDENTIAL_TYPE, endpointUrl, usesLogin } from './credential';
+import { requestCopy } from './requestCredentials';
 
 export const LOGIN_TIMEOUT_MS = 30000;
 export const CREDENTIAL_TEST_TIMEOUT_MS = 30000;
@@ -83,44 +84,24 @@ export function credentialTestSender(functions: ICredentialTestFunctions): FormS
 	};
 }
 
-export type LoginAnswer =
-	| { ok: true; body: unknown }
-	| { ok: false; status?: number; code?: string; location?: string };
+export type LoginAnswer = { ok: true; body: unknown } | { ok: false; error: unknown };
 
-/** getUserToken; a failure keeps only its status, code and redirect target, since the error carries the password. */
+/** getUserToken. A failure is handed back whole, to be classified where it is caught. */
 export async function requestUserToken(
 	send: FormSender,
 	login: { baseUrl: string; user: string; password: string; skipSslCertificateValidation: boolean },
 ): Promise<LoginAnswer> {
 	try {
 		const body: unknown = await send({
-			url: `${login.baseUrl}${LOGIN_PATH}`,
+			url: endpointUrl(login.baseUrl, LOGIN_PATH),
 			body: loginBody(login.user, login.password),
 			timeout: LOGIN_TIMEOUT_MS,
 			skipSslCertificateValidation: login.skipSslCertificateValidation,
 		});
 		return { ok: true, body };
 	} catch (error) {
-		const status = error?.response?.status ?? error?.httpCode ?? undefined;
-		const location = error?.response?.headers?.location;
-		return {
-			ok: false,
-			status: status === undefined ? undefined : Number(status),
-			code: firstCode(error),
-			location: typeof location === 'string' ? location : undefined,
-		};
+		return { ok: false, error };
 	}
-}
-
-// The credential test's helper wraps certificate errors (NodeSslError), so the code may sit in a cause.
-function firstCode(error: unknown): string | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-		const { code, cause } = current as { code?: unknown; cause?: unknown };
-		if (typeof code === 'string' && !/^\d+$/.test(code)) return code;
-		current = cause;
-	}
-	return undefined;
 }
 
 /**
@@ -133,8 +114,8 @@ export async function postEmptyDisposition(
 	test: { baseUrl: string; token: string; skipSslCertificateValidation: boolean },
 ): Promise<unknown> {
 	return await send({
-		url: `${test.baseUrl}${DISPOSITION_PATH}`,
-		headers: { Authorization: `Basic ${test.token}` },
+		url: endpointUrl(test.baseUrl, DISPOSITION_PATH),
+		headers: { Authorization: basicAuthorization(test.token) },
 		body: encodeDispositionForm(emptyDispositionForm()),
 		timeout: CREDENTIAL_TEST_TIMEOUT_MS,
 		skipSslCertificateValidation: test.skipSslCertificateValidation,
@@ -143,9 +124,9 @@ export async function postEmptyDisposition(
 
 /**
  * One run's connection to uContact. The decrypted credential is handed to n8n with every
- * request, so n8n does not decrypt it again each time, and every request of the run shares one
- * credential object: when requests in flight meet an expired token, n8n pre-authenticates each
- * of them and the credential's shared login turns that into one login.
+ * request, so n8n does not decrypt it again each time. Each request gets its own copy of it,
+ * linked to the run's: when n8n pre-authenticates a request after a 401, the copy shows which
+ * token that request sent (login.ts).
  */
 export class UContactSession {
 	// A token cannot be refreshed, so n8n's re-authenticate-and-resend on 401 would only send twice.
@@ -161,6 +142,7 @@ export class UContactSession {
 
 	/** POSTs an encoded disposition form; resolves with uContact's raw answer. */
 	async postDisposition(form: string, timeoutMs: number): Promise<unknown> {
+		const data = this.credentials.data;
 		return await this.context.helpers.httpRequestWithAuthentication.call(
 			this.context,
 			CREDENTIAL_TYPE,
@@ -176,7 +158,10 @@ export class UContactSession {
 				disableFollowRedirect: true,
 			},
 			{
-				credentialsDecrypted: this.credentials,
+				credentialsDecrypted: {
+					...this.credentials,
+					data: data === undefined ? undefined : requestCopy(data),
+				},
 				preAuthenticationRetryStatusCode: this.retryStatusCodes,
 			},
 		);

@@ -15,7 +15,7 @@ import { UContactSession } from '../UContactApi/transport';
 import { dispositionProperties } from './description';
 import { itemOptionsReader, readRunOptions, WORKFLOW_TIMEZONE } from './input/options';
 import { itemPreparer } from './input/prepareItem';
-import { invalidItem, toOutputItems } from './output/results';
+import { failureError, invalidItem, toOutputItems } from './output/results';
 import { openRetryAttempt } from './sending/retryAttempt';
 import { sendItems } from './sending/sendItems';
 
@@ -70,8 +70,8 @@ export class UContactDisposition implements INodeType {
 		// half a run sent.
 		const runOptions = readRunOptions(this, inputItems.length);
 		if (!runOptions.ok) {
-			const refused = (itemIndex: number) => invalidItem(node, itemIndex, runProblem(runOptions, itemIndex));
-			if (!continueOnFail) throw refused(runOptions.itemIndex).error;
+			const refused = (itemIndex: number) => invalidItem(itemIndex, runProblem(runOptions, itemIndex));
+			if (!continueOnFail) throw failureError(node, refused(runOptions.itemIndex));
 			return [toOutputItems(inputItems.map((_, i) => refused(i)), routeErrors)];
 		}
 		this.logger.debug('uContact Disposition: options of the run', {
@@ -84,8 +84,8 @@ export class UContactDisposition implements INodeType {
 			const options = optionsOf(itemIndex);
 			const item = options.ok ? prepare(itemIndex, options.options) : options;
 			if (item.ok) return item;
-			const invalid = invalidItem(node, itemIndex, item.problem);
-			if (!continueOnFail) throw invalid.error;
+			const invalid = invalidItem(itemIndex, item.problem);
+			if (!continueOnFail) throw failureError(node, invalid);
 			return invalid;
 		});
 
@@ -108,7 +108,6 @@ export class UContactDisposition implements INodeType {
 		let failed = true;
 		try {
 			const { outcomes, stopAt } = await sendItems({
-				node,
 				items,
 				session,
 				credentials,
@@ -118,7 +117,7 @@ export class UContactDisposition implements INodeType {
 				memory: retry?.attempt,
 			});
 			const stopping = stopAt === undefined ? undefined : outcomes[stopAt];
-			if (stopping !== undefined && !stopping.ok) throw stopping.error;
+			if (stopping !== undefined && !stopping.ok) throw failureError(node, stopping, outcomes);
 			failed = outcomes[0]?.ok === false;
 			return [toOutputItems(outcomes, routeErrors)];
 		} finally {

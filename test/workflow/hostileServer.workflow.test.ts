@@ -291,7 +291,7 @@ const SCENARIOS: Scenario[] = [
 			path.kind === 'login'
 				? [
 						new RegExp(
-							`Could not reach uContact at ${escape(baseUrl)} to log in \\(connection closed by the server\\)`,
+							`The connection to uContact at ${escape(baseUrl)} closed before it answered the login`,
 						),
 					]
 				: [

@@ -2,11 +2,9 @@
  * What an item becomes when n8n's Retry On Fail runs the node again and an earlier try already
  * recorded it, or may have: it is not sent again, and its output says why.
  */
-import type { INode } from 'n8n-workflow';
-
 import type { Disposition } from '../../UContactApi/api';
-import type { FailureReport } from '../../UContactApi/failures';
-import { recorded, sendFailed, type Outcome } from './results';
+import type { FailureReport } from '../../UContactApi/requestMessages';
+import { recorded, sendFailed, type Failed, type Outcome } from './results';
 
 /** The earlier try's success, marked so the user sees this try did not send it. */
 export function alreadyRecorded(disposition: Disposition, response: string): Outcome {
@@ -15,18 +13,12 @@ export function alreadyRecorded(disposition: Disposition, response: string): Out
 }
 
 /** An item an earlier try may have recorded: not sent again unless the user opted in. */
-export function notResent(
-	node: INode,
-	itemIndex: number,
-	disposition: Disposition,
-	earlier: FailureReport,
-	note = '',
-): Outcome {
+export function notResent(itemIndex: number, disposition: Disposition, earlier: FailureReport): Failed {
 	const report: FailureReport = {
 		...earlier,
 		message: `Not sent again by Retry On Fail, because an earlier try may have recorded it: ${earlier.message}`,
 		description:
 			'Check in uContact whether it was recorded. To send such items again when n8n retries the node, turn on Options > Resend Uncertain Items on Retry.',
 	};
-	return sendFailed(node, itemIndex, disposition, report, note);
+	return sendFailed(itemIndex, disposition, report);
 }

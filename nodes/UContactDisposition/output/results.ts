@@ -12,14 +12,25 @@ import {
 } from 'n8n-workflow';
 
 import { DISPOSITION_PATH, FORM_CONTENT_TYPE, type Disposition } from '../../UContactApi/api';
-import type { FailureReport } from '../../UContactApi/failures';
+import { basicAuthorization, endpointUrl } from '../../UContactApi/credential';
+import type { FailureReport } from '../../UContactApi/requestMessages';
 
-export type Outcome = (
-	| { ok: true; json: IDataObject }
-	| { ok: false; error: NodeOperationError | NodeApiError; disposition?: Disposition }
-) & { scheduleTimezone?: string | null };
+/**
+ * A failed item, as words: the n8n error is made from it only when one is thrown (failureError),
+ * so the error that stops a run is built once, with the count of what was recorded.
+ */
+export interface Failed {
+	ok: false;
+	itemIndex: number;
+	/** Ends with "(item N)". */
+	message: string;
+	description: string;
+	/** From a request (NodeApiError), or from the checks before sending (NodeOperationError). */
+	api?: Pick<FailureReport, 'httpCode' | 'failure'>;
+	disposition?: Disposition;
+}
 
-export type Failed = Extract<Outcome, { ok: false }>;
+export type Outcome = ({ ok: true; json: IDataObject } | Failed) & { scheduleTimezone?: string | null };
 
 /**
  * Every output item has the same keys (null where unused), so n8n's table view and the next
@@ -49,13 +60,12 @@ function outputJson(fields: IDataObject): IDataObject {
 export const itemRef = (itemIndex: number) => `item ${itemIndex}`;
 
 /** An item that failed the checks before sending. */
-export function invalidItem(node: INode, itemIndex: number, problem: string): Failed {
+export function invalidItem(itemIndex: number, problem: string): Failed {
 	return {
 		ok: false,
-		error: new NodeOperationError(node, `${problem} (${itemRef(itemIndex)})`, {
-			itemIndex,
-			description: 'Nothing was sent to uContact.',
-		}),
+		itemIndex,
+		message: `${problem} (${itemRef(itemIndex)})`,
+		description: 'Nothing was sent to uContact.',
 	};
 }
 
@@ -70,8 +80,8 @@ export function recorded(disposition: Disposition, response: string): Outcome {
 export function dryRun(disposition: Disposition, form: string, baseUrl: string): Outcome {
 	const request = {
 		method: 'POST',
-		url: `${baseUrl}${DISPOSITION_PATH}`,
-		headers: { 'Content-Type': FORM_CONTENT_TYPE, Authorization: 'Basic ***' },
+		url: endpointUrl(baseUrl, DISPOSITION_PATH),
+		headers: { 'Content-Type': FORM_CONTENT_TYPE, Authorization: basicAuthorization('***') },
 		body: form,
 	};
 	return {
@@ -86,52 +96,35 @@ export function dryRun(disposition: Disposition, form: string, baseUrl: string):
 }
 
 /** An item not sent because an earlier failure would repeat for it. */
-export function notSent(
-	node: INode,
-	itemIndex: number,
-	disposition: Disposition,
-	reason: string,
-): Outcome {
+export function notSent(itemIndex: number, disposition: Disposition, reason: string): Failed {
 	return {
 		ok: false,
+		itemIndex,
 		disposition,
-		error: new NodeOperationError(node, `Not sent: ${reason} (${itemRef(itemIndex)})`, {
-			itemIndex,
-			description:
-				'An earlier failure would repeat for every later item, so nothing more was sent.',
-		}),
+		message: `Not sent: ${reason} (${itemRef(itemIndex)})`,
+		description: 'An earlier failure would repeat for every later item, so nothing more was sent.',
 	};
 }
 
-/** A request uContact did not accept; `note` adds what the user must know about the run. */
-export function sendFailed(
-	node: INode,
-	itemIndex: number,
-	disposition: Disposition,
-	report: FailureReport,
-	note = '',
-): Outcome {
+/** A request that failed or that uContact did not accept. */
+export function sendFailed(itemIndex: number, disposition: Disposition, report: FailureReport): Failed {
 	return {
 		ok: false,
+		itemIndex,
 		disposition,
-		error: new NodeApiError(node, { message: report.message } as JsonObject, {
-			itemIndex,
-			message: `${report.message} (${itemRef(itemIndex)})`,
-			description: `${report.description ?? ''}${note}`.trim(),
-			httpCode: report.httpCode,
-			failure: report.failure,
-		}),
+		message: `${report.message} (${itemRef(itemIndex)})`,
+		description: report.description ?? '',
+		api: { httpCode: report.httpCode, failure: report.failure },
 	};
 }
 
 const MAX_NAMED = 10;
 
 /**
- * Adds to the error that stops the run which other items uContact recorded (up to ten named,
- * by item and GUID), so the user knows what not to send again.
+ * Which other items uContact recorded (up to ten named, by item and GUID), so the user knows
+ * what not to send again; undefined when there are none.
  */
-export function noteRecorded(stopping: Outcome | undefined, outcomes: Outcome[]): void {
-	if (stopping === undefined || stopping.ok) return;
+function recordedNote(outcomes: Outcome[]): { count: number; note: string } {
 	const named: string[] = [];
 	let count = 0;
 	outcomes.forEach((outcome, itemIndex) => {
@@ -145,8 +138,26 @@ export function noteRecorded(stopping: Outcome | undefined, outcomes: Outcome[])
 		count === 0
 			? 'No other item of this run was recorded in uContact.'
 			: `${count} other item(s) of this run were recorded in uContact: ${named.join(', ')}${more}. Do not send those again.`;
-	const { error } = stopping;
-	error.description = `${error.description ?? ''} ${note}`.trim();
+	return { count, note };
+}
+
+/** The n8n error for a failed item; `outcomes` given when it stops a run that sent others. */
+export function failureError(
+	node: INode,
+	failed: Failed,
+	outcomes?: Outcome[],
+): NodeApiError | NodeOperationError {
+	const recorded = outcomes === undefined ? undefined : recordedNote(outcomes);
+	const description = recorded === undefined ? failed.description : `${failed.description} ${recorded.note}`.trim();
+	const { itemIndex } = failed;
+	if (failed.api === undefined) return new NodeOperationError(node, failed.message, { itemIndex, description });
+	return new NodeApiError(node, { message: failed.message } as JsonObject, {
+		itemIndex,
+		message: failed.message,
+		description,
+		httpCode: failed.api.httpCode,
+		failure: failed.api.failure,
+	});
 }
 
 /**
@@ -163,7 +174,7 @@ export function toOutputItems(outcomes: Outcome[], routeErrors = false): INodeEx
 			const json = scheduleTimezone ? { ...outcome.json, scheduleTimezone } : outcome.json;
 			return { json, pairedItem };
 		}
-		const { message, description } = outcome.error;
+		const { message, description } = outcome;
 		if (routeErrors)
 			return { json: { error: message, message: description || message }, pairedItem };
 		const json = outputJson({

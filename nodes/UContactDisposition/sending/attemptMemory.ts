@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { FailureReport } from '../../UContactApi/failures';
+import type { FailureReport } from '../../UContactApi/requestMessages';
 import type { SendResult } from './sendItem';
 
 export type Earlier =

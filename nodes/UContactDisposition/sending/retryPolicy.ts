@@ -1,12 +1,12 @@
-import { failureFacts, RESET_CODES, TIMEOUT_CODES } from '../../UContactApi/failures';
-
 /**
- * Which failures are retried, and after how long. Only failures where the disposition was
- * certainly not recorded (connection refused, a DNS hiccup, 429, 503) are retried, so a retry
- * can never record a disposition twice; everything ambiguous (timeouts, 500, 502, 504, a
- * connection dropped after sending) is reported instead. n8n's own "Retry On Fail" re-runs
- * the whole node; attemptMemory.ts keeps that from sending again what a try recorded.
+ * Whether a failed send is tried again, and after how long. Only failures that certainly
+ * recorded nothing (kind "not-recorded": a refused connection, a DNS hiccup, 429, 503, or a login
+ * that failed in passing) are retried, so a retry can never record a disposition twice;
+ * everything that may have recorded it (timeouts, 500, 502, 504, a connection dropped after
+ * sending) is reported instead. n8n's own "Retry On Fail" re-runs the whole node; attemptMemory.ts
+ * keeps that from sending again what a try recorded.
  */
+import type { Failure } from '../../UContactApi/errorFacts';
 
 export interface RetrySettings {
 	/** Retries after the first attempt; 0 turns retrying off. */
@@ -30,48 +30,27 @@ export function retryAfterMs(header: string, now = Date.now()): number | undefin
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** The wait a Retry-After asks for when it is longer than allowed, the only reason to give up. */
-export function retryWaitTooLong(
-	error: unknown,
-	retry: number,
+export type RetryDecision =
+	| { retry: true; waitMs: number }
+	/**
+	 * not-safe: it may have been recorded, or trying again cannot help; used-up: Safe Retries are
+	 * spent; wait-too-long: the server asked for a longer wait than Max Retry Wait allows.
+	 */
+	| { retry: false; reason: 'not-safe' | 'used-up' | 'wait-too-long'; askedMs?: number };
+
+/** The one retry decision, for the failure of attempt number `attempt` (1-based). */
+export function retryDecision(
+	failure: Failure,
+	attempt: number,
 	settings: RetrySettings,
-): number | undefined {
-	if (retry > settings.maxRetries || !certainlyNotRecorded(error)) return undefined;
-	const { retryAfter } = failureFacts(error);
-	const asked = retryAfter === undefined ? undefined : retryAfterMs(retryAfter);
-	return asked !== undefined && asked > settings.maxDelayMs ? asked : undefined;
-}
-
-/** Whether the request certainly did not reach uContact's disposition logic. */
-export function certainlyNotRecorded(error: unknown): boolean {
-	const { status, code } = failureFacts(error);
-	if (status !== undefined) return status === 429 || status === 503;
-	return code === 'ECONNREFUSED' || code === 'EAI_AGAIN';
-}
-
-/**
- * Whether uContact may have recorded the disposition although the request failed: a timeout,
- * a connection dropped after sending, an answer cut off, or a server error other than 503.
- */
-export function mayHaveBeenRecorded(error: unknown): boolean {
-	const { status, code } = failureFacts(error);
-	if (status !== undefined)
-		return (status >= 200 && status < 300) || (status >= 500 && status !== 503);
-	return code !== undefined && (TIMEOUT_CODES.has(code) || RESET_CODES.has(code));
-}
-
-/**
- * How long to wait before retry number `retry` (1-based), or undefined to give up: the
- * failure is ambiguous, retries are used up, or the server asks for a longer wait than allowed.
- */
-export function retryDelay(
-	error: unknown,
-	retry: number,
-	settings: RetrySettings,
-): number | undefined {
-	if (retry > settings.maxRetries || !certainlyNotRecorded(error)) return undefined;
-	const { retryAfter } = failureFacts(error);
-	const asked = retryAfter === undefined ? undefined : retryAfterMs(retryAfter);
-	if (asked !== undefined) return asked <= settings.maxDelayMs ? asked : undefined;
-	return Math.min(FIRST_DELAY_MS * 2 ** (retry - 1), settings.maxDelayMs);
+): RetryDecision {
+	if (failure.kind !== 'not-recorded') return { retry: false, reason: 'not-safe' };
+	if (attempt > settings.maxRetries) return { retry: false, reason: 'used-up' };
+	const asked = failure.retryAfter === undefined ? undefined : retryAfterMs(failure.retryAfter);
+	if (asked !== undefined) {
+		return asked <= settings.maxDelayMs
+			? { retry: true, waitMs: asked }
+			: { retry: false, reason: 'wait-too-long', askedMs: asked };
+	}
+	return { retry: true, waitMs: Math.min(FIRST_DELAY_MS * 2 ** (attempt - 1), settings.maxDelayMs) };
 }

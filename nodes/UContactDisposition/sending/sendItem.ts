@@ -1,31 +1,28 @@
 /**
- * Sending one prepared item: safe retries, reading uContact's answer, and a failure report
- * with the credential's secrets masked.
+ * Sending one prepared item: safe retries (of the request, and of a login n8n runs before it),
+ * reading uContact's answer, and a failure report with the credential's secrets masked.
  */
 import { sleep, type ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { interpretAnswer, type Disposition } from '../../UContactApi/api';
 import { activeToken, credentialSecrets, usesLogin } from '../../UContactApi/credential';
+import { classify, type FailureKind } from '../../UContactApi/errorFacts';
+import { loginCount } from '../../UContactApi/login';
+import { answerQuoter, redactReport, secretForms } from '../../UContactApi/redaction';
 import {
 	describeRejection,
 	describeRequestFailure,
 	describeUnexpectedAnswer,
-	redactSecrets,
 	type FailureReport,
-} from '../../UContactApi/failures';
-import { loginCount } from '../../UContactApi/login';
+} from '../../UContactApi/requestMessages';
 import type { UContactSession } from '../../UContactApi/transport';
 import type { ItemOptions } from '../input/options';
-import {
-	mayHaveBeenRecorded,
-	retryDelay,
-	retryWaitTooLong,
-} from './retryPolicy';
+import { retryDecision } from './retryPolicy';
 
 export type SendResult =
 	| { ok: true; response: string }
 	/** `uncertain`: the request failed in a way that may still have recorded the disposition. */
-	| { ok: false; report: FailureReport; uncertain?: boolean };
+	| { ok: false; report: FailureReport; kind: FailureKind; uncertain: boolean };
 
 export async function sendItem(
 	session: UContactSession,
@@ -35,40 +32,45 @@ export async function sendItem(
 ): Promise<SendResult> {
 	const { timeout } = item.options;
 	const retry = { maxRetries: item.options.safeRetries, maxDelayMs: item.options.maxRetryWait };
-	let report: FailureReport | undefined;
-	let uncertain = false;
+	const forms = () => secretForms(credentialSecrets(credentials), credentials.user);
 	for (let attempt = 1; ; attempt++) {
-		let failure: unknown;
 		// A first login for a credential with no token yet is not "logging in again".
 		const loginsBefore = loginCount(credentials) + (activeToken(credentials) === '' ? 1 : 0);
+		let sent: { ok: true; body: unknown } | { ok: false; error: unknown };
 		try {
-			const answer = interpretAnswer(await session.postDisposition(item.form, timeout));
+			sent = { ok: true, body: await session.postDisposition(item.form, timeout) };
+		} catch (error) {
+			sent = { ok: false, error };
+		}
+		if (sent.ok) {
+			const answer = interpretAnswer(sent.body);
 			if (answer.outcome === 'success') return { ok: true, response: answer.response };
-			report =
+			const report =
 				answer.outcome === 'rejected'
 					? describeRejection(item.disposition)
-					: describeUnexpectedAnswer(answer.response);
-			break;
-		} catch (error) {
-			failure = error;
+					: describeUnexpectedAnswer(answer.response, answerQuoter(forms()));
+			return { ok: false, report: redactReport(report, forms()), kind: 'rejected', uncertain: false };
 		}
-		const wait = retryDelay(failure, attempt, retry);
-		if (wait === undefined) {
-			const login = usesLogin(credentials)
-				? { again: loginCount(credentials) > loginsBefore }
-				: undefined;
-			report = describeRequestFailure(failure, baseUrl, timeout, { login });
-			uncertain = mayHaveBeenRecorded(failure);
-			if (attempt > 1) report.message += ` (after ${attempt} attempts)`;
-			const asked = retryWaitTooLong(failure, attempt, retry);
-			if (asked !== undefined) {
-				report.message += `; it asked to wait ${asked / 1000} s before a retry, longer than Max Retry Wait (${retry.maxDelayMs / 1000} s)`;
-				report.description =
-					`Raise Max Retry Wait in the options to wait that long, or send later. ${report.description ?? ''}`.trim();
-			}
-			break;
+		const failure = classify(sent.error);
+		const decision = retryDecision(failure, attempt, retry);
+		if (decision.retry) {
+			await sleep(decision.waitMs);
+			continue;
 		}
-		await sleep(wait);
+		const login = usesLogin(credentials) ? { again: loginCount(credentials) > loginsBefore } : undefined;
+		const report = describeRequestFailure(failure, {
+			baseUrl,
+			timeoutMs: timeout,
+			quote: answerQuoter(forms()),
+			login,
+		});
+		if (attempt > 1) report.message += ` (after ${attempt} attempts)`;
+		if (decision.reason === 'wait-too-long' && decision.askedMs !== undefined) {
+			report.message += `; it asked to wait ${decision.askedMs / 1000} s before a retry, longer than Max Retry Wait (${retry.maxDelayMs / 1000} s)`;
+			report.description =
+				`Raise Max Retry Wait in the options to wait that long, or send later. ${report.description ?? ''}`.trim();
+		}
+		const uncertain = failure.kind === 'maybe-recorded';
+		return { ok: false, report: redactReport(report, forms()), kind: failure.kind, uncertain };
 	}
-	return { ok: false, report: redactSecrets(report, credentialSecrets(credentials)), uncertain };
 }

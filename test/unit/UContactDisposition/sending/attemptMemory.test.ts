@@ -2,12 +2,13 @@ import { AttemptMemory } from '../../../../nodes/UContactDisposition/sending/att
 import type { SendResult } from '../../../../nodes/UContactDisposition/sending/sendItem';
 
 const ok: SendResult = { ok: true, response: 'OK' };
-const timedOut: SendResult = {
+const timedOut = {
 	ok: false,
+	kind: 'maybe-recorded',
 	uncertain: true,
 	report: { message: 'uContact did not answer within 30000 ms' },
-};
-const refused: SendResult = { ok: false, report: { message: 'HTTP 503' } };
+} as const satisfies SendResult;
+const refused: SendResult = { ok: false, kind: 'not-recorded', uncertain: false, report: { message: 'HTTP 503' } };
 
 function memoryAt(limits = { maxEntries: 10, idleMs: 1000 }) {
 	let now = 0;
