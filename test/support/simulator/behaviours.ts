@@ -83,6 +83,12 @@ export interface Echo {
 	contentType?: string;
 	before?: string;
 	after?: string;
+	/**
+	 * Where in the body the echoed secret starts (the password for 'body' and 'field', the token
+	 * for 'token' and 'headers'): 'x' filler goes after `before` to put it there, none when
+	 * `before` already reaches past it. Puts a secret at a chosen offset around a cut.
+	 */
+	placeAt?: number;
 	headers?: Record<string, string>;
 }
 
@@ -152,6 +158,10 @@ function validateEcho(b: LooseBehaviour): void {
 		fail(`encoding must be one of ${ECHO_ENCODINGS.join(', ')}`, b);
 	}
 	if (b.status !== undefined && !isStatusCode(b.status)) fail('status must be an HTTP status code', b);
+	const placeAt = (b as { placeAt?: unknown }).placeAt;
+	if (placeAt !== undefined && !(Number.isInteger(placeAt) && (placeAt as number) >= 0)) {
+		fail('placeAt must be an integer >= 0', b);
+	}
 	for (const key of ['before', 'after', 'contentType'] as const) {
 		const value = (b as Record<string, unknown>)[key];
 		if (value !== undefined && typeof value !== 'string') fail(`${key} must be a string`, b);

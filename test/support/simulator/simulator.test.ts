@@ -658,6 +658,12 @@ describe('uContact simulator', () => {
 			expect(headers.status).toBe(500);
 			expect(JSON.parse(headers.text).authorization).toBe(`Basic ${sim.token}`);
 			expect((await dispose(sim)).text).toBe(`xxx${encodeURIComponent(sim.token)}`);
+			sim.queue({ kind: 'echo', of: 'headers', before: '<p>', placeAt: 150 });
+			expect((await dispose(sim)).text.indexOf(sim.token)).toBe(150);
+			sim.queueLogin({ kind: 'echo', of: 'body', before: '<p>', placeAt: 190 });
+			expect((await post(sim, LOGIN, form)).text.indexOf('p%40ss')).toBe(190);
+			sim.queueLogin({ kind: 'echo', of: 'field', field: 'password', placeAt: 7 });
+			expect((await post(sim, LOGIN, form)).text).toBe(`xxxxxxx${password}`);
 			expect(sim.dispositions).toHaveLength(0);
 			expect(() => sim.queueLogin({ kind: 'echo', of: 'field' } as never)).toThrow(TypeError);
 			expect(() => sim.queue({ kind: 'echo', of: 'nothing' } as never)).toThrow(TypeError);

@@ -288,17 +288,26 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 	/** The body of an echo page for this request. */
 	function echoPage(req: http.IncomingMessage, record: Recorded, echo: Echo): string {
 		const encoding = echo.encoding ?? 'raw';
+		const token = String(req.headers.authorization ?? '').replace(/^\S+ /, '');
 		let echoed: string;
-		if (echo.of === 'body') echoed = record.rawBody;
-		else if (echo.of === 'headers') echoed = JSON.stringify(req.headers);
-		else {
-			const value =
-				echo.of === 'token'
-					? String(req.headers.authorization ?? '').replace(/^\S+ /, '')
-					: (record.fields[echo.field ?? ''] ?? '');
+		// Where the secret starts in `echoed`.
+		let secretAt = 0;
+		if (echo.of === 'body') {
+			echoed = record.rawBody;
+			const password = /(?:^|&)password=/.exec(echoed);
+			secretAt = password ? password.index + password[0].length : 0;
+		} else if (echo.of === 'headers') {
+			echoed = JSON.stringify(req.headers);
+			const quoted = JSON.stringify(token).slice(1, -1);
+			secretAt = token === '' ? 0 : Math.max(0, echoed.indexOf(quoted));
+		} else {
+			const value = echo.of === 'token' ? token : (record.fields[echo.field ?? ''] ?? '');
 			echoed = echoEncode(value, encoding, record.fields.user ?? '');
 		}
-		return `${echo.before ?? ''}${echoed}${echo.after ?? ''}`;
+		const before = echo.before ?? '';
+		const filler =
+			echo.placeAt === undefined ? 0 : Math.max(0, echo.placeAt - before.length - secretAt);
+		return `${before}${'x'.repeat(filler)}${echoed}${echo.after ?? ''}`;
 	}
 
 	function sendEcho(
