@@ -16,8 +16,6 @@ export interface FailureReport {
 	failure?: N8nFailure;
 }
 
-const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-
 /** n8n's own failure cause, which its UI and error workflows read. */
 function n8nCause(failure: Failure): N8nFailure {
 	if (failure.kind === 'refused') return { cause: 'credential-invalid' };
@@ -155,7 +153,7 @@ export function describeRequestFailure(failure: Failure, context: RequestContext
 	const network = networkProblem(code, baseUrl);
 	if (network !== undefined) {
 		return {
-			message: `${capitalized(network.problem)}${outcome('; the disposition was not sent')}`,
+			message: `${network.problem.charAt(0).toUpperCase()}${network.problem.slice(1)}${outcome('; the disposition was not sent')}`,
 			description: `${network.advice}${codeNote(code)}`,
 			failure: cause,
 		};

@@ -1,9 +1,7 @@
 /**
  * The Options collection: each option's type, range, default and whether it is read once for the
- * run or per item, and the one reader that turns what the user gave (a literal, or an expression
- * yielding anything at all) into checked values before anything is sent.
+ * run or per item, and the check every value passes, however it was given (readOptions.ts).
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 export const WORKFLOW_TIMEZONE = 'workflow';
 
@@ -128,7 +126,7 @@ export interface ItemOptions {
 export type OptionsRead<T> = { ok: true; options: T } | { ok: false; problem: string };
 
 /** A value as the user gave it, short enough for a message. */
-function shown(value: unknown): string {
+export function shown(value: unknown): string {
 	if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
 	if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
 	if (value === undefined) return 'nothing (undefined)';
@@ -193,136 +191,4 @@ export function checkOption(
 	if (spec.special?.value === read) return { ok: true, value: read };
 	if (read < spec.min || read > spec.max) return refuse(`out of range; give ${accepted(spec)}`);
 	return { ok: true, value: read };
-}
-
-function isExpression(value: unknown): value is string {
-	return typeof value === 'string' && value.startsWith('=');
-}
-
-function child(value: unknown, key: string): unknown {
-	return typeof value === 'object' && value !== null && !Array.isArray(value)
-		? (value as IDataObject)[key]
-		: undefined;
-}
-
-/**
- * How one option is read for an item: `unset` when the user did not add it, else its raw value.
- * Literals are read from the parameters as saved; an expression anywhere along the path (the
- * option itself, or the collection holding it) is evaluated for that item, without n8n's type
- * coercion, so the checks here see what the expression really gave.
- */
-function rawReader(
-	context: IExecuteFunctions,
-	path: string[],
-): (itemIndex: number) => { unset: true } | { unset: false; value: unknown } {
-	let value: unknown = context.getNode().parameters.options;
-	for (let depth = 0; depth <= path.length; depth++) {
-		if (isExpression(value)) {
-			const expression = value;
-			const rest = path.slice(depth);
-			return (itemIndex) => {
-				// evaluateExpression adds the leading "=" itself.
-				let evaluated: unknown = context.evaluateExpression(expression.slice(1), itemIndex);
-				for (const key of rest) evaluated = child(evaluated, key);
-				return { unset: false, value: evaluated };
-			};
-		}
-		if (depth === path.length) break;
-		value = child(value, path[depth]);
-		if (value === undefined) return () => ({ unset: true });
-	}
-	const literal = value;
-	return () => ({ unset: false, value: literal });
-}
-
-type AnySpec = NumberSpec | BooleanSpec | TextSpec;
-
-function optionReader(
-	context: IExecuteFunctions,
-	name: string,
-	spec: AnySpec,
-): (itemIndex: number) => { ok: true; value: unknown } | { ok: false; problem: string } {
-	const raw = rawReader(context, spec.path);
-	// Items per Batch and Batch Interval default to the values the editor fills in once
-	// Batching is added; without Batching there is none.
-	const batchingAdded = name === 'batchSize' ? rawReader(context, ['batching']) : undefined;
-	return (itemIndex) => {
-		let given;
-		try {
-			given = raw(itemIndex);
-		} catch (error) {
-			const reason = error instanceof Error ? error.message : String(error);
-			return {
-				ok: false,
-				problem: `Options > ${spec.label}: its expression could not be evaluated: ${reason}`,
-			};
-		}
-		if (given.unset) {
-			if (batchingAdded !== undefined && batchingAdded(itemIndex).unset) {
-				return { ok: true, value: -1 };
-			}
-			return { ok: true, value: spec.default };
-		}
-		return checkOption(spec, given.value);
-	};
-}
-
-function readerFor<T>(
-	context: IExecuteFunctions,
-	scope: 'run' | 'item',
-): (itemIndex: number) => OptionsRead<T> {
-	const readers = Object.entries(OPTIONS)
-		.filter(([, spec]) => spec.scope === scope)
-		.map(([name, spec]) => [name, optionReader(context, name, spec as AnySpec)] as const);
-	return (itemIndex) => {
-		const options: Record<string, unknown> = {};
-		for (const [name, read] of readers) {
-			const result = read(itemIndex);
-			if (!result.ok) return result;
-			options[name] = result.value;
-		}
-		return { ok: true, options: options as T };
-	};
-}
-
-/** The options of each item, checked. */
-export function itemOptionsReader(context: IExecuteFunctions): (itemIndex: number) => OptionsRead<ItemOptions> {
-	return readerFor<ItemOptions>(context, 'item');
-}
-
-/**
- * The options of the run, checked for every item when an expression gives them: items that
- * disagree are refused rather than silently run with item 0's value, since a run cannot have two
- * concurrencies and a user who wrote an expression meant it to matter.
- */
-export function readRunOptions(
-	context: IExecuteFunctions,
-	itemCount: number,
-): { ok: true; options: RunOptions } | { ok: false; problem: string; itemIndex: number } {
-	const read = readerFor<RunOptions>(context, 'run');
-	const perItem = hasExpression(context.getNode().parameters.options);
-	const first = read(0);
-	if (!first.ok) return { ...first, itemIndex: 0 };
-	for (let itemIndex = 1; perItem && itemIndex < itemCount; itemIndex++) {
-		const other = read(itemIndex);
-		if (!other.ok) return { ...other, itemIndex };
-		for (const name of Object.keys(first.options) as Array<keyof RunOptions>) {
-			if (other.options[name] !== first.options[name]) {
-				return {
-					ok: false,
-					itemIndex,
-					problem:
-						`Options > ${OPTIONS[name as keyof typeof OPTIONS].label} is read once for the whole run, but its expression gives ` +
-						`${shown(first.options[name])} for item 0 and ${shown(other.options[name])} here: make it the same for every item`,
-				};
-			}
-		}
-	}
-	return first;
-}
-
-function hasExpression(value: unknown): boolean {
-	if (isExpression(value)) return true;
-	if (typeof value === 'object' && value !== null) return Object.values(value).some(hasExpression);
-	return false;
 }
