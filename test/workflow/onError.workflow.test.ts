@@ -7,6 +7,7 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
+import { attemptMemory } from '../../nodes/UContactDisposition/sending/attemptMemory';
 import { harnessLogger, MANUAL_TRIGGER_NAME } from '../support/harness';
 import {
 	call,
@@ -212,6 +213,36 @@ describe('Retry On Fail (n8n re-runs the whole node)', () => {
 		expect(pairs(result.outputs[0])).toEqual([{ item: 0 }]);
 		expect(pairs(result.outputs[1])).toEqual([{ item: 1 }]);
 		expect(sim.requests).toHaveLength(2);
+	});
+
+	// n8n re-runs a node whose first output item holds `json.error`, error output or not
+	// (WorkflowExecute's checkFailure reads it before the error output is split off). That is
+	// n8n's rule, and the node keeps it: a refusal recorded nothing, so sending it again is no
+	// duplicate, and a first item that failed for a passing reason may pass on the next try.
+	// What an earlier try recorded is not sent again.
+	it('with the error output and the first item refused, n8n re-runs the node: the refusal is sent on each try, the recorded item once', async () => {
+		const result = await run({
+			items: [call(0, { campaign: 'Unknown->' }), call(1)],
+			nodeSettings: {
+				retryOnFail: true,
+				maxTries: 3,
+				waitBetweenTries: 0,
+				onError: 'continueErrorOutput',
+			},
+		});
+		expect(result.error).toBeUndefined();
+		expect(sim.requests.map((request) => [request.fields.guid, request.answer])).toEqual([
+			['guid-0', '"0"'],
+			['guid-1', '"OK"'],
+			['guid-0', '"0"'],
+			['guid-0', '"0"'],
+		]);
+		expect(sentGuids()).toEqual(['guid-1']);
+		expect(pairs(result.outputs[0])).toEqual([{ item: 1 }]);
+		expect(result.outputs[0][0].json).toMatchObject({ success: true, alreadyRecorded: true, response: 'OK' });
+		expect(pairs(result.outputs[1])).toEqual([{ item: 0 }]);
+		expect(result.outputs[1][0].json).toMatchObject({ guid: 'guid-0', error: expect.stringMatching(/\(item 0\)$/) });
+		expect([attemptMemory.size, attemptMemory.runCount]).toEqual([0, 0]);
 	});
 });
 

@@ -246,14 +246,23 @@ describe("n8n's Retry On Fail", () => {
 	});
 
 	it('without Retry On Fail nothing is remembered', async () => {
-		sim.queue({ kind: 'status', status: 503 });
-		const result = await runDisposition({
-			parameters: { ...MAPPED, options: { concurrency: 1, safeRetries: 0 } },
+		// Looked at while the run is under way: with one request at a time, item 0's answer is in
+		// (and would be remembered) before item 1 is sent, and item 1's answer comes only later.
+		sim.queue({ kind: 'normal' }, { kind: 'slow', ms: 3000 });
+		let finished = false;
+		const running = runDisposition({
+			parameters: { ...MAPPED, options: { concurrency: 1 } },
 			items: calls(2),
 			credentials: tokenCredentials(sim),
-			continueOnFail: true,
+		}).finally(() => {
+			finished = true;
 		});
-		expect(result.items.map((item) => item.json.success)).toEqual([false, true]);
-		expect(sim.requests).toHaveLength(2);
+		while (sim.requests.length < 2) await sleep(5);
+		const during = { finished, remembered: attemptMemory.size, runs: attemptMemory.runCount };
+		const result = await running;
+
+		expect(during).toEqual({ finished: false, remembered: 0, runs: 0 });
+		expect(result.error).toBeUndefined();
+		expect(recordedGuids()).toEqual(['guid-0', 'guid-1']);
 	});
 });

@@ -2,7 +2,7 @@
  * Reading and checking every item before anything is sent: the mapped values (fields or the
  * item's JSON), the options, the schedule zone, and the encoded form.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { autoMapItem, InputFieldPathError } from './autoMap';
 import { fieldSource, readJsonPath } from './nativeExpressions';
@@ -66,6 +66,7 @@ function fieldReader(
 	label: string,
 	raw: unknown,
 	native: string[],
+	items: INodeExecutionData[] | undefined,
 ): ReadField {
 	const byN8n: ReadField = (itemIndex) => {
 		try {
@@ -76,19 +77,34 @@ function fieldReader(
 	};
 	const source = fieldSource(raw);
 	if (source.kind === 'literal') return () => source.value;
-	if (source.kind === 'n8n') return byN8n;
+	if (source.kind === 'n8n' || items === undefined) return byN8n;
 	native.push(name);
-	const items = context.getInputData();
 	return (itemIndex) => {
 		const read = readJsonPath(items[itemIndex].json, source.path);
 		return read === undefined ? byN8n(itemIndex) : read.value;
 	};
 }
 
+/**
+ * The items n8n's `$json` reads, when they are this node's input; undefined (every expression
+ * goes to n8n) when they are not. As a tool called by an agent or the MCP Server Trigger, the
+ * input holds the tool's arguments while `$json` is the parent's item.
+ */
+function jsonItems(context: IExecuteFunctions): INodeExecutionData[] | undefined {
+	const items = context.getInputData();
+	try {
+		if (context.getWorkflowDataProxy(0).$json === items[0]?.json) return items;
+	} catch {
+		// n8n's `$json` has no item here: n8n's evaluator gives its own error.
+	}
+	return undefined;
+}
+
 /** Reads Define Below's fields of an item; the plan is made once per execution. */
 function defineBelowReader(context: IExecuteFunctions): (itemIndex: number) => DispositionInput {
 	const parameters = context.getNode().parameters;
 	const native: string[] = [];
+	const items = jsonItems(context);
 	const given = parameters.additionalFields;
 	let additional: (itemIndex: number) => IDataObject;
 	if (typeof given === 'object' && given !== null && !Array.isArray(given)) {
@@ -100,6 +116,7 @@ function defineBelowReader(context: IExecuteFunctions): (itemIndex: number) => D
 				`${FIELD_LABELS[key as DispositionKey] ?? key} (${key})`,
 				(given as IDataObject)[key],
 				native,
+				items,
 			),
 		]);
 		additional = (itemIndex) => {
@@ -118,7 +135,7 @@ function defineBelowReader(context: IExecuteFunctions): (itemIndex: number) => D
 	}
 	const fields = DEFINED_FIELDS.map((key): [DispositionKey, ReadField] => [
 		key,
-		fieldReader(context, key, `${FIELD_LABELS[key]} (${key})`, parameters[key], native),
+		fieldReader(context, key, `${FIELD_LABELS[key]} (${key})`, parameters[key], native, items),
 	]);
 	if (native.length > 0)
 		context.logger.debug('uContact Disposition: fields read from the item without n8n\'s evaluator', {

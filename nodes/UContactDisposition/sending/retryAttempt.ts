@@ -1,16 +1,65 @@
 /**
- * n8n glue for attemptMemory: which node run a try belongs to, and whether n8n will try it
- * again. Read from n8n-core's WorkflowExecute (1.122 and 2.41 alike): with Retry On Fail it
- * calls the node's `execute` again in the same process, with the same execution id, node, run
- * index and input items, after the node threw or returned a first item with `json.error`, up
- * to min(5, max(2, maxTries || 3)) tries.
+ * n8n glue for attemptMemory: which tries n8n's Retry On Fail makes of the same work, and
+ * whether another try follows. Read from n8n-core 1.122 and 2.41 alike, which run a node in
+ * one of three ways:
+ *
+ * - WorkflowExecute (a plain run, and the AI Agent v3's tool calls): it calls `execute` again
+ *   with the same execution id, node, run index and input items, after the node threw or
+ *   returned a first item with `json.error`, up to min(5, max(2, maxTries || 3)) tries.
+ * - A tool invocation (`makeHandleToolInvocation`: AI Agent v1/v2, the MCP Server Trigger in
+ *   regular mode, which has no execution id): each try gets a new run index and context, but
+ *   the same arguments object on the ai_tool input; only a throw is retried, up to
+ *   min(5, max(2, maxTries ?? 3)) tries.
+ * - The MCP Server Trigger's queue-mode worker: one try, the tool's arguments on the ai_tool
+ *   input and the call's input on main.
  */
-import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import { NodeConnectionTypes, type IExecuteFunctions, type INode } from 'n8n-workflow';
 
 import { attemptMemory, type Attempt } from './attemptMemory';
 
-export function n8nTries(node: INode): number {
-	return node.retryOnFail === true ? Math.min(5, Math.max(2, node.maxTries || 3)) : 1;
+type Runner = 'workflowExecute' | 'toolInvocation' | 'queuedToolCall';
+
+function runnerOf(context: IExecuteFunctions): Runner {
+	if (toolArguments(context) === undefined) return 'workflowExecute';
+	return context.getInputData(0, NodeConnectionTypes.Main).length > 0
+		? 'queuedToolCall'
+		: 'toolInvocation';
+}
+
+/** The object a tool invocation hands every try of one call, and no other call (a fresh parse each). */
+function toolArguments(context: IExecuteFunctions): object | undefined {
+	return context.getInputData(0, NodeConnectionTypes.AiTool)[0]?.json;
+}
+
+/** How many times n8n runs the node for one run or tool call. */
+export function n8nTries(node: INode, runner: Runner = 'workflowExecute'): number {
+	if (node.retryOnFail !== true || runner === 'queuedToolCall') return 1;
+	// The tool invocation bounds with `??`, WorkflowExecute with `||`: they differ for 0.
+	const asked = runner === 'toolInvocation' ? (node.maxTries ?? 3) : node.maxTries || 3;
+	return Math.min(5, Math.max(2, asked));
+}
+
+// A tool call's name in the memory, kept only while n8n holds its arguments.
+const toolCallKeys = new WeakMap<object, string>();
+let toolCalls = 0;
+
+function toolCallKey(args: object): string {
+	let key = toolCallKeys.get(args);
+	if (key === undefined) {
+		key = `tool-call:${++toolCalls}`;
+		toolCallKeys.set(args, key);
+	}
+	return key;
+}
+
+function runKeyOf(context: IExecuteFunctions, runner: Runner): string | undefined {
+	const args = toolArguments(context);
+	if (runner === 'toolInvocation' && args !== undefined) return toolCallKey(args);
+	const executionId = context.getExecutionId();
+	if (!executionId) return undefined;
+	const node = context.getNode();
+	const runIndex = Number(context.getWorkflowDataProxy(0).$runIndex);
+	return JSON.stringify([executionId, context.getWorkflow().id ?? '', node.id ?? '', node.name, runIndex]);
 }
 
 export interface RetryAttempt {
@@ -21,24 +70,20 @@ export interface RetryAttempt {
 
 /** A try of this node run, or undefined when n8n will not retry it (nothing is remembered). */
 export function openRetryAttempt(context: IExecuteFunctions): RetryAttempt | undefined {
-	const node = context.getNode();
-	const tries = n8nTries(node);
-	const executionId = context.getExecutionId();
-	if (tries < 2 || !executionId) return undefined;
-	const runIndex = Number(context.getWorkflowDataProxy(0).$runIndex);
-	const runKey = JSON.stringify([
-		executionId,
-		context.getWorkflow().id ?? '',
-		node.id ?? '',
-		node.name,
-		runIndex,
-	]);
+	const runner = runnerOf(context);
+	const tries = n8nTries(context.getNode(), runner);
+	if (tries < 2) return undefined;
+	const runKey = runKeyOf(context, runner);
+	if (runKey === undefined) return undefined;
 	const attempt = attemptMemory.open(runKey);
+	// A tool invocation retries only a throw; the node throws on a failure unless it continues
+	// on fail, and then returns its failures as items, which count as an answer.
+	const retriedFailure = runner === 'workflowExecute' || !context.continueOnFail();
 	return {
 		attempt,
 		finish(failed) {
 			const cancelled = context.getExecutionCancelSignal()?.aborted === true;
-			attempt.close(failed && !cancelled && attempt.tries < tries);
+			attempt.close(failed && retriedFailure && !cancelled && attempt.tries < tries);
 		},
 	};
 }
