@@ -177,6 +177,24 @@ for (const node of outageWorkflow.nodes) {
 	Object.assign(node, { retryOnFail: true, maxTries: 5, waitBetweenTries: 100 });
 }
 
+// Issue 20: Dry Run given by an expression, as from a webhook's query: "true" and 1 are what n8n
+// reads as true; "yes" is refused before anything is sent.
+const DRY_RUN_WORKFLOW = 'uCtE2eDryRunExp1';
+const dryRunWorkflow = variant(
+	DRY_RUN_WORKFLOW,
+	'e2e: Dry Run given by an expression',
+	`return ["true", 1, "yes"].map((dry, i) => ({ json: {
+		Campaign: 'Ventas->', Agent: 'jperez', Phone: String(59899300000 + i),
+		Guid: 'dry-' + i, Result: 'Venta', Detail: '', dry,
+	} }));`,
+	TOKEN_CREDENTIAL,
+);
+for (const node of dryRunWorkflow.nodes) {
+	if (node.name !== NODE) continue;
+	node.onError = 'continueRegularOutput';
+	node.parameters.options = { dryRun: '={{ $json.dry }}' };
+}
+
 const NATIVE_WORKFLOW = 'uCtE2eNativeExp1';
 const FORCED_WORKFLOW = 'uCtE2eForcedExp1';
 
@@ -250,15 +268,16 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 		writeJson(workflows, 'error-output.json', errorOutputWorkflow);
 		writeJson(workflows, 'loop.json', loopWorkflow);
 		writeJson(workflows, 'outage.json', outageWorkflow);
+		writeJson(workflows, 'dry-run.json', dryRunWorkflow);
 		writeJson(workflows, 'native.json', nativeExpressionWorkflow(NATIVE_WORKFLOW, 'asWritten', TOKEN_CREDENTIAL));
 		writeJson(workflows, 'forced.json', nativeExpressionWorkflow(FORCED_WORKFLOW, 'forced', TOKEN_CREDENTIAL));
 		const imported = assertExit0(
-			await timed(runtimeName, 'import:workflow --separate (9)', () =>
+			await timed(runtimeName, 'import:workflow --separate (10)', () =>
 				n8n.run(['import:workflow', '--separate', '--input', workflows]),
 			),
 			'n8n import:workflow',
 		);
-		expect(imported.stdout + imported.stderr).toMatch(/Successfully imported 9 workflows/);
+		expect(imported.stdout + imported.stderr).toMatch(/Successfully imported 10 workflows/);
 	});
 
 	afterAll(async () => {
@@ -456,6 +475,20 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 				[[{ item: 0 }], [{ item: 1 }]],
 			]);
 			expect(sim.dispositions.map((request) => request.fields.guid)).toEqual(['route-0', 'route-2']);
+		});
+	});
+
+	describe('Dry Run given by an expression', () => {
+		it('"true" and 1 only show the request; "yes" is refused; nothing reaches uContact', async () => {
+			const { items } = await execute(DRY_RUN_WORKFLOW, 'Dry Run by expression');
+			expect(items.map((item) => [item.json.dryRun, item.json.success])).toEqual([
+				[true, false],
+				[true, false],
+				[false, false],
+			]);
+			expect(items[2].json.error).toBe('Options > Dry Run is "yes": give true or false (item 2)');
+			expect(paired(items)).toEqual([0, 1, 2].map((item) => ({ item })));
+			expect(sim.requests).toEqual([]);
 		});
 	});
 
