@@ -153,3 +153,77 @@ export async function closedPort(): Promise<number> {
 	await server.close();
 	return server.port;
 }
+
+export interface FlakyDns {
+	/** The host name that resolves to 127.0.0.1 (or fails while failures are armed). */
+	host: string;
+	/** The next `count` lookups of the host fail with EAI_AGAIN ("temporary failure in name resolution"). */
+	failNext(count: number): void;
+	/** Lookups of the host so far, and how many of them failed. */
+	readonly lookups: number;
+	readonly failed: number;
+	/** Puts the real dns.lookup back. */
+	restore(): void;
+}
+
+/**
+ * A resolver hiccup on loopback: replaces node:dns `lookup` (what node:net calls to resolve a
+ * host name when no `lookup` option is given, as n8n's HTTP helpers give none) so that one made-up
+ * host resolves to 127.0.0.1, and fails with EAI_AGAIN while failures are armed. Other hosts go
+ * to the real lookup. The code under test is not touched: it meets a DNS answer as it would in
+ * production, from the resolver.
+ */
+export function flakyDns(host = 'ucontact-flaky.test'): FlakyDns {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const dns = require('node:dns') as typeof import('node:dns');
+	const real = dns.lookup;
+	let armed = 0;
+	let lookups = 0;
+	let failed = 0;
+	const fake = function lookup(hostname: string, options: unknown, callback?: unknown): void {
+		const done = (typeof options === 'function' ? options : callback) as (
+			error: NodeJS.ErrnoException | null,
+			address?: unknown,
+			family?: number,
+		) => void;
+		const opts = (typeof options === 'object' && options !== null ? options : {}) as {
+			all?: boolean;
+		};
+		if (hostname !== host) {
+			(real as (...args: unknown[]) => void).call(dns, hostname, options, callback);
+			return;
+		}
+		lookups++;
+		process.nextTick(() => {
+			if (armed > 0) {
+				armed--;
+				failed++;
+				const error: NodeJS.ErrnoException = new Error(`getaddrinfo EAI_AGAIN ${hostname}`);
+				error.code = 'EAI_AGAIN';
+				error.errno = -3001;
+				error.syscall = 'getaddrinfo';
+				(error as { hostname?: string }).hostname = hostname;
+				done(error);
+				return;
+			}
+			if (opts.all) done(null, [{ address: '127.0.0.1', family: 4 }]);
+			else done(null, '127.0.0.1', 4);
+		});
+	};
+	(dns as { lookup: unknown }).lookup = fake;
+	return {
+		host,
+		failNext(count) {
+			armed = count;
+		},
+		get lookups() {
+			return lookups;
+		},
+		get failed() {
+			return failed;
+		},
+		restore() {
+			(dns as { lookup: unknown }).lookup = real;
+		},
+	};
+}

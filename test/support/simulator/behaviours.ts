@@ -157,7 +157,8 @@ function validateEcho(b: LooseBehaviour): void {
 	if (b.encoding !== undefined && !ECHO_ENCODINGS.includes(b.encoding as EchoEncoding)) {
 		fail(`encoding must be one of ${ECHO_ENCODINGS.join(', ')}`, b);
 	}
-	if (b.status !== undefined && !isStatusCode(b.status)) fail('status must be an HTTP status code', b);
+	if (b.status !== undefined && !isStatusCode(b.status))
+		fail('status must be an HTTP status code', b);
 	const placeAt = (b as { placeAt?: unknown }).placeAt;
 	if (placeAt !== undefined && !(Number.isInteger(placeAt) && (placeAt as number) >= 0)) {
 		fail('placeAt must be an integer >= 0', b);

@@ -684,9 +684,9 @@ describe('uContact simulator', () => {
 			expect(JSON.parse(login.text)).toEqual(['bot', 'chosen-token-1234']);
 			expect(sim.activeTokens()).toContain('chosen-token-1234');
 			sim.addToken("odd!token'*~@é");
-			expect(
-				(await dispose(sim, undefined, { authorization: "Basic odd!token'*~@é" })).text,
-			).toBe('"OK"');
+			expect((await dispose(sim, undefined, { authorization: "Basic odd!token'*~@é" })).text).toBe(
+				'"OK"',
+			);
 		});
 	});
 
