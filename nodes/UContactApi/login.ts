@@ -103,12 +103,17 @@ export async function sharedLogin(
 	const stale = activeToken(credentials);
 	const latest = logins.latest;
 	if (latest !== undefined) {
-		const token = await latest.token.catch(() => undefined);
-		if (token !== undefined && token !== stale) {
-			credentials.sessionToken = token;
+		const shared = await latest.token.then(
+			(token) => ({ ok: true as const, token }),
+			(error: unknown) => ({ ok: false as const, error }),
+		);
+		// A login this request waited for failed: that is this request's failure too, retried (or
+		// not) by its own Safe Retries, so requests in flight never turn one failure into many logins.
+		if (!shared.ok) throw shared.error;
+		if (shared.token !== stale) {
+			credentials.sessionToken = shared.token;
 			return {};
 		}
-		if (logins.refused !== undefined) throw logins.refused;
 	}
 	// Another request may have started a login while this one waited.
 	if (logins.latest !== latest && logins.latest !== undefined) return await sharedLogin(helper, credentials, baseUrl);

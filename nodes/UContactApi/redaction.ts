@@ -33,7 +33,7 @@ function escapeHtml(text: string): string {
 /** Every form in which a secret can travel or come back. */
 export function secretForms(secrets: unknown[], user?: unknown): string[] {
 	const texts = secrets.filter(
-		(secret): secret is string => typeof secret === 'string' && secret.trim().length >= MIN_SECRET_LENGTH,
+		(secret): secret is string => typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH,
 	);
 	const forms = texts.flatMap((secret) => {
 		const variants = [secret, secret.trim()];
@@ -62,14 +62,16 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * Masks every form of the secrets. Percent-escapes are matched in either case (%c3 or %C3),
+ * Masks every form of the secrets. Percent-escapes are matched in any case (%c3, %C3, %Ef),
  * since encoders differ; the rest as written.
  */
 export function maskSecrets(text: string, forms: string[]): string {
 	let masked = text;
 	for (const form of forms) {
 		if (form.includes('%')) {
-			const pattern = escapeRegExp(form).replace(/%([0-9A-F]{2})/gi, (_m, hex: string) => `%(?:${hex.toUpperCase()}|${hex.toLowerCase()})`);
+			const anyCase = (hex: string) =>
+				[...hex].map((digit) => (/[a-f]/i.test(digit) ? `[${digit.toLowerCase()}${digit.toUpperCase()}]` : digit)).join('');
+			const pattern = escapeRegExp(form).replace(/%([0-9A-F]{2})/gi, (_m, hex: string) => `%${anyCase(hex)}`);
 			masked = masked.replace(new RegExp(pattern, 'g'), MASK);
 		} else {
 			masked = masked.split(form).join(MASK);
