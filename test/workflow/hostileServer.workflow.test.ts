@@ -13,6 +13,7 @@ import { DISPOSITION_PATH, LOGIN_PATH } from '../../nodes/UContactApi/api';
 import { harnessLogger } from '../support/harness';
 import {
 	closedPort,
+	flakyDns,
 	selfSignedCertificate,
 	startHostileServer,
 	type HostileServer,
@@ -398,5 +399,196 @@ describe.each(CASES)('%s, %s', (_path, _scenario, path, scenario) => {
 				outcome.storedSessionToken,
 			);
 		}
+	});
+});
+
+/*
+ * Login hiccups (issue 19): getUserToken answers 503, 502, 504, 429 (with or without
+ * Retry-After), resets, is slow, or the host name does not resolve for a moment (EAI_AGAIN), at
+ * the start of a run, after the session expires mid-run, and in the credential test. A login
+ * records nothing, so the run retries it within Safe Retries and Max Retry Wait and records every
+ * item once, in order; the credential test says the failure is transient.
+ */
+interface LoginHiccup {
+	/** The reply getUserToken gives while hiccupping; 'dns': the host name fails to resolve. */
+	reply: Reply | 'dns';
+	maxRetryWait: number;
+}
+
+const LOGIN_HICCUPS: Array<[string, LoginHiccup]> = [
+	['503', { reply: { status: 503 }, maxRetryWait: 80 }],
+	['502', { reply: { status: 502, body: '<html>Bad Gateway</html>' }, maxRetryWait: 80 }],
+	['504', { reply: { status: 504 }, maxRetryWait: 80 }],
+	['429', { reply: { status: 429 }, maxRetryWait: 80 }],
+	[
+		'429 with Retry-After: 1',
+		{ reply: { status: 429, headers: { 'Retry-After': '1' } }, maxRetryWait: 1500 },
+	],
+	['a reset connection', { reply: { reset: true }, maxRetryWait: 80 }],
+	['EAI_AGAIN', { reply: 'dns', maxRetryWait: 80 }],
+];
+
+type LoginPhase = 'at the start of a run' | 'after the session expires mid-run';
+
+/** A uContact whose logins hiccup on demand and whose session expires after `expireAfter` dispositions. */
+function hiccuppingUContact() {
+	const state = {
+		hiccups: 0,
+		reply: { status: 503 } as Reply,
+		session: '',
+		sessions: 0,
+		recorded: [] as string[],
+		logins: 0,
+		expireAfter: Infinity,
+		onExpire: () => {},
+	};
+	const issue = (): Reply => {
+		state.sessions++;
+		state.session = `${SESSION_TOKEN.slice(0, 20)}${state.sessions}`;
+		return {
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify(['api', state.session]),
+		};
+	};
+	const handler = (request: Received): Reply => {
+		const form = new URLSearchParams(request.body);
+		if (request.path === LOGIN_PATH) {
+			state.logins++;
+			if (form.get('user') !== 'api' || form.get('password') !== PASSWORD) return { body: '0' };
+			if (state.hiccups > 0) {
+				state.hiccups--;
+				return state.reply;
+			}
+			return issue();
+		}
+		if (request.path === DISPOSITION_PATH) {
+			if (state.session === '' || request.headers.authorization !== `Basic ${state.session}`)
+				return { status: 401 };
+			const guid = form.get('guid');
+			if (!guid) return { body: '"0"' };
+			state.recorded.push(guid);
+			if (state.recorded.length === state.expireAfter) {
+				state.session = `${SESSION_TOKEN.slice(0, 20)}expired`;
+				state.onExpire();
+			}
+			return { body: '"OK"' };
+		}
+		return { status: 404 };
+	};
+	return { state, handler };
+}
+
+describe('login hiccups', () => {
+	let server: HostileServer;
+	let uc: ReturnType<typeof hiccuppingUContact>;
+	let dns: ReturnType<typeof flakyDns>;
+
+	beforeAll(async () => {
+		dns = flakyDns('ucontact-matrix-hiccup.test');
+		server = await startHostileServer((request) => uc.handler(request));
+	});
+	afterAll(async () => {
+		dns.restore();
+		await server.close();
+	});
+	beforeEach(() => {
+		uc = hiccuppingUContact();
+		dns.failNext(0);
+	});
+
+	const baseUrlFor = (hiccup: LoginHiccup) =>
+		hiccup.reply === 'dns' ? `http://${dns.host}:${server.port}` : server.url;
+	const arm = (hiccup: LoginHiccup, count: number) => {
+		if (hiccup.reply === 'dns') dns.failNext(count);
+		else {
+			uc.state.reply = hiccup.reply;
+			uc.state.hiccups = count;
+		}
+	};
+
+	const RUN_CASES = LOGIN_HICCUPS.flatMap(([name, hiccup]) =>
+		(['at the start of a run', 'after the session expires mid-run'] as LoginPhase[]).map(
+			(phase): [string, LoginPhase, LoginHiccup] => [name, phase, hiccup],
+		),
+	);
+
+	it.each(RUN_CASES)(
+		'getUserToken hiccups twice (%s) %s: every item recorded once, in order, nothing leaked',
+		async (_name, phase, hiccup) => {
+			const count = 30;
+			if (phase === 'at the start of a run') arm(hiccup, 2);
+			else {
+				uc.state.expireAfter = 10;
+				uc.state.onExpire = () => arm(hiccup, 2);
+			}
+			harnessLogger.clear();
+			const result = await runDisposition({
+				parameters: {
+					...MAPPED,
+					options: { safeRetries: 2, maxRetryWait: hiccup.maxRetryWait, timeout: 5000 },
+				},
+				items: Array.from({ length: count }, (_, index) => call(index)),
+				credentials: credentialsFor(PATHS[0], baseUrlFor(hiccup)),
+			});
+
+			expect(result.error).toBeUndefined();
+			expect(
+				result.items.map((item) => [
+					item.json.success,
+					(item.json.disposition as { guid?: string } | null)?.guid,
+					item.pairedItem,
+				]),
+			).toEqual(
+				Array.from({ length: count }, (_, index) => [true, `guid-${index}`, { item: index }]),
+			);
+			expect(uc.state.recorded.slice().sort()).toEqual(
+				Array.from({ length: count }, (_, index) => `guid-${index}`).sort(),
+			);
+			if (hiccup.reply === 'dns') expect(dns.failed).toBeGreaterThanOrEqual(2);
+			else expect(uc.state.hiccups).toBe(0);
+			expect(uc.state.sessions).toBe(phase === 'at the start of a run' ? 1 : 2);
+			const everything = everythingReturned(result);
+			expect(SECRETS.filter((secret) => everything.includes(secret))).toEqual([]);
+		},
+	);
+
+	it('a slow getUserToken answer (1.5 s) at the start of a run: every item recorded once', async () => {
+		const slow = uc.handler;
+		let first = true;
+		uc.handler = (request) => {
+			const reply = slow(request);
+			if (request.path !== LOGIN_PATH || !first) return reply;
+			first = false;
+			return { delayMs: 1500, then: reply };
+		};
+		const result = await runDisposition({
+			parameters: { ...MAPPED, options: { safeRetries: 2, maxRetryWait: 80, timeout: 5000 } },
+			items: Array.from({ length: 10 }, (_, index) => call(index)),
+			credentials: credentialsFor(PATHS[0], server.url),
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.success)).toEqual(Array(10).fill(true));
+		expect(uc.state.recorded).toHaveLength(10);
+		expect(new Set(uc.state.recorded).size).toBe(10);
+	});
+
+	it.each(LOGIN_HICCUPS)(
+		'the credential test meets a login that keeps hiccupping (%s): it says to try again, not to check the password',
+		async (_name, hiccup) => {
+			arm(hiccup, 1000);
+			const outcome = await viaCredentialTest(credentialsFor(PATHS[1], baseUrlFor(hiccup)));
+			expect(outcome.ok).toBe(false);
+			expect(outcome.message).toMatch(/try again/i);
+			expect(outcome.message).not.toMatch(/check[^.]*password/i);
+			expect(SECRETS.filter((secret) => outcome.everything.includes(secret))).toEqual([]);
+		},
+	);
+
+	it('the credential test waits for a slow getUserToken answer (1.5 s) and passes', async () => {
+		const normal = uc.handler;
+		uc.handler = (request) =>
+			request.path === LOGIN_PATH ? { delayMs: 1500, then: normal(request) } : normal(request);
+		const outcome = await viaCredentialTest(credentialsFor(PATHS[1], server.url));
+		expect(outcome).toMatchObject({ ok: true });
 	});
 });
