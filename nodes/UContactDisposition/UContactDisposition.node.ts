@@ -17,6 +17,7 @@ import { WORKFLOW_TIMEZONE } from './input/options';
 import { itemOptionsReader, readRunOptions } from './input/readOptions';
 import { itemPreparer } from './input/prepareItem';
 import { failureError, invalidItem, toOutputItems } from './output/results';
+import { executionRecord } from './sending/executionRecord';
 import { openRetryAttempt } from './sending/retryAttempt';
 import { sendItems } from './sending/sendItems';
 
@@ -108,7 +109,8 @@ export class UContactDisposition implements INodeType {
 		const retry = openRetryAttempt(this);
 		let failed = true;
 		try {
-			const { outcomes, stopAt } = await sendItems({
+			const record = executionRecord(this);
+			const { outcomes, stopAt, recordedHere } = await sendItems({
 				items,
 				session,
 				credentials,
@@ -116,9 +118,14 @@ export class UContactDisposition implements INodeType {
 				settings: runOptions.options,
 				continueOnFail,
 				memory: retry?.attempt,
+				record,
 			});
 			const stopping = stopAt === undefined ? undefined : outcomes[stopAt];
-			if (stopping !== undefined && !stopping.ok) throw failureError(node, stopping, outcomes);
+			if (stopping !== undefined && !stopping.ok) {
+				// The execution fails here: a Retry of it resumes at this node with these items.
+				record?.keep(recordedHere);
+				throw failureError(node, stopping, outcomes);
+			}
 			failed = outcomes[0]?.ok === false;
 			return [toOutputItems(outcomes, routeErrors)];
 		} finally {

@@ -63,6 +63,7 @@ export interface DispositionRun {
 	nodeSettings?: RunWorkflowOptions['nodeSettings'];
 	inputBinary?: RunWorkflowOptions['inputBinary'];
 	pinData?: RunWorkflowOptions['pinData'];
+	retryOf?: RunWorkflowOptions['retryOf'];
 }
 
 export async function runDisposition(run: DispositionRun): Promise<RunWorkflowResult> {
@@ -78,6 +79,7 @@ export async function runDisposition(run: DispositionRun): Promise<RunWorkflowRe
 		nodeSettings: run.nodeSettings,
 		inputBinary: run.inputBinary,
 		pinData: run.pinData,
+		retryOf: run.retryOf,
 	});
 }
 

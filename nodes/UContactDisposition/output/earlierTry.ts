@@ -1,8 +1,10 @@
 /**
- * What an item becomes when n8n's Retry On Fail runs the node again and an earlier try already
- * recorded it, or may have: it is not sent again, and its output says why.
+ * What an item becomes when n8n runs the node again and an earlier try already recorded it, or
+ * may have: n8n's Retry On Fail (a try of the same execution), or n8n's Retry of a failed
+ * execution. It is not sent again, and its output says why.
  */
 import type { Disposition } from '../../UContactApi/api';
+import type { RecordedBy } from '../sending/executionRecord';
 import type { FailureReport } from '../../UContactApi/requestMessages';
 import { recorded, sendFailed, type Failed, type Outcome } from './results';
 
@@ -21,4 +23,20 @@ export function notResent(itemIndex: number, disposition: Disposition, earlier: 
 			'Check in uContact whether it was recorded. To send such items again when n8n retries the node, turn on Options > Resend Uncertain Items on Retry.',
 	};
 	return sendFailed(itemIndex, disposition, report);
+}
+
+/** Recorded by the failed execution that n8n's Retry re-runs: not sent again. */
+export function recordedByExecution(disposition: Disposition, by: RecordedBy): Outcome {
+	const outcome = recorded(disposition, '');
+	if (!outcome.ok) return outcome;
+	const when = new Date(by.at).toISOString();
+	return {
+		ok: true,
+		json: {
+			...outcome.json,
+			alreadyRecorded: true,
+			response: null,
+			hint: `Recorded by execution ${by.executionId} at ${when}; this retry of it did not send it again.`,
+		},
+	};
 }

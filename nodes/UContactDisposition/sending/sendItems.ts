@@ -11,9 +11,10 @@ import { describeRequestFailure } from '../../UContactApi/requestMessages';
 import type { UContactSession } from '../../UContactApi/transport';
 import type { RunOptions } from '../input/options';
 import type { ReadyItem } from '../input/prepareItem';
-import { alreadyRecorded, notResent } from '../output/earlierTry';
+import { alreadyRecorded, notResent, recordedByExecution } from '../output/earlierTry';
 import { dryRun, notSent, recorded, sendFailed, type Outcome } from '../output/results';
 import type { Attempt } from './attemptMemory';
+import type { ExecutionRecord } from './executionRecord';
 import { dispatch } from './pool';
 import { sendItem } from './sendItem';
 
@@ -28,6 +29,8 @@ export interface SendItemsInput {
 	continueOnFail: boolean;
 	/** This try of the run when n8n may retry the node (Retry On Fail): what earlier tries did. */
 	memory?: Attempt;
+	/** What the execution n8n's Retry re-runs recorded (read in retry mode only). */
+	record?: ExecutionRecord;
 }
 
 export interface SendItemsResult {
@@ -35,6 +38,8 @@ export interface SendItemsResult {
 	outcomes: Outcome[];
 	/** The first failed item when the workflow must stop (On Error: Stop Workflow). */
 	stopAt?: number;
+	/** Items this execution recorded (this try or an earlier try of it), for a Retry of it. */
+	recordedHere: Array<{ itemIndex: number; form: string }>;
 }
 
 export async function sendItems(input: SendItemsInput): Promise<SendItemsResult> {
@@ -45,18 +50,28 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 	let stopReason = input.baseUrl.ok ? undefined : input.baseUrl.problem;
 	let stopAt: number | undefined;
 	const outcomes: Array<Outcome | undefined> = new Array(items.length).fill(undefined);
+	const recordedHere: SendItemsResult['recordedHere'] = [];
 
 	const run = async (itemIndex: number, item: ReadyItem): Promise<Outcome> => {
 		if (stopReason !== undefined) return notSent(itemIndex, item.disposition, stopReason);
 		if (item.options.dryRun) return dryRun(item.disposition, item.form, baseUrl);
+		// n8n's Retry of a failed execution: what that execution recorded is not sent again.
+		const recordedBy = input.record?.recordedBy(itemIndex, item.form);
+		if (recordedBy !== undefined) return recordedByExecution(item.disposition, recordedBy);
 		// n8n's Retry On Fail: what an earlier try recorded, or may have, is not sent again.
 		const earlier = input.memory?.earlier(itemIndex, item.form);
-		if (earlier?.kind === 'recorded') return alreadyRecorded(item.disposition, earlier.response);
+		if (earlier?.kind === 'recorded') {
+			recordedHere.push({ itemIndex, form: item.form });
+			return alreadyRecorded(item.disposition, earlier.response);
+		}
 		if (earlier?.kind === 'uncertain' && !settings.resendUncertainOnRetry)
 			return notResent(itemIndex, item.disposition, earlier.report);
 		const sent = await sendItem(session, item, baseUrl, credentials);
 		input.memory?.remember(itemIndex, item.form, sent);
-		if (sent.ok) return recorded(item.disposition, sent.response);
+		if (sent.ok) {
+			recordedHere.push({ itemIndex, form: item.form });
+			return recorded(item.disposition, sent.response);
+		}
 		if (stopsTheRun(sent.kind)) stopReason ??= sent.report.message;
 		return sendFailed(itemIndex, item.disposition, sent.report);
 	};
@@ -105,5 +120,5 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 		const reason = stopAt === undefined ? 'the run stopped before this item' : `the run stopped at item ${stopAt}`;
 		return { ...notSent(itemIndex, disposition as ReadyItem['disposition'], reason), disposition };
 	});
-	return { outcomes: complete, stopAt };
+	return { outcomes: complete, stopAt, recordedHere };
 }

@@ -1,6 +1,6 @@
 import { WorkflowExecute, WorkflowHasIssuesError } from 'n8n-core';
 import { Workflow } from 'n8n-workflow';
-import type { INode, IRun, IWorkflowBase, IWorkflowSettings } from 'n8n-workflow';
+import type { INode, IRun, IRunExecutionData, IWorkflowBase, IWorkflowSettings } from 'n8n-workflow';
 
 import { createAdditionalData } from './additional-data';
 import { HarnessCredentialsHelper } from './credentials-helper';
@@ -17,6 +17,19 @@ import type { RunWorkflowOptions, RunWorkflowResult } from './types';
 
 function latestVersion(version: number | number[]): number {
 	return Array.isArray(version) ? Math.max(...version) : version;
+}
+
+/** A failed run's data, made ready for a retry the way n8n 1.x and 2.x's ExecutionService.retry does. */
+function retryData(failed: IRun): IRunExecutionData {
+	// As saved in and read back from the database.
+	const data = JSON.parse(JSON.stringify(failed.data)) as IRunExecutionData;
+	const { lastNodeExecuted } = data.resultData;
+	if (lastNodeExecuted) {
+		delete data.resultData.error;
+		const runs = data.resultData.runData?.[lastNodeExecuted];
+		if (runs && runs.length > 0 && runs[runs.length - 1].error !== undefined) runs.pop();
+	}
+	return data;
 }
 
 /**
@@ -93,10 +106,12 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunWorkflow
 	let unexpected: unknown;
 	let run: IRun | undefined;
 	try {
-		run = await new WorkflowExecute(additionalData, 'manual').run({
-			workflow,
-			pinData: opts.pinData,
-		});
+		run =
+			opts.retryOf === undefined
+				? await new WorkflowExecute(additionalData, 'manual').run({ workflow, pinData: opts.pinData })
+				: await new WorkflowExecute(additionalData, 'retry', retryData(opts.retryOf)).processRunExecutionData(
+						workflow,
+					);
 	} catch (failure) {
 		if (failure instanceof WorkflowHasIssuesError) issues = failure;
 		else unexpected = failure ?? new Error('WorkflowExecute.run rejected');

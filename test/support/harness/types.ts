@@ -46,6 +46,12 @@ export interface RunWorkflowOptions {
 	inputBinary?: Array<IBinaryKeyData | undefined>;
 	/** Pinned output by node name, as the editor's "Pin data" stores it. */
 	pinData?: IPinData;
+	/**
+	 * A failed run to retry as n8n's Retry of an execution does (ExecutionService.retry): its data
+	 * as the database keeps it, the error and the failed node's last run dropped, resumed in mode
+	 * 'retry' at the failed node with the same input items.
+	 */
+	retryOf?: IRun;
 }
 
 export interface RunWorkflowResult {
