@@ -96,7 +96,7 @@ export function dryRun(disposition: Disposition, form: string, baseUrl: string):
 }
 
 /** An item not sent because an earlier failure would repeat for it. */
-export function notSent(itemIndex: number, disposition: Disposition, reason: string): Failed {
+export function notSent(itemIndex: number, disposition: Disposition | undefined, reason: string): Failed {
 	return {
 		ok: false,
 		itemIndex,

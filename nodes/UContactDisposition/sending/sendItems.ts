@@ -116,9 +116,8 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 	const complete = outcomes.map((outcome, itemIndex) => {
 		if (outcome !== undefined) return outcome;
 		const item = items[itemIndex];
-		const disposition = 'form' in item ? item.disposition : undefined;
 		const reason = stopAt === undefined ? 'the run stopped before this item' : `the run stopped at item ${stopAt}`;
-		return { ...notSent(itemIndex, disposition as ReadyItem['disposition'], reason), disposition };
+		return notSent(itemIndex, 'form' in item ? item.disposition : undefined, reason);
 	});
 	return { outcomes: complete, stopAt, recordedHere };
 }
