@@ -3,17 +3,22 @@
  * random drag-and-drop expressions and near misses, each run twice through WorkflowExecute as a
  * dry run. Once as written (where the node may read `$json` paths itself), once with every
  * expression wrapped as `{{ (0, X) }}`, which the node never reads itself, so n8n evaluates it.
- * The two outputs must be equal, errors included, under both n8n 2.x expression engines.
+ * The two outputs must be equal, errors included, under n8n 2.x's expression engines (quickjs
+ * only where jest runs with --experimental-vm-modules: see support/harness/expression-engine.ts),
+ * in a plain run and as an agent's tool, where `$json` is the agent's item.
  */
 import fc from 'fast-check';
 import type { IDataObject, INodeParameters, NodeParameterValueType } from 'n8n-workflow';
 
 import { harnessLogger } from '../support/harness';
 import {
+	quickJsAvailable,
 	startVmExpressionEngine,
 	stopExpressionEngines,
 	useExpressionEngine,
+	type EngineName,
 } from '../support/harness/expression-engine';
+import { runAsTool } from '../support/runAsTool';
 import { runDisposition } from '../support/runDisposition';
 
 const CREDENTIALS = {
@@ -32,12 +37,15 @@ const KEYS = [
 	'a b', ' lead', "it's", 'say "hi"', 'back\\slash', 'émoji😀', 'a.b', 'a-b', '{x}', 'a}}b', '',
 	'0', '1', '2', '01', '1abc', 'length', 'toString', 'valueOf', 'hasOwnProperty', 'then', 'toJSON',
 	'isEmpty', 'map', '__proto__', 'constructor', 'prototype', 'mainModule', 'caller', '__x',
+	// Letters newer than n8n's parser, and text quickjs alters (a lone surrogate, NUL).
+	'\u0870', '\u{1E4D0}', 'x\u0870', 'a\uD800', 'n\u0000ul',
 ];
 const key = fc.constantFrom(...KEYS);
 
 const primitive = fc.oneof(
 	fc.string({ unit: 'grapheme', maxLength: 12 }),
 	fc.constantFrom('Ventas->', '2026-12-01 15:30:00', ' padded ', '', '  ', 'null', 'OK'),
+	fc.constantFrom('lone \uD800 high', '\uDC00low', 'nul\u0000cut', '\u0870\u{1E4D0}'),
 	fc.integer({ min: -1000, max: 1_000_000_000 }),
 	fc.double({ noDefaultInfinity: true }),
 	fc.constantFrom(0, -0, 1.5, 1e21, Number.MAX_SAFE_INTEGER),
@@ -189,7 +197,19 @@ async function outputOf(parameters: INodeParameters, items: IDataObject[], conti
 	};
 }
 
-const ENGINES = ['legacy', 'vm'] as const;
+const ENGINES: EngineName[] = ['legacy', 'vm', ...(quickJsAvailable ? (['quickjs'] as const) : [])];
+
+/** The same parameters as an agent's tool, the items being the agent's: its calls' answers. */
+async function toolOutputOf(parameters: INodeParameters, items: IDataObject[], continueOnFail: boolean) {
+	const { calls } = await runAsTool({
+		parameters,
+		agentItems: items,
+		script: [[{}]],
+		credentials: CREDENTIALS,
+		nodeSettings: continueOnFail ? { onError: 'continueRegularOutput' } : {},
+	});
+	return calls;
+}
 
 // 250 runs take 15-20 s alone on this machine kind; with the other suites sharing 2 cores in CI
 // the vm engine took over 30 s. This bounds a hang, not a speed.
@@ -205,7 +225,34 @@ beforeAll(startVmExpressionEngine);
 afterAll(stopExpressionEngines);
 
 describe.each(ENGINES)('under the %s expression engine', (engine) => {
-	beforeEach(() => useExpressionEngine(engine));
+	beforeEach(async () => await useExpressionEngine(engine));
+
+	it.each(['\u0870', '\u{1E4D0}'])(
+		'a dotted name with %s, a letter newer than n8n\'s parser: n8n\'s result, its error included',
+		async (letter) => {
+			const items = [own([[letter, 'Venta'], ['body', own([[letter, 'Venta']])]])];
+			for (const expression of [`={{ $json.${letter} }}`, `={{ $json.body.${letter} }}`, `={{ $json.body.a${letter} }}`]) {
+				const parameters: INodeParameters = { ...LITERALS, l2: expression, options: { dryRun: true } };
+				harnessLogger.clear();
+				const asWritten = await outputOf(parameters, items, false);
+				expect({ expression, native: nativeFieldsLogged() }).toEqual({ expression, native: 0 });
+				const byN8n = await outputOf(forcedParameters(parameters), items, false);
+				expect({ expression, ...asWritten }).toEqual({ expression, ...byN8n });
+				expect(asWritten.error?.message).toMatch(/could not be evaluated/);
+			}
+		},
+	);
+
+	it('as an agent\'s tool, gives n8n\'s results for random items and expressions, errors included', async () => {
+		await fc.assert(
+			fc.asyncProperty(scenario, async ([items, parameters, continueOnFail]) => {
+				const asWritten = await toolOutputOf(parameters, items, continueOnFail);
+				const byN8n = await toolOutputOf(forcedParameters(parameters), items, continueOnFail);
+				expect(asWritten).toEqual(byN8n);
+			}),
+			{ numRuns: 60 },
+		);
+	}, PROPERTY_TIMEOUT);
 
 	it('n8n evaluates the forced run, and the native path is taken for drag-and-drop shapes', async () => {
 		harnessLogger.clear();

@@ -65,6 +65,22 @@ function isSafeName(name: string): boolean {
 const WHOLE = /^=\{\{[ \t\r\n]*\$json((?:\.[^.[\]\s{}'"`]+|\[(?:0|[1-9][0-9]{0,8})\]|\['(?:[^'\\\r\n\u2028\u2029{}]|\\['"\\])*'\]|\["(?:[^"\\\r\n\u2028\u2029{}]|\\['"\\])*"\])+)[ \t\r\n]*\}\}$/u;
 const STEP = /\.([^.[\]\s{}'"`]+)|\[(0|[1-9][0-9]{0,8})\]|\['((?:[^'\\]|\\.)*)'\]|\["((?:[^"\\]|\\.)*)"\]/gu;
 const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*$/u;
+/**
+ * n8n's expression parser (esprima-next 5.8, in @n8n/tournament) knows the letters of an older
+ * Unicode than Node does: `$json.\u0870` or `$json.\u{1E4D0}` is a syntax error there, on every
+ * engine. A dotted name is read here only when all its characters lie in these ranges, which
+ * that parser accepts in full (U+30FB, the katakana middle dot, it does not: checked character
+ * by character in the unit tests).
+ */
+const PARSER_KNOWN = /^[\u0020-\u086F\u3040-\u30FA\u30FC-\u30FF\u4E00-\u9FEF\uAC00-\uD7A3]*$/u;
+/**
+ * Text n8n's quickjs engine does not pass as it is: it turns a lone surrogate into U+FFFD and
+ * ends a string at NUL. A key or value holding one goes to n8n, whatever the engine.
+ */
+function alteredByAnEngine(text: string): boolean {
+	// With the u flag only a surrogate that is not half of a pair matches.
+	return text.includes('\u0000') || /[\uD800-\uDFFF]/u.test(text);
+}
 
 /** The steps of a `$json` path, or undefined when the text is not exactly one such path. */
 export function jsonPathOf(raw: string): string[] | undefined {
@@ -75,11 +91,11 @@ export function jsonPathOf(raw: string): string[] | undefined {
 		const [, name, index, single, double] = step;
 		let key: string;
 		if (name !== undefined) {
-			if (!IDENTIFIER.test(name)) return undefined;
+			if (!IDENTIFIER.test(name) || !PARSER_KNOWN.test(name)) return undefined;
 			key = name;
 		} else if (index !== undefined) key = index;
 		else key = (single ?? double).replace(/\\(.)/gu, '$1');
-		if (!isSafeName(key)) return undefined;
+		if (!isSafeName(key) || alteredByAnEngine(key)) return undefined;
 		path.push(key);
 	}
 	return path;
@@ -107,7 +123,7 @@ function isPlainContainer(value: object): boolean {
  * The value n8n gives for `$json.<path>` on this item: a missing key, or null or undefined on
  * the way, give undefined; a primitive leaf is returned as it is. Undefined (no answer) for
  * anything n8n might treat otherwise: stepping into a string or a class instance, a getter,
- * an inherited property, a leaf that is an object, a list or a date.
+ * an inherited property, a leaf that is an object, a list or a date, text an engine alters.
  */
 export function readJsonPath(json: unknown, path: string[]): NativeValue | undefined {
 	let value: unknown = json;
@@ -124,7 +140,7 @@ export function readJsonPath(json: unknown, path: string[]): NativeValue | undef
 		value = own.value;
 	}
 	if (value === null || value === undefined) return { value };
-	if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-		return { value };
+	if (typeof value === 'string') return alteredByAnEngine(value) ? undefined : { value };
+	if (typeof value === 'number' || typeof value === 'boolean') return { value };
 	return undefined;
 }

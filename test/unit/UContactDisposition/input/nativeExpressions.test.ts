@@ -129,3 +129,50 @@ describe('readJsonPath', () => {
 		expect(readJsonPath({ bare }, ['bare', 'a'])).toEqual({ value: 'x' });
 	});
 });
+
+/** The parser n8n's expressions go through: the esprima-next that @n8n/tournament loads. */
+function n8nParses(source: string): boolean {
+	const tournament = require.resolve('@n8n/tournament');
+	const { parse } = require(require.resolve('esprima-next', { paths: [tournament] })) as {
+		parse: (code: string) => unknown;
+	};
+	try {
+		parse(source);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+describe('names and text n8n does not read as Node does', () => {
+	it('leaves to n8n a dotted name with letters newer than n8n\'s parser (U+0870, U+1E4D0)', () => {
+		for (const name of ['\u0870', '\u{1E4D0}', 'a\u0897', 'caf\u0870']) {
+			expect({ name, parses: n8nParses(`$json.${name}`) }).toEqual({ name, parses: false });
+			expect({ name, path: jsonPathOf(`={{ $json.${name} }}`) }).toEqual({ name, path: undefined });
+			expect(jsonPathOf(`={{ $json["${name}"] }}`)).toEqual([name]);
+		}
+	});
+
+	it('reads a dotted name natively only where n8n\'s parser takes every such name', () => {
+		// Every character a dotted name may start or go on with and still be read here.
+		let checked = 0;
+		for (let code = 0x80; code <= 0xffff; code++) {
+			const char = String.fromCodePoint(code);
+			for (const name of [char, `a${char}`]) {
+				if (jsonPathOf(`={{ $json.${name} }}`) === undefined) continue;
+				checked++;
+				if (!n8nParses(`$json.${name}`)) throw new Error(`U+${code.toString(16)} is read natively but n8n cannot parse it`);
+			}
+		}
+		expect(checked).toBeGreaterThan(30_000); // Latin, Greek, Cyrillic, kana, CJK and Hangul
+	});
+
+	it('leaves to n8n a lone surrogate or NUL, in a key or a value (quickjs alters them)', () => {
+		expect(jsonPathOf('={{ $json["a\uD800"] }}')).toBeUndefined();
+		expect(jsonPathOf('={{ $json["a\u0000b"] }}')).toBeUndefined();
+		expect(readJsonPath({ a: 'x\uDC00' }, ['a'])).toBeUndefined();
+		expect(readJsonPath({ a: 'x\u0000y' }, ['a'])).toBeUndefined();
+		expect(readJsonPath({ a: 'émoji😀' }, ['a'])).toEqual({ value: 'émoji😀' });
+		expect(jsonPathOf('={{ $json["😀"] }}')).toEqual(['😀']);
+	});
+});
