@@ -18,6 +18,7 @@ import { itemOptionsReader, readRunOptions } from './input/readOptions';
 import { itemPreparer } from './input/prepareItem';
 import { failureError, invalidItem, toOutputItems } from './output/results';
 import { executionRecord } from './sending/executionRecord';
+import { recordedLedger } from './sending/recordedLedger';
 import { openRetryAttempt } from './sending/retryAttempt';
 import { sendItems } from './sending/sendItems';
 
@@ -119,6 +120,7 @@ export class UContactDisposition implements INodeType {
 				continueOnFail,
 				memory: retry?.attempt,
 				record,
+				ledger: recordedLedger(this, runOptions.options),
 			});
 			const stopping = stopAt === undefined ? undefined : outcomes[stopAt];
 			if (stopping !== undefined && !stopping.ok) {

@@ -15,6 +15,7 @@ import {
 	rootFileExists,
 	ROOT,
 	SIZE_BUDGET_BYTES,
+	CODE_BUDGET_BYTES,
 	SOURCE_FILE_PATTERNS,
 	TARBALL_FILE_PATTERNS,
 	type PackedPackage,
@@ -200,6 +201,11 @@ describe('the tarball size budget', () => {
 	it(`packs into at most ${SIZE_BUDGET_BYTES / 1024} kB`, () => {
 		expect(pack.packedBytes).toBeLessThanOrEqual(SIZE_BUDGET_BYTES);
 		expect(pack.packedBytes).toBeGreaterThan(5 * 1024);
+	});
+
+	it(`ships at most ${CODE_BUDGET_BYTES / 1024} kB of JavaScript`, () => {
+		expect(pack.jsBytes).toBeLessThanOrEqual(CODE_BUDGET_BYTES);
+		expect(pack.jsBytes).toBeGreaterThan(20 * 1024);
 	});
 });
 

@@ -37,6 +37,8 @@ export interface PackedPackage {
 	dir: string;
 	packedBytes: number;
 	unpackedBytes: number;
+	/** The .js files' unpacked size. */
+	jsBytes: number;
 	/** Paths inside the tarball, sorted. */
 	files: string[];
 	packageJson: Record<string, unknown>;
@@ -45,8 +47,11 @@ export interface PackedPackage {
 
 export const ROOT = path.resolve(__dirname, '../..');
 // npm always packs both READMEs, now more than half of the tarball (they grow with what users need
-// to know, 90 kB of text in 0.1.0); the budget keeps code bloat visible.
-export const SIZE_BUDGET_BYTES = 96 * 1024;
+// to know: 90 kB of text in 0.1.0, 103 kB with the failure model, the options rules and the two
+// retry safeguards). The code has a budget of its own, so docs cannot hide code bloat.
+export const SIZE_BUDGET_BYTES = 112 * 1024;
+/** The shipped JavaScript, unpacked (124 kB with those changes). */
+export const CODE_BUDGET_BYTES = 160 * 1024;
 export const SOURCE_FILE_PATTERNS = ['package.json', '{nodes,credentials}/**/*.{js,ts,json}'];
 export const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
 
@@ -224,6 +229,9 @@ export function packAndExtract(): PackedPackage {
 		dir,
 		packedBytes: fs.statSync(tarball).size,
 		unpackedBytes: info.unpackedSize,
+		jsBytes: (info.files as Array<{ path: string; size: number }>)
+			.filter((file) => file.path.endsWith('.js'))
+			.reduce((sum, file) => sum + file.size, 0),
 		files: (info.files as Array<{ path: string }>).map((file) => file.path).sort(),
 		packageJson: JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')),
 		cleanup: () => fs.rmSync(work, { recursive: true, force: true }),

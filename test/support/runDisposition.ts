@@ -64,6 +64,8 @@ export interface DispositionRun {
 	inputBinary?: RunWorkflowOptions['inputBinary'];
 	pinData?: RunWorkflowOptions['pinData'];
 	retryOf?: RunWorkflowOptions['retryOf'];
+	mode?: RunWorkflowOptions['mode'];
+	staticData?: RunWorkflowOptions['staticData'];
 }
 
 export async function runDisposition(run: DispositionRun): Promise<RunWorkflowResult> {
@@ -80,6 +82,8 @@ export async function runDisposition(run: DispositionRun): Promise<RunWorkflowRe
 		inputBinary: run.inputBinary,
 		pinData: run.pinData,
 		retryOf: run.retryOf,
+		mode: run.mode,
+		staticData: run.staticData,
 	});
 }
 

@@ -71,6 +71,20 @@ export const OPTIONS = {
 		default: false,
 		scope: 'run',
 	}),
+	skipRecorded: boolean({
+		label: 'Skip Already Recorded Dispositions',
+		path: ['skipRecorded'],
+		default: false,
+		scope: 'run',
+	}),
+	skipWindowHours: number({
+		label: 'Skip Window (Hours)',
+		path: ['skipWindowHours'],
+		default: 24,
+		min: 1,
+		max: 720,
+		scope: 'run',
+	}),
 	dryRun: boolean({ label: 'Dry Run', path: ['dryRun'], default: false, scope: 'item' }),
 	timeout: number({
 		label: 'Timeout',
@@ -112,6 +126,8 @@ export interface RunOptions {
 	batchSize: number;
 	batchInterval: number;
 	resendUncertainOnRetry: boolean;
+	skipRecorded: boolean;
+	skipWindowHours: number;
 }
 
 /** Options read for each item. */

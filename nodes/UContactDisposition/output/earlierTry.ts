@@ -25,18 +25,21 @@ export function notResent(itemIndex: number, disposition: Disposition, earlier: 
 	return sendFailed(itemIndex, disposition, report);
 }
 
-/** Recorded by the failed execution that n8n's Retry re-runs: not sent again. */
-export function recordedByExecution(disposition: Disposition, by: RecordedBy): Outcome {
+/**
+ * Recorded by an earlier execution, so not sent again: the failed execution n8n's Retry re-runs,
+ * or (Skip Already Recorded Dispositions) any execution of this workflow within the window.
+ */
+export function recordedByExecution(
+	disposition: Disposition,
+	by: RecordedBy,
+	why: 'retry' | 'skip',
+): Outcome {
 	const outcome = recorded(disposition, '');
 	if (!outcome.ok) return outcome;
 	const when = new Date(by.at).toISOString();
-	return {
-		ok: true,
-		json: {
-			...outcome.json,
-			alreadyRecorded: true,
-			response: null,
-			hint: `Recorded by execution ${by.executionId} at ${when}; this retry of it did not send it again.`,
-		},
-	};
+	const hint =
+		why === 'retry'
+			? `Recorded by execution ${by.executionId} at ${when}; this retry of it did not send it again.`
+			: `Recorded by execution ${by.executionId} at ${when} with every key the same; not sent again (Skip Already Recorded Dispositions).`;
+	return { ok: true, json: { ...outcome.json, alreadyRecorded: true, response: null, hint } };
 }

@@ -15,6 +15,7 @@ import { alreadyRecorded, notResent, recordedByExecution } from '../output/earli
 import { dryRun, notSent, recorded, sendFailed, type Outcome } from '../output/results';
 import type { Attempt } from './attemptMemory';
 import type { ExecutionRecord } from './executionRecord';
+import type { RecordedLedger } from './recordedLedger';
 import { dispatch } from './pool';
 import { sendItem } from './sendItem';
 
@@ -31,6 +32,8 @@ export interface SendItemsInput {
 	memory?: Attempt;
 	/** What the execution n8n's Retry re-runs recorded (read in retry mode only). */
 	record?: ExecutionRecord;
+	/** Skip Already Recorded Dispositions: what this workflow recorded within the window. */
+	ledger?: RecordedLedger;
 }
 
 export interface SendItemsResult {
@@ -57,7 +60,9 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 		if (item.options.dryRun) return dryRun(item.disposition, item.form, baseUrl);
 		// n8n's Retry of a failed execution: what that execution recorded is not sent again.
 		const recordedBy = input.record?.recordedBy(itemIndex, item.form);
-		if (recordedBy !== undefined) return recordedByExecution(item.disposition, recordedBy);
+		if (recordedBy !== undefined) return recordedByExecution(item.disposition, recordedBy, 'retry');
+		const skipped = input.ledger?.recordedBy(item.form);
+		if (skipped !== undefined) return recordedByExecution(item.disposition, skipped, 'skip');
 		// n8n's Retry On Fail: what an earlier try recorded, or may have, is not sent again.
 		const earlier = input.memory?.earlier(itemIndex, item.form);
 		if (earlier?.kind === 'recorded') {
@@ -70,6 +75,7 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 		input.memory?.remember(itemIndex, item.form, sent);
 		if (sent.ok) {
 			recordedHere.push({ itemIndex, form: item.form });
+			input.ledger?.keep(item.form);
 			return recorded(item.disposition, sent.response);
 		}
 		if (stopsTheRun(sent.kind)) stopReason ??= sent.report.message;

@@ -1,5 +1,5 @@
 import { WorkflowExecute, WorkflowHasIssuesError } from 'n8n-core';
-import { Workflow } from 'n8n-workflow';
+import { createRunExecutionData, Workflow } from 'n8n-workflow';
 import type { INode, IRun, IRunExecutionData, IWorkflowBase, IWorkflowSettings } from 'n8n-workflow';
 
 import { createAdditionalData } from './additional-data';
@@ -95,6 +95,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunWorkflow
 		active: false,
 		nodeTypes,
 		settings,
+		staticData: opts.staticData,
 	});
 
 	const executionId = nextExecutionId();
@@ -106,12 +107,22 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunWorkflow
 	let unexpected: unknown;
 	let run: IRun | undefined;
 	try {
-		run =
-			opts.retryOf === undefined
-				? await new WorkflowExecute(additionalData, 'manual').run({ workflow, pinData: opts.pinData })
-				: await new WorkflowExecute(additionalData, 'retry', retryData(opts.retryOf)).processRunExecutionData(
-						workflow,
-					);
+		const mode = opts.mode ?? 'manual';
+		if (opts.retryOf !== undefined) {
+			run = await new WorkflowExecute(additionalData, 'retry', retryData(opts.retryOf)).processRunExecutionData(
+				workflow,
+			);
+		} else if (mode === 'manual') {
+			run = await new WorkflowExecute(additionalData, mode).run({ workflow, pinData: opts.pinData });
+		} else {
+			// A production execution starts the way n8n's webhook and trigger runners start it: the
+			// trigger's output already on the stack (a trigger outside manual mode passes it on).
+			const output = opts.inputItems.map((json) => ({ json: structuredClone(json), pairedItem: { item: 0 } }));
+			const data = createRunExecutionData({
+				executionData: { nodeExecutionStack: [{ node: triggerNode, data: { main: [output] }, source: null }] },
+			});
+			run = await new WorkflowExecute(additionalData, mode, data).processRunExecutionData(workflow);
+		}
 	} catch (failure) {
 		if (failure instanceof WorkflowHasIssuesError) issues = failure;
 		else unexpected = failure ?? new Error('WorkflowExecute.run rejected');

@@ -12,6 +12,7 @@ import type {
 	IPinData,
 	IRun,
 	IRunData,
+	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import type { CredentialsStore } from './credentials-store';
@@ -52,6 +53,10 @@ export interface RunWorkflowOptions {
 	 * 'retry' at the failed node with the same input items.
 	 */
 	retryOf?: IRun;
+	/** The execution mode (default 'manual', as a run from the editor). */
+	mode?: WorkflowExecuteMode;
+	/** The workflow's static data, as n8n loads it from the database for the run. */
+	staticData?: IDataObject;
 }
 
 export interface RunWorkflowResult {

@@ -1,0 +1,115 @@
+/**
+ * Skip Already Recorded Dispositions, through n8n's engine: the same data run again, or one call
+ * delivered twice, records nothing twice; a changed key is sent; off by default. Production
+ * executions keep the record in the workflow's static data (saved and reloaded between runs as
+ * n8n's database would), manual ones in this process.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { startSimulator, type Simulator } from '../support/simulator/simulator';
+import { call, MAPPED, runDisposition, tokenCredentials } from '../support/runDisposition';
+
+let sim: Simulator;
+beforeAll(async () => {
+	sim = await startSimulator();
+});
+afterAll(async () => await sim.close());
+beforeEach(() => sim.reset());
+
+// Each test its own GUIDs: manual runs share one in-process record per workflow and node.
+let batch = 0;
+beforeEach(() => batch++);
+const calls = (count: number, extra: IDataObject = {}) =>
+	Array.from({ length: count }, (_, index) => call(index, { guid: `b${batch}-${index}`, ...extra }));
+const SKIP = {
+	...MAPPED,
+	additionalFields: { comment: '={{ $json.comment }}' },
+	options: { skipRecorded: true },
+};
+const recorded = () => sim.dispositions.map((request) => request.fields.guid);
+
+describe('Skip Already Recorded Dispositions', () => {
+	it('off (the default): running the same data again sends it again', async () => {
+		await runDisposition({ items: calls(3), credentials: tokenCredentials(sim) });
+		const again = await runDisposition({ items: calls(3), credentials: tokenCredentials(sim) });
+		expect(again.items.map((item) => item.json.alreadyRecorded)).toEqual([false, false, false]);
+		expect(recorded()).toHaveLength(6);
+	});
+
+	it('on, a manual run again: nothing is sent twice, and each item says which execution recorded it', async () => {
+		const first = await runDisposition({ parameters: SKIP, items: calls(5), credentials: tokenCredentials(sim) });
+		expect(first.items.every((item) => item.json.success === true && item.json.alreadyRecorded === false)).toBe(true);
+		const again = await runDisposition({ parameters: SKIP, items: calls(5), credentials: tokenCredentials(sim) });
+		expect(again.error).toBeUndefined();
+		expect(recorded()).toHaveLength(5);
+		expect(again.items.map((item) => [item.json.success, item.json.alreadyRecorded, item.pairedItem])).toEqual(
+			[0, 1, 2, 3, 4].map((item) => [true, true, { item }]),
+		);
+		expect(again.items[0].json.hint).toMatch(
+			/^Recorded by execution \S+ at \d{4}-\d\d-\d\dT[\d:.]+Z with every key the same; not sent again \(Skip Already Recorded Dispositions\)\.$/,
+		);
+	});
+
+	it('sends an item again when any key changed (here the comment)', async () => {
+		await runDisposition({ parameters: SKIP, items: calls(3, { comment: 'first' }), credentials: tokenCredentials(sim) });
+		const items = calls(3, { comment: 'first' });
+		items[1].comment = 'called back, changed his mind';
+		const again = await runDisposition({ parameters: SKIP, items, credentials: tokenCredentials(sim) });
+		expect(again.items.map((item) => item.json.alreadyRecorded)).toEqual([true, false, true]);
+		expect(sim.dispositions.map((request) => [request.fields.guid, request.fields.comment])).toEqual([
+			[`b${batch}-0`, 'first'],
+			[`b${batch}-1`, 'first'],
+			[`b${batch}-2`, 'first'],
+			[`b${batch}-1`, 'called back, changed his mind'],
+		]);
+	});
+
+	it('production executions (a webhook delivering the same calls twice): kept in the static data n8n saves', async () => {
+		let staticData: IDataObject = {};
+		const first = await runDisposition({
+			parameters: SKIP,
+			items: calls(4),
+			credentials: tokenCredentials(sim),
+			mode: 'webhook',
+			staticData,
+		});
+		expect(first.error).toBeUndefined();
+		// Saved to the database and read back for the next execution.
+		staticData = JSON.parse(JSON.stringify(staticData)) as IDataObject;
+		const saved = JSON.stringify(staticData);
+		expect(saved).toMatch(/uContactRecorded/);
+		for (const value of [`b${batch}-0`, '59899120000', 'Ventas', 'jperez', sim.token]) expect(saved).not.toContain(value);
+		const again = await runDisposition({
+			parameters: SKIP,
+			items: calls(4),
+			credentials: tokenCredentials(sim),
+			mode: 'webhook',
+			staticData,
+		});
+		expect(again.items.map((item) => item.json.alreadyRecorded)).toEqual([true, true, true, true]);
+		expect(recorded()).toHaveLength(4);
+		// Another workflow, or a copy on another instance, has static data of its own: it sends.
+		const elsewhere = await runDisposition({
+			parameters: SKIP,
+			items: calls(4),
+			credentials: tokenCredentials(sim),
+			mode: 'webhook',
+			staticData: {},
+		});
+		expect(elsewhere.items.map((item) => item.json.alreadyRecorded)).toEqual([false, false, false, false]);
+	});
+
+	it('a failed send is not remembered: the next run sends it', async () => {
+		sim.queue({ kind: 'reject' });
+		const first = await runDisposition({
+			parameters: { ...SKIP, options: { ...SKIP.options, concurrency: 1 } },
+			items: calls(2),
+			credentials: tokenCredentials(sim),
+			continueOnFail: true,
+		});
+		expect(first.items.map((item) => item.json.success)).toEqual([false, true]);
+		const again = await runDisposition({ parameters: SKIP, items: calls(2), credentials: tokenCredentials(sim) });
+		expect(again.items.map((item) => item.json.alreadyRecorded)).toEqual([false, true]);
+		expect(recorded()).toEqual([`b${batch}-1`, `b${batch}-0`]);
+	});
+});
