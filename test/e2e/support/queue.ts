@@ -420,7 +420,7 @@ export async function startPostgres(dir: string): Promise<Postgres> {
 // ---------------------------------------------------------------------------------------------
 // n8n main + worker.
 
-function queueEnv(redis: Service, postgres: Postgres): Record<string, string> {
+export function queueEnv(redis: Service, postgres: Postgres): Record<string, string> {
 	return {
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
@@ -441,7 +441,8 @@ function queueEnv(redis: Service, postgres: Postgres): Record<string, string> {
 	};
 }
 
-async function startWorker(
+/** Starts one `n8n worker` on `userFolder` with `env` (queueEnv and the shared N8N_ENCRYPTION_KEY); ready when its readiness check answers 200. */
+export async function startWorker(
 	rt: Runtime,
 	userFolder: string,
 	env: Record<string, string>,

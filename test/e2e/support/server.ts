@@ -20,6 +20,8 @@ export interface StartOptions {
 	env?: Record<string, string>;
 	/** How long to wait for GET /rest/settings to answer 200; default 120000. */
 	readyTimeoutMs?: number;
+	/** Whether to set up the owner account; false when starting again on a user folder that has one. Default true. */
+	setUpOwner?: boolean;
 }
 
 export interface N8nServer {
@@ -261,7 +263,7 @@ export async function startN8n(rt: Runtime, userFolder: string, options: StartOp
 	try {
 		await waitForSettings(baseUrl, child, logFile, options.readyTimeoutMs ?? 120000);
 		const readyMs = Date.now() - started;
-		await setUpOwner(baseUrl);
+		if (options.setUpOwner !== false) await setUpOwner(baseUrl);
 		return {
 			url: baseUrl,
 			port,

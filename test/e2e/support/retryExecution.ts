@@ -1,0 +1,178 @@
+// What the Retry-of-a-failed-execution e2e tests share (retryExecution.e2e.ts, and its queue-mode
+// part): the calls, the outage, the workflows, the Retry as n8n's execution list sends it, and
+// what the retried execution must show.
+import * as path from 'node:path';
+
+import type { Simulator } from '../../support/simulator/simulator';
+import type { Execution, RestClient, RunItem } from './rest';
+import type { Runtime } from './runtime';
+
+export const NODE = 'uContact Disposition';
+export const NODE_TYPE = 'n8n-nodes-ucontact.uContactDisposition';
+const CODE = 'Calls';
+
+export interface Call {
+	campaign: string;
+	agent: string;
+	callerid: string;
+	guid: string;
+	l1: string;
+}
+
+/** 40 calls; the first 15 are recorded before the outage starts. */
+export const CALLS: Call[] = Array.from({ length: 40 }, (_, index) => ({
+	campaign: 'Ventas->',
+	agent: `agente${index % 3}`,
+	callerid: String(59899400000 + index),
+	guid: `retry-e2e-${String(index).padStart(3, '0')}`,
+	l1: index % 2 === 0 ? 'Venta' : 'No interesado',
+}));
+export const FIRST_RUN = CALLS.slice(0, 15);
+
+/** Small Safe Retries and Max Retry Wait: the outage outlasts them at once. */
+export const OPTIONS = { safeRetries: 1, maxRetryWait: 50 };
+
+/** GUIDs of the dispositions the simulator recorded, in arrival order. */
+export const recordedGuids = (sim: Simulator): string[] => sim.dispositions.map((request) => request.fields.guid);
+
+/**
+ * uContact records the next `after` DispositionCall requests, then answers 503 to every one
+ * until the returned function ends the outage.
+ */
+export function outageAfter(sim: Simulator, after: number): () => void {
+	sim.setBehaviour({ kind: 'status', status: 503 });
+	sim.queue(...Array.from({ length: after }, () => ({ kind: 'normal' as const })));
+	return () => sim.setBehaviour({ kind: 'normal' });
+}
+
+export const MANUAL_TRIGGER = {
+	id: 'b8e2d3f4-0001-4f00-9000-000000000001',
+	name: 'Manual Trigger',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	parameters: {},
+};
+
+/** A production Webhook trigger at POST /webhook/<path>, answering at once. */
+export function webhookTrigger(path: string) {
+	return {
+		id: 'b8e2d3f4-0004-4f00-9000-000000000004',
+		name: 'Call ended',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+		webhookId: `6c1d8f3b-0e52-4f7c-9a4b-${Buffer.from(path).toString('hex').slice(-12).padStart(12, '0')}`,
+	};
+}
+
+/** trigger -> Code (the calls) -> uContact Disposition (token credential, defaults but OPTIONS; On Error: Stop Workflow). */
+export function workflowJson(name: string, trigger: { name: string } & Record<string, unknown>, jsCode: string, credential: { id: string; name: string }) {
+	return {
+		name,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{ position: [0, 0], ...trigger },
+			{
+				id: 'b8e2d3f4-0002-4f00-9000-000000000002',
+				name: CODE,
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: { mode: 'runOnceForAllItems', language: 'javaScript', jsCode },
+			},
+			{
+				id: 'b8e2d3f4-0003-4f00-9000-000000000003',
+				name: NODE,
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [440, 0],
+				parameters: {
+					campaign: '={{ $json.campaign }}',
+					agent: '={{ $json.agent }}',
+					callerid: '={{ $json.callerid }}',
+					guid: '={{ $json.guid }}',
+					l1: '={{ $json.l1 }}',
+					options: OPTIONS,
+				},
+				credentials: { uContactApi: credential },
+			},
+		],
+		connections: {
+			[trigger.name]: { main: [[{ node: CODE, type: 'main', index: 0 }]] },
+			[CODE]: { main: [[{ node: NODE, type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+/** 'original': the execution list's "Retry with original workflow"; 'saved': "Retry with currently saved workflow". */
+export type Variant = 'original' | 'saved';
+
+/**
+ * POST /rest/executions/:id/retry as n8n's execution list sends it (its executions store, 1.x and
+ * 2.x alike: `retryExecution(id, loadWorkflow)` sends `{ loadWorkflow: true }` or no body).
+ * n8n answers once the retry has finished.
+ */
+export async function retryAsTheListDoes(api: RestClient, executionId: string, variant: Variant) {
+	return await api.post<{ id: string; retryOf: string; status: string }>(
+		`/rest/executions/${executionId}/retry`,
+		variant === 'saved' ? { loadWorkflow: true } : undefined,
+	);
+}
+
+/** The record our node keeps in the failed execution's node context, as n8n saved it. */
+export function savedRecord(failed: Execution): Record<string, { at: number; keys: string[] }> | undefined {
+	const data = failed.data as unknown as { executionData?: { contextData?: Record<string, { uContactRecorded?: Record<string, { at: number; keys: string[] }> }> } };
+	return data.executionData?.contextData?.[`node:${NODE}`]?.uContactRecorded;
+}
+
+/**
+ * Checks our node's output in the retried execution: one run, 40 items in input order, the
+ * failed run's 15 as alreadyRecorded (response null, the hint naming the failed execution), the
+ * other 25 sent now. Returns the counts and the size of the record the failed execution kept.
+ */
+export function retriedOutput(rt: Runtime, retried: Execution, failed: Execution) {
+	const runs = retried.data.resultData.runData[NODE];
+	expect(runs).toHaveLength(1);
+	const items: RunItem[] = runs[0].data?.main[0] ?? [];
+	expect(items.map((item) => (item.json.disposition as Call).guid)).toEqual(CALLS.map((call) => call.guid));
+	expect(items.every((item) => item.json.success === true)).toBe(true);
+	const firstRun = new Set(FIRST_RUN.map((call) => call.guid));
+	const hint = new RegExp(
+		`^Recorded by execution ${failed.id} at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z; this retry of it did not send it again\\.$`,
+	);
+	for (const item of items) {
+		const guid = (item.json.disposition as Call).guid;
+		if (firstRun.has(guid)) {
+			expect([item.json.alreadyRecorded, item.json.response]).toEqual([true, null]);
+			expect(item.json.hint).toMatch(hint);
+		} else {
+			expect([item.json.alreadyRecorded, item.json.response, item.json.hint]).toEqual([false, 'OK', null]);
+		}
+	}
+	const record = savedRecord(failed);
+	expect(Object.keys(record ?? {})).toEqual([String(failed.id)]);
+	expect(record?.[failed.id].keys).toHaveLength(FIRST_RUN.length);
+	const recorded = JSON.stringify(record);
+	// Hashes only: no call's field values in the saved record.
+	for (const call of FIRST_RUN) {
+		expect(recorded).not.toContain(call.guid);
+		expect(recorded).not.toContain(call.callerid);
+	}
+	return {
+		skipped: items.filter((item) => item.json.alreadyRecorded === true).length,
+		sent: items.filter((item) => item.json.alreadyRecorded === false).length,
+		recordBytes: savedBytes(rt, failed),
+	};
+}
+
+/**
+ * What the record adds to the failed execution as n8n saves it (its run data in n8n's flatted
+ * format, the runtime's own flatted): the data's size with the record minus without it.
+ */
+function savedBytes(rt: Runtime, failed: Execution): number {
+	const flatted = require(path.join(rt.dir, 'node_modules/flatted')) as { stringify(value: unknown): string };
+	const without = structuredClone(failed.data) as unknown as { executionData: { contextData: Record<string, Record<string, unknown>> } };
+	delete without.executionData.contextData[`node:${NODE}`].uContactRecorded;
+	return Buffer.byteLength(flatted.stringify(failed.data)) - Buffer.byteLength(flatted.stringify(without));
+}
