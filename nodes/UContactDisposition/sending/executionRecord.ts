@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { IContextObject, IExecuteFunctions } from 'n8n-workflow';
 
 const CONTEXT_KEY = 'uContactRecorded';
-// 24 bytes of JSON each: 100,000 items add about 5 MB to the saved execution, at most.
+// About 35 bytes each as n8n saves an execution (measured): 100,000 items add about 3.5 MB, at most.
 const MAX_ENTRIES = 100_000;
 
 /** Who recorded an item: the execution, and when (ms since the epoch). */
