@@ -10,7 +10,14 @@ export const USAGE = `usage: npm run bench -- [flags]
   --markdown FILE  also write the results as markdown
   --profile DIR    instead of the table: profile n8n's main process over three runs of one
                    scenario at C, print where its CPU went, save the .cpuprofile in DIR
-  --scenario KEY   the scenario --profile runs (autoMapC; defineC, defineEvaluatedC...)`;
+  --scenario KEY   the scenario --profile runs (autoMapC; defineC, ceilingC, defineEvaluatedC...)
+  --memory-items M items for the memory rows (0: the 10x rows, 10x --items; --quick: 5x)
+  --webhook-ceiling  the webhook scenario also runs the ceiling node
+  --webhook-only   only the one-call-per-execution scenario (no bulk rows)
+  --report-from F  draw the report again from the results a run saved (F.json next to --markdown,
+                   else the temp folder's ucontact-bench-results.json), with that run's flags
+  --posts P        webhook POSTs per workflow (2000; --quick: 200)
+  --clients K      concurrent webhook clients (20)`;
 
 export interface Args {
 	items: number;
@@ -21,6 +28,12 @@ export interface Args {
 	markdown: string | null;
 	profile: string | null;
 	profileScenario: string;
+	memoryItems: number;
+	posts: number;
+	clients: number;
+	webhookCeiling: boolean;
+	webhookOnly: boolean;
+	reportFrom: string | null;
 	help: boolean;
 }
 
@@ -34,6 +47,12 @@ export function parseArgs(argv: string[]): Args {
 		markdown: null,
 		profile: null,
 		profileScenario: 'autoMapC',
+		memoryItems: 0,
+		posts: 2000,
+		clients: 20,
+		webhookCeiling: false,
+		webhookOnly: false,
+		reportFrom: null,
 		help: false,
 	};
 	for (let i = 0; i < argv.length; i++) {
@@ -49,13 +68,31 @@ export function parseArgs(argv: string[]): Args {
 		else if (flag === '--markdown') args.markdown = path.resolve(value());
 		else if (flag === '--profile') args.profile = path.resolve(value());
 		else if (flag === '--scenario') args.profileScenario = value();
+		else if (flag === '--memory-items') args.memoryItems = Number(value());
+		else if (flag === '--posts') args.posts = Number(value());
+		else if (flag === '--clients') args.clients = Number(value());
 		else if (flag === '--quick') args.quick = true;
+		else if (flag === '--webhook-ceiling') args.webhookCeiling = true;
+		else if (flag === '--webhook-only') args.webhookOnly = true;
+		else if (flag === '--report-from') args.reportFrom = path.resolve(value());
 		else if (flag === '--help' || flag === '-h') args.help = true;
 		else throw new Error(`unknown flag ${flag}`);
 	}
 	if (args.quick && !argv.includes('--items')) args.items = 100;
-	for (const key of ['items', 'latency', 'concurrency', 'repeat'] as const) {
-		if (!Number.isInteger(args[key]) || args[key] < (key === 'latency' ? 0 : 1)) {
+	if (args.quick && !argv.includes('--posts')) args.posts = 200;
+	for (const key of [
+		'items',
+		'latency',
+		'concurrency',
+		'repeat',
+		'memoryItems',
+		'posts',
+		'clients',
+	] as const) {
+		if (
+			!Number.isInteger(args[key]) ||
+			args[key] < (key === 'latency' || key === 'memoryItems' ? 0 : 1)
+		) {
 			throw new Error(`--${key} must be a whole number (got ${args[key]})`);
 		}
 	}

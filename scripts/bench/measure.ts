@@ -73,6 +73,34 @@ export interface Run {
 	rssBeforeMiB: number;
 	peakRssMiB: number;
 	rssExact: boolean;
+	/** V8 heap used by n8n's main process just before the run and at its peak (sampled every 100 ms), MiB. */
+	heapBeforeMiB: number | null;
+	peakHeapMiB: number | null;
+}
+
+/** Samples `heapUsedMiB` every 100 ms until stop(); resolves to [before, peak]. */
+function heapSampler(heapUsedMiB: (() => Promise<number>) | undefined) {
+	if (!heapUsedMiB)
+		return { stop: async (): Promise<[number | null, number | null]> => [null, null] };
+	let before: number | null = null;
+	let peak = 0;
+	let running = true;
+	const loop = (async () => {
+		while (running) {
+			const used = await heapUsedMiB();
+			before ??= used;
+			peak = Math.max(peak, used);
+			await sleep(100);
+		}
+	})();
+	return {
+		async stop(): Promise<[number | null, number | null]> {
+			running = false;
+			await loop;
+			peak = Math.max(peak, await heapUsedMiB());
+			return [before, peak];
+		},
+	};
 }
 
 /**
@@ -92,6 +120,7 @@ export async function runOnce(
 	await sleep(300);
 	if (ctx.collectGarbage) await ctx.collectGarbage();
 	const rss = peakRss(server.pid);
+	const heap = heapSampler(ctx.heapUsedMiB);
 	const cpu0 = cpuMs(pids);
 	const window0 = performance.now();
 	const { executionId } = await api.post(`/rest/workflows/${workflow.id}/run`, {
@@ -102,7 +131,16 @@ export async function runOnce(
 	// every request, then poll.
 	const answered = () =>
 		sim.requests.filter((r) => r.endpoint === 'DispositionCall' && r.status !== null).length;
-	while (expectRequests > 0 && answered() < expectRequests) await sleep(20);
+	// If answers stop coming for 20 s (a request failed: the HTTP Request node unbatched on many
+	// items opens more connections than the simulator accepts), the poll below says how it ended.
+	let seen = 0;
+	let progressAt = performance.now();
+	while (expectRequests > 0 && answered() < expectRequests) {
+		await sleep(20);
+		const now = answered();
+		if (now !== seen) [seen, progressAt] = [now, performance.now()];
+		else if (performance.now() - progressAt > 20000) break;
+	}
 	let summary: Json;
 	let polls = 0;
 	for (;;) {
@@ -114,6 +152,7 @@ export async function runOnce(
 	const cpu = cpuMs(pids) - cpu0 - polls * ctx.pollCpuMs;
 	const windowMs = performance.now() - window0;
 	const peakMiB = rss.stop();
+	const [heapBeforeMiB, peakHeapMiB] = await heap.stop();
 	const execution = await api.get(`/rest/executions/${executionId}`);
 	const data = flatted.parse(execution.data);
 	const runs = data.resultData.runData[UNDER_TEST];
@@ -145,6 +184,8 @@ export async function runOnce(
 		rssBeforeMiB: rss.beforeMiB,
 		peakRssMiB: peakMiB,
 		rssExact: rss.exact,
+		heapBeforeMiB,
+		peakHeapMiB,
 	};
 }
 

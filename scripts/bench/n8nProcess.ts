@@ -8,13 +8,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { makeUserFolder, packPackage, runtime } from '../../test/e2e/support/runtime';
 import {
 	freePort,
 	processGroup,
-	startN8nWithPackage,
+	startN8n,
 	type PackagedN8nServer,
 } from '../../test/e2e/support/server';
 import type { Simulator } from '../../test/support/simulator/simulator';
+import { installCeilingPackage } from './ceilingPackage';
 
 export const sleep = (ms: number): Promise<void> =>
 	new Promise((resolve) => setTimeout(resolve, ms));
@@ -227,6 +229,45 @@ export interface BenchContext {
 	/** Opens n8n's inspector (SIGUSR1) on the reserved port; open only once. */
 	inspector(): Promise<Inspector>;
 	collectGarbage?: () => Promise<void>;
+	/** V8 heap used by n8n's main process, MiB (over the inspector). */
+	heapUsedMiB?: () => Promise<number>;
+}
+
+/**
+ * n8n 2.x with our package packed and installed as a community node (as startN8nWithPackage in
+ * test/e2e/support/server.ts), and the bench's ceiling package next to it. stop() removes the
+ * user folder unless UCONTACT_KEEP_E2E=1.
+ */
+async function startPackagedServer(env: Record<string, string>): Promise<PackagedN8nServer> {
+	const rt = runtime('n8n-2');
+	const userFolder = makeUserFolder(packPackage());
+	const remove = () => {
+		if (process.env.UCONTACT_KEEP_E2E !== '1') {
+			fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 3 });
+		}
+	};
+	let server;
+	try {
+		installCeilingPackage(userFolder);
+		server = await startN8n(rt, userFolder, { env });
+	} catch (error) {
+		remove();
+		throw error;
+	}
+	const stopServer = server.stop;
+	let stopped: Promise<number | null> | undefined;
+	return {
+		...server,
+		runtime: rt,
+		userFolder,
+		stop() {
+			stopped ??= stopServer().then((peak) => {
+				remove();
+				return peak;
+			});
+			return stopped;
+		},
+	};
 }
 
 /**
@@ -235,8 +276,8 @@ export interface BenchContext {
  */
 export async function startBenchServer(sim: Simulator): Promise<BenchContext> {
 	const inspectPort = await freePort();
-	const server = await startN8nWithPackage('n8n-2', {
-		env: { NODE_OPTIONS: `--inspect-port=127.0.0.1:${inspectPort}` },
+	const server = await startPackagedServer({
+		NODE_OPTIONS: `--inspect-port=127.0.0.1:${inspectPort}`,
 	});
 	try {
 		const flatted = require(path.join(server.runtime.dir, 'node_modules/flatted')) as Flatted;

@@ -11,6 +11,7 @@ import type { Args } from './args';
 import { runOnce } from './measure';
 import { createWorkflow, startBenchServer, type Json } from './n8nProcess';
 import { fmt } from './report';
+import { runWebhook } from './webhook';
 import { labelOf, scenario, underTestNode, workflowJson } from './scenarios';
 
 interface CallFrame {
@@ -93,7 +94,11 @@ function summarizeProfile(profile: CpuProfile, top = 25) {
 }
 
 export async function profileRun(args: Args, sim: Simulator): Promise<void> {
-	const count = args.items;
+	// --scenario webhook:KEY profiles the one-call-per-execution workflow of scenario KEY.
+	const webhookKey = args.profileScenario.startsWith('webhook:')
+		? args.profileScenario.slice('webhook:'.length)
+		: null;
+	const count = webhookKey ? args.posts : args.items;
 	const ctx = await startBenchServer(sim);
 	const runs = 3;
 	let items = 0;
@@ -101,38 +106,60 @@ export async function profileRun(args: Args, sim: Simulator): Promise<void> {
 	let profile: CpuProfile;
 	try {
 		const settings = { concurrency: args.concurrency, latency: args.latency };
-		const under = underTestNode(scenario(args.profileScenario), settings, {
-			url: sim.url,
-			token: sim.token,
-			credential: ctx.credential,
-		});
-		const wf = await createWorkflow(ctx.api, workflowJson(`profile ${args.profileScenario}`, count, under));
-		await runOnce(ctx, wf, count); // warm-up, not profiled
-		const inspector = await ctx.inspector();
-		await inspector.send('Profiler.enable');
-		await inspector.send('Profiler.setSamplingInterval', { interval: 200 });
-		await inspector.send('Profiler.start');
-		for (let i = 0; i < runs; i++) {
-			const run = await runOnce(ctx, wf, count);
-			console.error(
-				`  run ${i + 1}: ${fmt(run.items / (run.nodeMs / 1000), 0)} items/s (node time)`,
+		if (webhookKey) {
+			// One webhook burst of --posts POSTs from --clients clients, profiled whole (its 40
+			// warm-up POSTs included); "items" below are executions.
+			const inspector = await ctx.inspector();
+			await inspector.send('Profiler.enable');
+			await inspector.send('Profiler.setSamplingInterval', { interval: 200 });
+			await inspector.send('Profiler.start');
+			const run = await runWebhook(ctx, webhookKey, settings, count, args.clients, 0, 0, (t) =>
+				console.error(t),
 			);
-			items += run.items;
-			nodeMs += run.nodeMs;
+			console.error(`  ${fmt(run.execPerS, 1)} exec/s, node ms p50 ${fmt(run.nodeMs.p50, 1)}`);
+			items = count + 2 * args.clients;
+			nodeMs = run.wallMs;
+		} else {
+			const under = underTestNode(scenario(args.profileScenario), settings, {
+				url: sim.url,
+				token: sim.token,
+				credential: ctx.credential,
+			});
+			const wf = await createWorkflow(
+				ctx.api,
+				workflowJson(`profile ${args.profileScenario}`, count, under),
+			);
+			await runOnce(ctx, wf, count); // warm-up, not profiled
+			const inspector = await ctx.inspector();
+			await inspector.send('Profiler.enable');
+			await inspector.send('Profiler.setSamplingInterval', { interval: 200 });
+			await inspector.send('Profiler.start');
+			for (let i = 0; i < runs; i++) {
+				const run = await runOnce(ctx, wf, count);
+				console.error(
+					`  run ${i + 1}: ${fmt(run.items / (run.nodeMs / 1000), 0)} items/s (node time)`,
+				);
+				items += run.items;
+				nodeMs += run.nodeMs;
+			}
 		}
+		const inspector = await ctx.inspector();
 		({ profile } = (await inspector.send('Profiler.stop')) as Json);
 		inspector.close();
 	} finally {
 		await ctx.server.stop();
 	}
-	const file = path.join(args.profile as string, `n8n-main-${args.profileScenario}.cpuprofile`);
+	const file = path.join(
+		args.profile as string,
+		`n8n-main-${args.profileScenario.replace(':', '-')}.cpuprofile`,
+	);
 	fs.mkdirSync(path.dirname(file), { recursive: true });
 	fs.writeFileSync(file, JSON.stringify(profile));
 	const summary = summarizeProfile(profile);
 	const perItem = (us: number) =>
 		`${fmt(us / 1000, 0).padStart(6)} ms ${fmt(us / 1000 / items, 3).padStart(6)} ms/item`;
 	console.log(
-		`\nn8n main process, ${runs} runs of ${labelOf(scenario(args.profileScenario), { concurrency: args.concurrency, latency: args.latency })} x${count} (node time ${fmt(nodeMs / 1000, 1)} s, ` +
+		`\nn8n main process, ${webhookKey ? `a webhook burst of ${count} POSTs (+${2 * args.clients} warm-up) into` : `${runs} runs of`} ${labelOf(scenario(webhookKey ?? args.profileScenario), { concurrency: args.concurrency, latency: args.latency })} x${count} (node time ${fmt(nodeMs / 1000, 1)} s, ` +
 			`wait for runs included): busy ${fmt(summary.busyMs, 0)} ms = ${fmt(summary.busyMs / items, 2)} ms/item. Profile: ${file}`,
 	);
 	console.log('\nSelf time by package:');

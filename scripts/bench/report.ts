@@ -20,6 +20,8 @@ export interface Row {
 	/** null for the raw client (its own process's peak only). */
 	rssBeforeMiB: number | null;
 	rssExact?: boolean;
+	heapBeforeMiB?: number | null;
+	peakHeapMiB?: number | null;
 }
 
 export const fmt = (value: number | null | undefined, digits: number): string =>
@@ -109,7 +111,8 @@ function ratios({ rows, settings, items: N, bigItems: bigN, rawInFlight }: Repor
 	const ceiling = Math.min(C / (L / 1000 || Infinity), 500);
 	const growth = (row: Row) => row.peakRssMiB - (row.rssBeforeMiB as number);
 	const growthSmall = growth(auto);
-	const growthBig = growth(get('autoMapBig'));
+	const big = rows.find((r) => r.key === 'autoMapCBig');
+	const growthBig = big ? growth(big) : NaN;
 	const targets: Target[] = [
 		{
 			name: `autoMap C=${C} throughput vs min(C/L, 500/s) = ${fmt(ceiling, 0)}/s`,
@@ -178,7 +181,8 @@ export function report(input: ReportInput): { text: string; markdown: string } {
 	const { rows, settings, machine: info, command } = input;
 	const { concurrency: C, latency: L } = settings;
 	const { targets, other } = ratios(input);
-	const table = tableRows(rows);
+	// The memory rows repeat the 10x rows or have their own table (reportScenarios.ts).
+	const table = tableRows(rows.filter((r) => !r.key.startsWith('mem')));
 	const rssNote = rows.some((r) => r.rssExact === false)
 		? 'sampled every 20 ms'
 		: 'kernel high-water mark (VmHWM, reset before each run)';

@@ -3,6 +3,7 @@
  * and SCENARIOS, the table of what sits in the "Under Test" slot. A new scenario is a new row.
  */
 import { DISPOSITION_KEYS, DISPOSITION_PATH } from '../../nodes/UContactApi/api';
+import { CEILING_TYPE } from './ceilingNode';
 
 export const TRIGGER = 'Manual Trigger';
 export const SOURCE = 'Finished Calls';
@@ -56,7 +57,9 @@ export type UnderTest =
 			options?: Record<string, unknown>;
 	  }
 	/** batchSize 0: unbatched. */
-	| { type: 'httpRequest'; batchSize: Setting; batchInterval: Setting };
+	| { type: 'httpRequest'; batchSize: Setting; batchInterval: Setting }
+	/** The helper's ceiling (ceilingNode.ts): the same forms through this.helpers.httpRequest. */
+	| { type: 'ceiling'; concurrency: Setting };
 
 /**
  * How Define Below's fields are written: 'dragged', all 13 as the editor's drag and drop writes
@@ -83,6 +86,11 @@ export interface Scenario {
  */
 export const SCENARIOS: Scenario[] = [
 	{ key: 'noop', label: 'NoOp (CPU baseline)', node: { type: 'noOp' }, baseline: true },
+	{
+		key: 'ceilingC',
+		label: 'ceiling: helper only C={C}',
+		node: { type: 'ceiling', concurrency: 'C' },
+	},
 	{
 		key: 'autoMapC',
 		label: 'uContact autoMap C={C}',
@@ -180,22 +188,37 @@ function node(
 	};
 }
 
-const expression = (key: string): string => `={{ $json.${key} }}`;
-
 const REQUIRED_KEYS: readonly string[] = ['campaign', 'agent', 'callerid', 'guid', 'l1'];
 // Text a user would type once for every call: the values of a call that schedules nothing.
 const TYPED = makeCall(1);
 
-function fieldValue(key: string, style: FieldStyle): string {
-	if (style === 'evaluated') return `={{ (0, $json.${key}) }}`;
+function fieldValue(key: string, style: FieldStyle, read: string): string {
+	if (style === 'evaluated') return `={{ (0, $json.${read}${key}) }}`;
 	if (style === 'mixed' && !REQUIRED_KEYS.includes(key)) return TYPED[key as keyof Call];
-	return expression(key);
+	return `={{ $json.${read}${key} }}`;
 }
 
-/** The node for the "Under Test" slot. */
-export function underTestNode(s: Scenario, settings: Settings, target: Target): WorkflowNode {
+/**
+ * The node for the "Under Test" slot. `read` is where the item holds the call: '' (the item
+ * itself, as the Code node makes it) or 'body.' (a Webhook node's output).
+ */
+export function underTestNode(
+	s: Scenario,
+	settings: Settings,
+	target: Target,
+	read: '' | 'body.' = '',
+): WorkflowNode {
 	const spec = s.node;
+	const expression = (key: string): string => `={{ $json.${read}${key} }}`;
 	if (spec.type === 'noOp') return node(UNDER_TEST, 'n8n-nodes-base.noOp', 1, 0, {});
+	if (spec.type === 'ceiling') {
+		return node(UNDER_TEST, CEILING_TYPE, 1, 0, {
+			baseUrl: target.url,
+			token: target.token,
+			concurrency: value(spec.concurrency, settings),
+			callProperty: read === '' ? '' : 'body',
+		});
+	}
 	if (spec.type === 'httpRequest') {
 		const batchSize = value(spec.batchSize, settings);
 		const batchInterval = value(spec.batchInterval, settings);
@@ -224,9 +247,11 @@ export function underTestNode(s: Scenario, settings: Settings, target: Target): 
 			? { mappingMode: 'autoMapInputData' }
 			: {
 					mappingMode: 'defineBelow',
-					...Object.fromEntries(fields.map((k) => [k, fieldValue(k, spec.fields ?? 'dragged')])),
+					...Object.fromEntries(
+						fields.map((k) => [k, fieldValue(k, spec.fields ?? 'dragged', read)]),
+					),
 					additionalFields: Object.fromEntries(
-						additional.map((k) => [k, fieldValue(k, spec.fields ?? 'dragged')]),
+						additional.map((k) => [k, fieldValue(k, spec.fields ?? 'dragged', read)]),
 					),
 				};
 	parameters.options = { concurrency: value(spec.concurrency, settings), ...spec.options };
@@ -263,5 +288,37 @@ export function workflowJson(
 			[TRIGGER]: { main: [[{ node: SOURCE, type: 'main', index: 0 }]] },
 			[SOURCE]: { main: [[{ node: UNDER_TEST, type: 'main', index: 0 }]] },
 		},
+	};
+}
+
+export const WEBHOOK = 'Call Ended';
+
+/**
+ * Webhook (POST `path`, answering with the last node's output) -> `underTest`: the production
+ * shape, one finished call per execution. `underTest` reads the call from `$json.body`.
+ */
+export function webhookWorkflowJson(
+	name: string,
+	path: string,
+	webhookId: string,
+	underTest: WorkflowNode,
+): Record<string, unknown> {
+	return {
+		name,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				...node(WEBHOOK, 'n8n-nodes-base.webhook', 2, 0, {
+					httpMethod: 'POST',
+					path,
+					responseMode: 'lastNode',
+					options: {},
+				}),
+				webhookId,
+			},
+			{ ...underTest, name: UNDER_TEST, id: 'bench-under-test', position: [220, 0] },
+		],
+		connections: { [WEBHOOK]: { main: [[{ node: UNDER_TEST, type: 'main', index: 0 }]] } },
 	};
 }

@@ -13,6 +13,7 @@ import {
 	type StoredWorkflow,
 } from './n8nProcess';
 import type { Row } from './report';
+import { runWebhook, type WebhookRow } from './webhook';
 import {
 	labelOf,
 	SCENARIOS,
@@ -26,13 +27,17 @@ import {
 export interface SuiteResult {
 	rows: Row[];
 	bigItems: number;
+	memoryItems: number;
 	rawInFlight: number | null;
+	webhook: WebhookRow[];
 }
 
 export async function runSuite(
 	ctx: BenchContext,
 	args: Args,
 	log: (text: string) => void,
+	/** Called with what is measured so far after each part, so a cut-short run keeps its rows. */
+	checkpoint: (partial: SuiteResult) => void = () => {},
 ): Promise<SuiteResult> {
 	const { sim } = ctx;
 	const N = args.items;
@@ -66,6 +71,20 @@ export async function runSuite(
 		return best as Run;
 	};
 
+	if (args.webhookOnly) {
+		const webhook: WebhookRow[] = [];
+		const idle = await idleCpuPerMs(ctx.pids);
+		let offset = 0;
+		for (const key of args.webhookCeiling
+			? ['defineC', 'httpAll', 'ceilingC']
+			: ['defineC', 'httpAll']) {
+			webhook.push(
+				await runWebhook(ctx, key, settings, args.posts, args.clients, idle, offset, log),
+			);
+			offset += args.posts + 1000;
+		}
+		return { rows: [], bigItems: bigN, memoryItems: 0, rawInFlight: null, webhook };
+	}
 	const baselineKey = (SCENARIOS.find((s) => s.baseline) ?? scenario('noop')).key;
 	ctx.pollCpuMs = await measurePollCost(
 		ctx.api,
@@ -87,12 +106,16 @@ export async function runSuite(
 	for (const s of SCENARIOS) await measure(s.key, warmN, 1);
 
 	const rows: Row[] = [];
+	let memoryItems = 0;
+	const webhook: WebhookRow[] = [];
+	const save = () => checkpoint({ rows, bigItems: bigN, memoryItems, rawInFlight, webhook });
+	let rawInFlight: number | null = null;
 	log(`raw client floor: ${N} requests at concurrency ${C}`);
 	sim.reset();
 	const raw = await rawClient(sim, N, C, warmN);
 	// The warm-up's requests are in the simulator's list too: only the measured ones count.
 	sim.requests.splice(0, warmN);
-	const rawInFlight = meanInFlight(sim);
+	rawInFlight = meanInFlight(sim);
 	const rawRequests = sim.requests.filter((r) => r.endpoint === 'DispositionCall');
 	if (rawRequests.some((r) => r.problems.length > 0 || r.status !== 200)) {
 		throw new Error(
@@ -134,6 +157,8 @@ export async function runSuite(
 		peakRssMiB: run.peakRssMiB,
 		rssBeforeMiB: run.rssBeforeMiB,
 		rssExact: run.rssExact,
+		heapBeforeMiB: run.heapBeforeMiB,
+		peakHeapMiB: run.peakHeapMiB,
 	});
 	const baselines = new Map<number, Run>();
 	const baseline = async (count: number): Promise<Run> => {
@@ -151,9 +176,55 @@ export async function runSuite(
 	for (const s of SCENARIOS.filter((each) => !each.baseline)) {
 		log(`${label(s.key)} x${N}`);
 		rows.push(row(s.key, label(s.key), await measure(s.key, N), base));
+		save();
 	}
+	// The helper's ceiling at 10x the items, next to the two modes it bounds.
 	const bigBase = await baseline(bigN);
-	log(`${label('autoMapC')} x${bigN} (memory growth)`);
-	rows.push(row('autoMapBig', label('autoMapC'), await measure('autoMapC', bigN), bigBase));
-	return { rows, bigItems: bigN, rawInFlight };
+	for (const key of ['ceilingC', 'autoMapC', 'defineC']) {
+		log(`${label(key)} x${bigN}`);
+		rows.push(row(`${key}Big`, label(key), await measure(key, bigN), bigBase));
+		save();
+	}
+
+	// One call per execution: Webhook -> the node, 20 clients.
+	let offset = 0;
+	const webhookRun = async (key: string) => {
+		try {
+			webhook.push(
+				await runWebhook(ctx, key, settings, args.posts, args.clients, idlePerMs, offset, log),
+			);
+		} catch (error) {
+			// One failed webhook scenario leaves the others and every bulk row in the report.
+			log(`webhook ${key} FAILED: ${error && error.message}`);
+		}
+		offset += args.posts + 1000;
+		save();
+	};
+	await webhookRun('defineC');
+	await webhookRun('httpAll');
+
+	// Memory: the same many items through Map Automatically, the HTTP Request node and the ceiling.
+	// At 10x the items the first and the last are the rows just measured. The HTTP Request node
+	// runs batched (C every L ms): unbatched it opens a connection per item at once, and at
+	// 10,000 items the simulator's accept queue overflows (ECONNRESET).
+	const M = args.memoryItems || bigN;
+	memoryItems = M;
+	const memBase = M === bigN ? bigBase : await measure(baselineKey, M, 1);
+	if (M !== bigN) rows.push(row('memNoop', label(baselineKey), memBase, null));
+	for (const key of ['autoMapC', 'httpBatch', 'ceilingC']) {
+		const measured = rows.find((r) => r.key === `${key}Big`);
+		if (M === bigN && measured) {
+			rows.push({ ...measured, key: `mem:${key}` });
+			continue;
+		}
+		log(`${label(key)} x${M} (memory)`);
+		try {
+			rows.push(row(`mem:${key}`, label(key), await measure(key, M, 1), memBase));
+		} catch (error) {
+			log(`memory ${key} x${M} FAILED: ${error && error.message}`);
+		}
+		save();
+	}
+	if (args.webhookCeiling) await webhookRun('ceilingC');
+	return { rows, bigItems: bigN, memoryItems, rawInFlight, webhook };
 }

@@ -1,0 +1,183 @@
+/**
+ * One call per execution, the production shape: a Webhook-triggered workflow (production URL,
+ * active) whose every execution records one disposition. `posts` POSTs from `clients` concurrent
+ * clients, each a finished call as JSON; each client waits for the answer (the Webhook node answers
+ * with the last node's output) before it posts the next, as many dialer connections would.
+ *
+ * Per scenario: executions per second over the whole burst; time from each POST to its request's
+ * arrival at the simulator (Recorded.at) and to the webhook's answer, p50/p95/p99; n8n's CPU per
+ * execution (main + task runner, idle CPU taken off); and, from a sample of the saved
+ * executions, the node's own executionTime and the execution's duration as n8n records them.
+ */
+import * as crypto from 'node:crypto';
+
+import { cpuMs, sleep, type BenchContext, type Json } from './n8nProcess';
+import {
+	labelOf,
+	makeCall,
+	scenario,
+	underTestNode,
+	UNDER_TEST,
+	webhookWorkflowJson,
+	type Settings,
+} from './scenarios';
+
+export interface Percentiles {
+	p50: number;
+	p95: number;
+	p99: number;
+	mean: number;
+}
+
+export interface WebhookRow {
+	key: string;
+	label: string;
+	posts: number;
+	clients: number;
+	wallMs: number;
+	execPerS: number;
+	/** POST sent -> the request arrived at the simulator, ms. */
+	toRecorded: Percentiles;
+	/** POST sent -> the webhook answered, ms. */
+	toAnswer: Percentiles;
+	/** n8n main + task runner CPU per execution, ms. */
+	cpuPerExecMs: number;
+	/** From `sampled` saved executions: the node under test's executionTime, ms. */
+	nodeMs: Percentiles;
+	/** ... and the execution's startedAt..stoppedAt, ms. */
+	executionMs: Percentiles;
+	sampled: number;
+}
+
+export function percentiles(values: number[]): Percentiles {
+	const sorted = [...values].sort((a, b) => a - b);
+	const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+	const mean = sorted.reduce((sum, v) => sum + v, 0) / sorted.length;
+	return { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean };
+}
+
+const GUID_BASE = 500000;
+
+async function post(url: string, body: unknown): Promise<{ status: number; text: string }> {
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	return { status: response.status, text: await response.text() };
+}
+
+export async function runWebhook(
+	ctx: BenchContext,
+	key: string,
+	settings: Settings,
+	posts: number,
+	clients: number,
+	idlePerMs: number,
+	offset: number,
+	log: (text: string) => void,
+): Promise<WebhookRow> {
+	const { api, sim } = ctx;
+	const s = scenario(key);
+	const label = labelOf(s, settings);
+	const target = { url: sim.url, token: sim.token, credential: ctx.credential };
+	const path = `bench-${key.toLowerCase()}`;
+	const created = await api.post(
+		'/rest/workflows',
+		webhookWorkflowJson(
+			`bench webhook ${label}`,
+			path,
+			crypto.randomUUID(),
+			underTestNode(s, settings, target, 'body.'),
+		),
+	);
+	await api.post(`/rest/workflows/${created.id}/activate`, { versionId: created.versionId });
+	const url = `${ctx.server.url}/webhook/${path}`;
+	const callFor = (i: number) => {
+		const call = makeCall(i);
+		call.guid = '00000000-0000-4000-8000-' + String(GUID_BASE + offset + i).padStart(12, '0');
+		return call;
+	};
+	// n8n 2.x registers an activated workflow's webhook a moment after activation: 404 until then.
+	for (let attempt = 0; ; attempt++) {
+		const answer = await post(url, callFor(0));
+		if (answer.status === 200) break;
+		if (answer.status !== 404 || attempt > 100) {
+			throw new Error(`webhook ${label}: HTTP ${answer.status}: ${answer.text.slice(0, 300)}`);
+		}
+		await sleep(100);
+	}
+	// Warm-up: a few rounds of every client, so V8 has compiled the path before it is timed.
+	const burst = async (
+		count: number,
+		first: number,
+		sent?: Map<string, number>,
+		answered?: number[],
+	) => {
+		let next = 0;
+		const client = async () => {
+			while (next < count) {
+				const call = callFor(first + next++);
+				const t0 = Date.now();
+				sent?.set(call.guid, t0);
+				const answer = await post(url, call);
+				if (answer.status !== 200) {
+					throw new Error(`webhook ${label}: HTTP ${answer.status}: ${answer.text.slice(0, 300)}`);
+				}
+				answered?.push(Date.now() - t0);
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(clients, count) }, client));
+	};
+	await burst(clients * 2, 1);
+	await sleep(500);
+	sim.reset();
+	log(`webhook ${label}: ${posts} POSTs from ${clients} clients`);
+	const pids = ctx.pids();
+	const sent = new Map<string, number>();
+	const answered: number[] = [];
+	const cpu0 = cpuMs(pids);
+	const t0 = performance.now();
+	await burst(posts, 1000, sent, answered);
+	const wallMs = performance.now() - t0;
+	const cpu = cpuMs(pids) - cpu0 - idlePerMs * wallMs;
+	const calls = sim.requests.filter((r) => r.endpoint === 'DispositionCall');
+	const bad = calls.filter((r) => r.problems.length > 0 || r.status !== 200);
+	if (calls.length !== posts || bad.length > 0) {
+		throw new Error(
+			`webhook ${label}: the simulator saw ${calls.length} requests (expected ${posts}), ${bad.length} with problems` +
+				(bad[0] ? `; first: ${bad[0].status} ${bad[0].problems.join(' | ')}` : ''),
+		);
+	}
+	const toRecorded = calls.map((r) => r.at - (sent.get(r.fields.guid) as number));
+	if (toRecorded.some((v) => Number.isNaN(v)))
+		throw new Error(`webhook ${label}: a request with an unknown guid`);
+	await api.post(`/rest/workflows/${created.id}/deactivate`, {});
+
+	// The node's own time, from a sample of the saved executions (run data is costly to fetch).
+	const filter = encodeURIComponent(JSON.stringify({ workflowId: created.id }));
+	const list = await api.get(`/rest/executions?filter=${filter}&limit=50`);
+	const nodeMs: number[] = [];
+	const executionMs: number[] = [];
+	for (const entry of list.results as Json[]) {
+		const execution = await api.get(`/rest/executions/${entry.id}`);
+		const runs = ctx.flatted.parse(execution.data).resultData.runData[UNDER_TEST];
+		if (!runs) continue;
+		nodeMs.push(runs[0].executionTime);
+		executionMs.push(Date.parse(entry.stoppedAt) - Date.parse(entry.startedAt));
+	}
+	return {
+		key,
+		label,
+		posts,
+		clients,
+		wallMs,
+		execPerS: posts / (wallMs / 1000),
+		toRecorded: percentiles(toRecorded),
+		toAnswer: percentiles(answered),
+		cpuPerExecMs: cpu / posts,
+		nodeMs: percentiles(nodeMs),
+		executionMs: percentiles(executionMs),
+		sampled: nodeMs.length,
+	};
+}
