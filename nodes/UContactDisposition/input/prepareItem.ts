@@ -32,15 +32,23 @@ export interface ReadyItem {
 
 export type PreparedItem = ReadyItem | { ok: false; problem: string };
 
-/** Where Map Automatically finds the fields; a literal path is read without n8n's evaluator. */
-function inputFieldPath(context: IExecuteFunctions, itemIndex: number): string {
+/**
+ * Where Map Automatically finds the fields, decided once per execution (n8n copies the whole node
+ * on every getNode()): a literal path as written, an expression by n8n for each item.
+ */
+function inputFieldPathReader(context: IExecuteFunctions): (itemIndex: number) => string {
 	const raw = context.getNode().parameters.inputFieldPath;
-	if (raw === undefined || (typeof raw === 'string' && !raw.startsWith('='))) return raw ?? '';
-	try {
-		return String(context.getNodeParameter('inputFieldPath', itemIndex, '') ?? '');
-	} catch (error) {
-		throw expressionProblem('Input Field Path (inputFieldPath)', error);
+	if (raw === undefined || (typeof raw === 'string' && !raw.startsWith('='))) {
+		const path = typeof raw === 'string' ? raw : '';
+		return () => path;
 	}
+	return (itemIndex) => {
+		try {
+			return String(context.getNodeParameter('inputFieldPath', itemIndex, '') ?? '');
+		} catch (error) {
+			throw expressionProblem('Input Field Path (inputFieldPath)', error);
+		}
+	};
 }
 
 /** A field whose expression n8n could not evaluate, named as the user knows it. */
@@ -156,7 +164,8 @@ function inputReader(
 ): (itemIndex: number) => DispositionInput {
 	if (!autoMap) return defineBelowReader(context);
 	const items = context.getInputData();
-	return (itemIndex) => autoMapItem(items[itemIndex].json, inputFieldPath(context, itemIndex));
+	const pathOf = inputFieldPathReader(context);
+	return (itemIndex) => autoMapItem(items[itemIndex].json, pathOf(itemIndex));
 }
 
 /** The workflow's zone, checked only when a schedule needs it (n8n does not check it). */
