@@ -71,7 +71,7 @@ export class UContactDisposition implements INodeType {
 
 		// Every item and option is checked before the first request, so bad input never leaves
 		// half a run sent.
-		const runOptions = readRunOptions(this, inputItems.length);
+		const runOptions = readRunOptions(this, node.parameters.options, inputItems.length);
 		if (!runOptions.ok) {
 			const refused = (itemIndex: number) => invalidItem(itemIndex, runProblem(runOptions, itemIndex));
 			if (!continueOnFail) throw failureError(node, refused(runOptions.itemIndex));
@@ -81,7 +81,7 @@ export class UContactDisposition implements INodeType {
 			node: node.name,
 			...runOptions.options,
 		});
-		const optionsOf = itemOptionsReader(this);
+		const optionsOf = itemOptionsReader(this, node.parameters.options);
 		const prepare = itemPreparer(this, autoMap);
 		const items = inputItems.map((_, itemIndex) => {
 			const options = optionsOf(itemIndex);

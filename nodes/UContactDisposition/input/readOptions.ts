@@ -35,9 +35,10 @@ function child(value: unknown, key: string): unknown {
  */
 function rawReader(
 	context: IExecuteFunctions,
+	saved: unknown,
 	path: string[],
 ): (itemIndex: number) => { unset: true } | { unset: false; value: unknown } {
-	let value: unknown = context.getNode().parameters.options;
+	let value: unknown = saved;
 	for (let depth = 0; depth <= path.length; depth++) {
 		if (isExpression(value)) {
 			const expression = value;
@@ -61,13 +62,14 @@ type AnySpec = NumberSpec | BooleanSpec | TextSpec;
 
 function optionReader(
 	context: IExecuteFunctions,
+	saved: unknown,
 	name: string,
 	spec: AnySpec,
 ): (itemIndex: number) => { ok: true; value: unknown } | { ok: false; problem: string } {
-	const raw = rawReader(context, spec.path);
+	const raw = rawReader(context, saved, spec.path);
 	// Items per Batch and Batch Interval default to the values the editor fills in once
 	// Batching is added; without Batching there is none.
-	const batchingAdded = name === 'batchSize' ? rawReader(context, ['batching']) : undefined;
+	const batchingAdded = name === 'batchSize' ? rawReader(context, saved, ['batching']) : undefined;
 	return (itemIndex) => {
 		let given;
 		try {
@@ -89,27 +91,39 @@ function optionReader(
 	};
 }
 
+/**
+ * Reads the options of one scope for an item. `saved` is the Options collection as saved (the
+ * node's parameters, read once by the caller: n8n copies the whole node on every getNode()).
+ * Without an expression in it, every item has the same options, checked once.
+ */
 function readerFor<T>(
 	context: IExecuteFunctions,
+	saved: unknown,
 	scope: 'run' | 'item',
 ): (itemIndex: number) => OptionsRead<T> {
 	const readers = Object.entries(OPTIONS)
 		.filter(([, spec]) => spec.scope === scope)
-		.map(([name, spec]) => [name, optionReader(context, name, spec as AnySpec)] as const);
-	return (itemIndex) => {
+		.map(([name, spec]) => [name, optionReader(context, saved, name, spec as AnySpec)] as const);
+	const read = (itemIndex: number): OptionsRead<T> => {
 		const options: Record<string, unknown> = {};
-		for (const [name, read] of readers) {
-			const result = read(itemIndex);
+		for (const [name, readOne] of readers) {
+			const result = readOne(itemIndex);
 			if (!result.ok) return result;
 			options[name] = result.value;
 		}
 		return { ok: true, options: options as T };
 	};
+	if (hasExpression(saved)) return read;
+	const same = read(0);
+	return () => same;
 }
 
 /** The options of each item, checked. */
-export function itemOptionsReader(context: IExecuteFunctions): (itemIndex: number) => OptionsRead<ItemOptions> {
-	return readerFor<ItemOptions>(context, 'item');
+export function itemOptionsReader(
+	context: IExecuteFunctions,
+	saved: unknown,
+): (itemIndex: number) => OptionsRead<ItemOptions> {
+	return readerFor<ItemOptions>(context, saved, 'item');
 }
 
 /**
@@ -119,10 +133,11 @@ export function itemOptionsReader(context: IExecuteFunctions): (itemIndex: numbe
  */
 export function readRunOptions(
 	context: IExecuteFunctions,
+	saved: unknown,
 	itemCount: number,
 ): { ok: true; options: RunOptions } | { ok: false; problem: string; itemIndex: number } {
-	const read = readerFor<RunOptions>(context, 'run');
-	const perItem = hasExpression(context.getNode().parameters.options);
+	const read = readerFor<RunOptions>(context, saved, 'run');
+	const perItem = hasExpression(saved);
 	const first = read(0);
 	if (!first.ok) return { ...first, itemIndex: 0 };
 	for (let itemIndex = 1; perItem && itemIndex < itemCount; itemIndex++) {

@@ -6,10 +6,9 @@
  * only as hashes; an entry holds uContact's answer or an already redacted failure report,
  * never a credential.
  */
-import { createHash } from 'node:crypto';
-
 import type { FailureReport } from '../../UContactApi/requestMessages';
 import type { SendResult } from './sendItem';
+import { formHash } from './formHash';
 
 export type Earlier =
 	| { kind: 'recorded'; response: string }
@@ -35,7 +34,7 @@ interface RunRecord {
 // The item index is part of the key: n8n retries with the same input list, and two items with
 // the same form are two dispositions the user asked for.
 function entryKey(itemIndex: number, form: string): string {
-	return `${itemIndex}:${createHash('sha256').update(form).digest('base64')}`;
+	return `${itemIndex}:${formHash(form)}`;
 }
 
 /** One try of a node run. */

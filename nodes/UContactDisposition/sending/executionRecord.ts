@@ -6,9 +6,9 @@
  * restart and reaches any queue-mode worker, and nothing needs the workflow's static data (which
  * n8n keeps last-writer-wins and does not save for manual runs). Only form hashes are kept.
  */
-import { createHash } from 'node:crypto';
-
 import type { IContextObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { formHash } from './formHash';
 
 const CONTEXT_KEY = 'uContactRecorded';
 // About 35 bytes each as n8n saves an execution (measured): 100,000 items add about 3.5 MB, at most.
@@ -34,7 +34,7 @@ function ledgerOf(context: IExecuteFunctions): IContextObject | undefined {
 
 // The run index is part of the key: in a loop, each run of the node has items of its own.
 function entryKey(runIndex: number, itemIndex: number, form: string): string {
-	return `${runIndex}:${itemIndex}:${createHash('sha256').update(form).digest('base64').slice(0, 16)}`;
+	return `${runIndex}:${itemIndex}:${formHash(form)}`;
 }
 
 export interface ExecutionRecord {

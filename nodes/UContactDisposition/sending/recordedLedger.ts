@@ -8,11 +8,10 @@
  * at once keep the last one's). n8n does not save static data for manual executions, so those
  * keep theirs in this process. Only a 16-character hash of each form, when and by which execution.
  */
-import { createHash } from 'node:crypto';
-
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { RecordedBy } from './executionRecord';
+import { formHash } from './formHash';
 
 /** About 45 bytes of JSON each: at most ~0.9 MB of the workflow's static data, rewritten by n8n after each production execution that records. */
 export const MAX_LEDGER_ENTRIES = 20_000;
@@ -24,7 +23,8 @@ export type LedgerEntries = Record<string, [number, string]>;
 // Manual executions: per workflow and node, in this process only.
 const manualLedgers = new Map<string, IDataObject>();
 
-const hashOf = (form: string) => `h${createHash('sha256').update(form).digest('base64').slice(0, 16)}`;
+// Prefixed so that no key reads as an array index, which would break the oldest-first order.
+const hashOf = (form: string) => `h${formHash(form)}`;
 
 export class RecordedLedger {
 	private count: number;
