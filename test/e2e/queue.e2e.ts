@@ -11,6 +11,7 @@
  * execution N" and "Worker finished execution N".
  */
 import { startSimulator, type Simulator } from '../support/simulator/simulator';
+import { dispositionWorkflow, NODE } from './support/dispositionWorkflow';
 import { postWhenRegistered } from './support/examples';
 import {
 	printTimings,
@@ -25,9 +26,6 @@ import {
 	type Timing,
 } from './support/queue';
 
-const NODE = 'uContact Disposition';
-const NODE_TYPE = 'n8n-nodes-ucontact.uContactDisposition';
-const CODE = 'Calls';
 const WEBHOOK_PATH = 'ucontact-queue-e2e';
 
 interface Call {
@@ -46,46 +44,6 @@ function makeCalls(prefix: string, count: number): Call[] {
 		guid: `${prefix}-${String(index).padStart(3, '0')}`,
 		l1: index % 2 === 0 ? 'Venta' : 'No interesado',
 	}));
-}
-
-function workflowJson(name: string, trigger: Record<string, unknown>, jsCode: string, credential: { id: string; name: string }) {
-	const triggerName = String(trigger.name);
-	return {
-		name,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{ position: [0, 0], ...trigger },
-			{
-				id: 'a7d1c2e3-0002-4f00-9000-000000000002',
-				name: CODE,
-				type: 'n8n-nodes-base.code',
-				typeVersion: 2,
-				position: [220, 0],
-				parameters: { mode: 'runOnceForAllItems', language: 'javaScript', jsCode },
-			},
-			{
-				id: 'a7d1c2e3-0003-4f00-9000-000000000003',
-				name: NODE,
-				type: NODE_TYPE,
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: {
-					campaign: '={{ $json.campaign }}',
-					agent: '={{ $json.agent }}',
-					callerid: '={{ $json.callerid }}',
-					guid: '={{ $json.guid }}',
-					l1: '={{ $json.l1 }}',
-					options: {},
-				},
-				credentials: { uContactApi: credential },
-			},
-		],
-		connections: {
-			[triggerName]: { main: [[{ node: CODE, type: 'main', index: 0 }]] },
-			[CODE]: { main: [[{ node: NODE, type: 'main', index: 0 }]] },
-		},
-	};
 }
 
 function nodeItems(execution: Execution): RunItem[] {
@@ -163,7 +121,7 @@ describe('n8n 2.x queue mode (PostgreSQL, Redis, main + one worker) with the pac
 		const calls = makeCalls('queue-webhook', 4);
 		const created = await api.post<{ id: string; versionId: string }>(
 			'/rest/workflows',
-			workflowJson(
+			dispositionWorkflow(
 				'uContact queue e2e (webhook)',
 				{
 					id: 'a7d1c2e3-0001-4f00-9000-000000000001',
@@ -208,7 +166,7 @@ describe('n8n 2.x queue mode (PostgreSQL, Redis, main + one worker) with the pac
 		const calls = makeCalls('queue-manual', 6);
 		const created = await api.post<{ id: string }>(
 			'/rest/workflows',
-			workflowJson(
+			dispositionWorkflow(
 				'uContact queue e2e (manual)',
 				{
 					id: 'a7d1c2e3-0004-4f00-9000-000000000004',

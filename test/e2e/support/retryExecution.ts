@@ -5,11 +5,10 @@ import * as path from 'node:path';
 
 import type { Simulator } from '../../support/simulator/simulator';
 import type { Execution, RestClient, RunItem } from './rest';
+import { dispositionWorkflow, NODE, NODE_TYPE } from './dispositionWorkflow';
 import type { Runtime } from './runtime';
 
-export const NODE = 'uContact Disposition';
-export const NODE_TYPE = 'n8n-nodes-ucontact.uContactDisposition';
-const CODE = 'Calls';
+export { NODE, NODE_TYPE };
 
 export interface Call {
 	campaign: string;
@@ -65,44 +64,14 @@ export function webhookTrigger(path: string) {
 	};
 }
 
-/** trigger -> Code (the calls) -> uContact Disposition (token credential, defaults but OPTIONS; On Error: Stop Workflow). */
-export function workflowJson(name: string, trigger: { name: string } & Record<string, unknown>, jsCode: string, credential: { id: string; name: string }) {
-	return {
-		name,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{ position: [0, 0], ...trigger },
-			{
-				id: 'b8e2d3f4-0002-4f00-9000-000000000002',
-				name: CODE,
-				type: 'n8n-nodes-base.code',
-				typeVersion: 2,
-				position: [220, 0],
-				parameters: { mode: 'runOnceForAllItems', language: 'javaScript', jsCode },
-			},
-			{
-				id: 'b8e2d3f4-0003-4f00-9000-000000000003',
-				name: NODE,
-				type: NODE_TYPE,
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: {
-					campaign: '={{ $json.campaign }}',
-					agent: '={{ $json.agent }}',
-					callerid: '={{ $json.callerid }}',
-					guid: '={{ $json.guid }}',
-					l1: '={{ $json.l1 }}',
-					options: OPTIONS,
-				},
-				credentials: { uContactApi: credential },
-			},
-		],
-		connections: {
-			[trigger.name]: { main: [[{ node: CODE, type: 'main', index: 0 }]] },
-			[CODE]: { main: [[{ node: NODE, type: 'main', index: 0 }]] },
-		},
-	};
+/** The retry tests' workflow: the shared one with OPTIONS. */
+export function workflowJson(
+	name: string,
+	trigger: { name: string } & Record<string, unknown>,
+	jsCode: string,
+	credential: { id: string; name: string },
+) {
+	return dispositionWorkflow(name, trigger, jsCode, credential, OPTIONS);
 }
 
 /** 'original': the execution list's "Retry with original workflow"; 'saved': "Retry with currently saved workflow". */

@@ -379,25 +379,7 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 			sendProblems(res, record);
 			return;
 		}
-		if (b.kind === 'status') {
-			send(
-				res,
-				record,
-				b.status,
-				b.body !== undefined ? b.body : http.STATUS_CODES[b.status] || '',
-				b.contentType || TEXT_TYPE,
-				b.headers,
-			);
-			return;
-		}
-		if (b.kind === 'body') {
-			send(res, record, b.status || 200, b.body, b.contentType || TEXT_TYPE, b.headers);
-			return;
-		}
-		if (b.kind === 'echo') {
-			sendEcho(req, res, record, b);
-			return;
-		}
+		if (sendCanned(req, res, record, b)) return;
 
 		const bare = b.kind === 'bare' || ('bodyStyle' in b && b.bodyStyle === 'bare');
 		const f = record.fields;
@@ -409,6 +391,24 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 		if (accepted && record.generation === generation) dispositions.push(record);
 		const headers = 'headers' in b ? b.headers : undefined;
 		send(res, record, 200, bare ? word : `"${word}"`, bare ? TEXT_TYPE : JSON_TYPE, headers);
+	}
+
+	/** The answers DispositionCall and getUserToken give alike: a status, any body, an echo. */
+	function sendCanned(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		record: Recorded,
+		b: Behaviour | LoginBehaviour,
+	): boolean {
+		if (b.kind === 'status') {
+			const body = b.body !== undefined ? b.body : http.STATUS_CODES[b.status] || '';
+			send(res, record, b.status, body, b.contentType || TEXT_TYPE, b.headers);
+		} else if (b.kind === 'body') {
+			send(res, record, b.status || 200, b.body, b.contentType || TEXT_TYPE, b.headers);
+		} else if (b.kind === 'echo') {
+			sendEcho(req, res, record, b);
+		} else return false;
+		return true;
 	}
 
 	async function handleLogin(
@@ -437,25 +437,7 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 			record.form = parsed.form;
 			record.fields = firstValues(parsed.form);
 		}
-		if (b.kind === 'status') {
-			send(
-				res,
-				record,
-				b.status,
-				b.body !== undefined ? b.body : http.STATUS_CODES[b.status] || '',
-				b.contentType || TEXT_TYPE,
-				b.headers,
-			);
-			return;
-		}
-		if (b.kind === 'body') {
-			send(res, record, b.status || 200, b.body, b.contentType || TEXT_TYPE, b.headers);
-			return;
-		}
-		if (b.kind === 'echo') {
-			sendEcho(req, res, record, b);
-			return;
-		}
+		if (sendCanned(req, res, record, b)) return;
 		if (loginShape === '404') {
 			send(res, record, 404, 'Not Found', TEXT_TYPE);
 			return;
