@@ -62,7 +62,7 @@ export class Attempt {
 	remember(itemIndex: number, form: string, sent: SendResult): void {
 		let earlier: Earlier;
 		if (sent.ok) earlier = { kind: 'recorded', response: sent.response };
-		else if (sent.uncertain) earlier = { kind: 'uncertain', report: sent.report };
+		else if (sent.kind === 'maybe-recorded') earlier = { kind: 'uncertain', report: sent.report };
 		else return;
 		this.memory.store(this.run, entryKey(itemIndex, form), earlier);
 	}

@@ -21,8 +21,8 @@ import { retryDecision } from './retryPolicy';
 
 export type SendResult =
 	| { ok: true; response: string }
-	/** `uncertain`: the request failed in a way that may still have recorded the disposition. */
-	| { ok: false; report: FailureReport; kind: FailureKind; uncertain: boolean };
+	/** `kind` "maybe-recorded": the request failed in a way that may still have recorded it. */
+	| { ok: false; report: FailureReport; kind: FailureKind };
 
 export async function sendItem(
 	session: UContactSession,
@@ -32,7 +32,9 @@ export async function sendItem(
 ): Promise<SendResult> {
 	const { timeout } = item.options;
 	const retry = { maxRetries: item.options.safeRetries, maxDelayMs: item.options.maxRetryWait };
-	const forms = () => secretForms(credentialSecrets(credentials), credentials.user);
+	// Worked out only for a failure, and then once: success, the usual case, quotes nothing.
+	let secretsShown: string[] | undefined;
+	const forms = () => (secretsShown ??= secretForms(credentialSecrets(credentials), credentials.user));
 	for (let attempt = 1; ; attempt++) {
 		// A first login for a credential with no token yet is not "logging in again".
 		const loginsBefore = loginCount(credentials) + (activeToken(credentials) === '' ? 1 : 0);
@@ -49,7 +51,7 @@ export async function sendItem(
 				answer.outcome === 'rejected'
 					? describeRejection(item.disposition)
 					: describeUnexpectedAnswer(answer.response, answerQuoter(forms()));
-			return { ok: false, report: redactReport(report, forms()), kind: 'rejected', uncertain: false };
+			return { ok: false, report: redactReport(report, forms()), kind: 'rejected' };
 		}
 		const failure = classify(sent.error);
 		const decision = retryDecision(failure, attempt, retry);
@@ -70,7 +72,6 @@ export async function sendItem(
 			report.description =
 				`Raise Max Retry Wait in the options to wait that long, or send later. ${report.description ?? ''}`.trim();
 		}
-		const uncertain = failure.kind === 'maybe-recorded';
-		return { ok: false, report: redactReport(report, forms()), kind: failure.kind, uncertain };
+		return { ok: false, report: redactReport(report, forms()), kind: failure.kind };
 	}
 }

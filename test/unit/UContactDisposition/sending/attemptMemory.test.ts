@@ -5,10 +5,9 @@ const ok: SendResult = { ok: true, response: 'OK' };
 const timedOut = {
 	ok: false,
 	kind: 'maybe-recorded',
-	uncertain: true,
 	report: { message: 'uContact did not answer within 30000 ms' },
 } as const satisfies SendResult;
-const refused: SendResult = { ok: false, kind: 'not-recorded', uncertain: false, report: { message: 'HTTP 503' } };
+const refused: SendResult = { ok: false, kind: 'not-recorded', report: { message: 'HTTP 503' } };
 
 function memoryAt(limits = { maxEntries: 10, idleMs: 1000 }) {
 	let now = 0;
