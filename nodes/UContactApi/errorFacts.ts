@@ -72,7 +72,7 @@ type Loose = Record<string, unknown> & {
  * The facts of a failed request. n8n wraps the HTTP client's error (and its credential test's
  * helper wraps certificate errors) in errors of its own: this walks down the causes.
  */
-export function failureFacts(error: unknown): FailureFacts & { own?: Failure } {
+function failureFacts(error: unknown): FailureFacts & { own?: Failure } {
 	const facts: FailureFacts & { own?: Failure } = {};
 	let current: unknown = error;
 	for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {

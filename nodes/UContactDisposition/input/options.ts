@@ -151,7 +151,7 @@ export function shown(value: unknown): string {
 }
 
 /** What a number option accepts, in words. */
-export function accepted(spec: NumberSpec): string {
+function accepted(spec: NumberSpec): string {
 	const range = `a whole number from ${spec.min} to ${spec.max}`;
 	return spec.special ? `${range}, or ${spec.special.value} for ${spec.special.meaning}` : range;
 }
