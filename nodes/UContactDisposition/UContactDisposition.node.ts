@@ -2,6 +2,7 @@ import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type ILoadOptionsFunctions,
+	type INode,
 	type INodeExecutionData,
 	type INodePropertyOptions,
 	type INodeType,
@@ -16,10 +17,11 @@ import { dispositionProperties } from './description';
 import { WORKFLOW_TIMEZONE } from './input/options';
 import { itemOptionsReader, readRunOptions } from './input/readOptions';
 import { itemPreparer } from './input/prepareItem';
-import { failureError, invalidItem, toOutputItems } from './output/results';
+import { failureError, invalidItem, toOutputItems, type Outcome } from './output/results';
 import { executionRecord } from './sending/executionRecord';
 import { recordedLedger } from './sending/recordedLedger';
-import { openRetryAttempt } from './sending/retryAttempt';
+import type { Attempt } from './sending/attemptMemory';
+import { openRetryAttempt, type TryEnding } from './sending/retryAttempt';
 import { sendItems } from './sending/sendItems';
 
 export class UContactDisposition implements INodeType {
@@ -62,78 +64,90 @@ export class UContactDisposition implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const node = this.getNode();
-		const continueOnFail = this.continueOnFail();
-		const routeErrors = node.onError === 'continueErrorOutput';
-		const autoMap = this.getNodeParameter('mappingMode', 0, 'defineBelow') === 'autoMapInputData';
 		const inputItems = this.getInputData();
 		if (inputItems.length === 0) return [[]];
-
-		// Every item and option is checked before the first request, so bad input never leaves
-		// half a run sent.
-		const runOptions = readRunOptions(this, node.parameters.options, inputItems.length);
-		if (!runOptions.ok) {
-			const refused = (itemIndex: number) => invalidItem(itemIndex, runProblem(runOptions, itemIndex));
-			if (!continueOnFail) throw failureError(node, refused(runOptions.itemIndex));
-			return [toOutputItems(inputItems.map((_, i) => refused(i)), routeErrors)];
-		}
-		this.logger.debug('uContact Disposition: options of the run', {
-			node: node.name,
-			...runOptions.options,
-		});
-		const optionsOf = itemOptionsReader(this, node.parameters.options);
-		const prepare = itemPreparer(this, autoMap);
-		const items = inputItems.map((_, itemIndex) => {
-			const options = optionsOf(itemIndex);
-			const item = options.ok ? prepare(itemIndex, options.options) : options;
-			if (item.ok) return item;
-			const invalid = invalidItem(itemIndex, item.problem);
-			if (!continueOnFail) throw failureError(node, invalid);
-			return invalid;
-		});
-
-		const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-		const session = new UContactSession(this, {
-			id: node.credentials?.[CREDENTIAL_TYPE]?.id ?? '',
-			name: node.credentials?.[CREDENTIAL_TYPE]?.name ?? '',
-			type: CREDENTIAL_TYPE,
-			data: credentials,
-		});
-		let baseUrl: { ok: true; url: string } | { ok: false; problem: string };
+		// With Retry On Fail, n8n may run this again: this try remembers what it records, and is
+		// ended however it ends (a refusal before sending included), so no retry's memory outlives
+		// the last try.
+		const node = this.getNode();
+		const retry = openRetryAttempt(this, node);
+		let ending: TryEnding = 'threw';
 		try {
-			baseUrl = { ok: true, url: resolveBaseUrl(credentials) };
-		} catch (error) {
-			baseUrl = { ok: false, problem: error instanceof Error ? error.message : String(error) };
-		}
-
-		// With Retry On Fail, n8n may run this again: remember what this try records.
-		const retry = openRetryAttempt(this);
-		let failed = true;
-		try {
-			const record = executionRecord(this);
-			const { outcomes, stopAt, recordedHere } = await sendItems({
-				items,
-				session,
-				credentials,
-				baseUrl,
-				settings: runOptions.options,
-				continueOnFail,
-				memory: retry?.attempt,
-				record,
-				ledger: recordedLedger(this, runOptions.options),
-			});
-			const stopping = stopAt === undefined ? undefined : outcomes[stopAt];
-			if (stopping !== undefined && !stopping.ok) {
-				// The execution fails here: a Retry of it resumes at this node with these items.
-				record?.keep(recordedHere);
-				throw failureError(node, stopping, outcomes);
-			}
-			failed = outcomes[0]?.ok === false;
-			return [toOutputItems(outcomes, routeErrors)];
+			const outcomes = await recordDispositions(this, node, inputItems, retry?.attempt);
+			ending = outcomes[0]?.ok === false ? 'first-item-failed' : 'answered';
+			return [toOutputItems(outcomes, node.onError === 'continueErrorOutput')];
 		} finally {
-			retry?.finish(failed);
+			retry?.finish(ending);
 		}
 	}
+}
+
+/** Checks every item and option, then sends: one outcome per input item, in order. */
+async function recordDispositions(
+	context: IExecuteFunctions,
+	node: INode,
+	inputItems: INodeExecutionData[],
+	memory: Attempt | undefined,
+): Promise<Outcome[]> {
+	const continueOnFail = context.continueOnFail();
+	const autoMap = context.getNodeParameter('mappingMode', 0, 'defineBelow') === 'autoMapInputData';
+
+	// Every item and option is checked before the first request, so bad input never leaves
+	// half a run sent.
+	const runOptions = readRunOptions(context, node.parameters.options, inputItems.length);
+	if (!runOptions.ok) {
+		const refused = (itemIndex: number) => invalidItem(itemIndex, runProblem(runOptions, itemIndex));
+		if (!continueOnFail) throw failureError(node, refused(runOptions.itemIndex));
+		return inputItems.map((_, i) => refused(i));
+	}
+	context.logger.debug('uContact Disposition: options of the run', {
+		node: node.name,
+		...runOptions.options,
+	});
+	const optionsOf = itemOptionsReader(context, node.parameters.options);
+	const prepare = itemPreparer(context, autoMap);
+	const items = inputItems.map((_, itemIndex) => {
+		const options = optionsOf(itemIndex);
+		const item = options.ok ? prepare(itemIndex, options.options) : options;
+		if (item.ok) return item;
+		const invalid = invalidItem(itemIndex, item.problem);
+		if (!continueOnFail) throw failureError(node, invalid);
+		return invalid;
+	});
+
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	const session = new UContactSession(context, {
+		id: node.credentials?.[CREDENTIAL_TYPE]?.id ?? '',
+		name: node.credentials?.[CREDENTIAL_TYPE]?.name ?? '',
+		type: CREDENTIAL_TYPE,
+		data: credentials,
+	});
+	let baseUrl: { ok: true; url: string } | { ok: false; problem: string };
+	try {
+		baseUrl = { ok: true, url: resolveBaseUrl(credentials) };
+	} catch (error) {
+		baseUrl = { ok: false, problem: error instanceof Error ? error.message : String(error) };
+	}
+
+	const record = executionRecord(context);
+	const { outcomes, stopAt, recordedHere } = await sendItems({
+		items,
+		session,
+		credentials,
+		baseUrl,
+		settings: runOptions.options,
+		continueOnFail,
+		memory,
+		record,
+		ledger: recordedLedger(context, runOptions.options),
+	});
+	const stopping = stopAt === undefined ? undefined : outcomes[stopAt];
+	if (stopping !== undefined && !stopping.ok) {
+		// The execution fails here: a Retry of it resumes at this node with these items.
+		record?.keep(recordedHere);
+		throw failureError(node, stopping, outcomes);
+	}
+	return outcomes;
 }
 
 /** A run option's refusal as each item reports it: the item whose value was refused, or a pointer to it. */

@@ -214,6 +214,30 @@ describe("n8n's Retry On Fail", () => {
 		expect(recordedGuids()).toEqual(['guid-0', 'guid-1']);
 	});
 
+	it('a last try refused before sending still releases what the earlier try remembered', async () => {
+		// Try 1 records guid-0, then fails on guid-1's 503; try 2 comes after the deadline, so
+		// its level expression fails while the items are checked, before anything is sent.
+		sim.queue({ kind: 'normal' }, { kind: 'status', status: 503 });
+		const deadline = Date.now() + 2500;
+		const result = await runDisposition({
+			parameters: {
+				...MAPPED,
+				l1: `={{ $now.toMillis() < ${deadline} ? $json.l1 : $json.missing.l1 }}`,
+				options: { concurrency: 1, safeRetries: 0 },
+			},
+			items: calls(2),
+			credentials: tokenCredentials(sim),
+			nodeSettings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 5000 },
+		});
+
+		expect(result.error?.message).toMatch(/Disposition Level 1|l1/);
+		expect(sim.requests.map((request) => [request.fields.guid, request.status])).toEqual([
+			['guid-0', 200],
+			['guid-1', 503],
+		]);
+		expect([attemptMemory.size, attemptMemory.runCount]).toEqual([0, 0]);
+	}, 20_000);
+
 	it('two executions of the same workflow never share what they remember', async () => {
 		// The first execution holds item 0..9 in its memory while its 11th request hangs.
 		let answered = 0;

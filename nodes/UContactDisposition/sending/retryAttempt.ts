@@ -52,38 +52,45 @@ function toolCallKey(args: object): string {
 	return key;
 }
 
-function runKeyOf(context: IExecuteFunctions, runner: Runner): string | undefined {
+function runKeyOf(context: IExecuteFunctions, node: INode, runner: Runner): string | undefined {
 	const args = toolArguments(context);
 	if (runner === 'toolInvocation' && args !== undefined) return toolCallKey(args);
 	const executionId = context.getExecutionId();
 	if (!executionId) return undefined;
-	const node = context.getNode();
 	const runIndex = Number(context.getWorkflowDataProxy(0).$runIndex);
 	return JSON.stringify([executionId, context.getWorkflow().id ?? '', node.id ?? '', node.name, runIndex]);
 }
 
+/**
+ * How a try ended: n8n retries a throw, and WorkflowExecute also a first output item that
+ * carries an error (the node continuing on fail); a tool invocation retries only a throw.
+ */
+export type TryEnding = 'threw' | 'first-item-failed' | 'answered';
+
 export interface RetryAttempt {
 	attempt: Attempt;
-	/** Ends the try; `failed`: the node threw, or its first output item carries an error. */
-	finish(failed: boolean): void;
+	/** Ends the try: the memory is kept only when n8n will run this again. */
+	finish(ending: TryEnding): void;
 }
 
 /** A try of this node run, or undefined when n8n will not retry it (nothing is remembered). */
-export function openRetryAttempt(context: IExecuteFunctions): RetryAttempt | undefined {
+export function openRetryAttempt(
+	context: IExecuteFunctions,
+	node: INode = context.getNode(),
+): RetryAttempt | undefined {
 	const runner = runnerOf(context);
-	const tries = n8nTries(context.getNode(), runner);
+	const tries = n8nTries(node, runner);
 	if (tries < 2) return undefined;
-	const runKey = runKeyOf(context, runner);
+	const runKey = runKeyOf(context, node, runner);
 	if (runKey === undefined) return undefined;
 	const attempt = attemptMemory.open(runKey);
-	// A tool invocation retries only a throw; the node throws on a failure unless it continues
-	// on fail, and then returns its failures as items, which count as an answer.
-	const retriedFailure = runner === 'workflowExecute' || !context.continueOnFail();
 	return {
 		attempt,
-		finish(failed) {
+		finish(ending) {
+			const retried =
+				ending === 'threw' || (ending === 'first-item-failed' && runner === 'workflowExecute');
 			const cancelled = context.getExecutionCancelSignal()?.aborted === true;
-			attempt.close(failed && retriedFailure && !cancelled && attempt.tries < tries);
+			attempt.close(retried && !cancelled && attempt.tries < tries);
 		},
 	};
 }
