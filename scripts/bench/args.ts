@@ -14,6 +14,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --memory-items M items for the memory rows (0: the 10x rows, 10x --items; --quick: 5x)
   --webhook-ceiling  the webhook scenario also runs the ceiling node
   --webhook-only   only the one-call-per-execution scenario (no bulk rows)
+  --webhook-rounds R  the webhook POSTs of each workflow in R rounds, the workflows taking turns (4)
+  --memory-only    only the memory rows, on --memory-items (100000 unless given)
   --report-from F  draw the report again from the results a run saved (F.json next to --markdown,
                    else the temp folder's ucontact-bench-results.json), with that run's flags
   --posts P        webhook POSTs per workflow (2000; --quick: 200)
@@ -33,6 +35,8 @@ export interface Args {
 	clients: number;
 	webhookCeiling: boolean;
 	webhookOnly: boolean;
+	webhookRounds: number;
+	memoryOnly: boolean;
 	reportFrom: string | null;
 	help: boolean;
 }
@@ -52,6 +56,8 @@ export function parseArgs(argv: string[]): Args {
 		clients: 20,
 		webhookCeiling: false,
 		webhookOnly: false,
+		webhookRounds: 4,
+		memoryOnly: false,
 		reportFrom: null,
 		help: false,
 	};
@@ -74,12 +80,15 @@ export function parseArgs(argv: string[]): Args {
 		else if (flag === '--quick') args.quick = true;
 		else if (flag === '--webhook-ceiling') args.webhookCeiling = true;
 		else if (flag === '--webhook-only') args.webhookOnly = true;
+		else if (flag === '--webhook-rounds') args.webhookRounds = Number(value());
+		else if (flag === '--memory-only') args.memoryOnly = true;
 		else if (flag === '--report-from') args.reportFrom = path.resolve(value());
 		else if (flag === '--help' || flag === '-h') args.help = true;
 		else throw new Error(`unknown flag ${flag}`);
 	}
 	if (args.quick && !argv.includes('--items')) args.items = 100;
 	if (args.quick && !argv.includes('--posts')) args.posts = 200;
+	if (args.memoryOnly && !argv.includes('--memory-items')) args.memoryItems = 100000;
 	for (const key of [
 		'items',
 		'latency',
@@ -88,6 +97,7 @@ export function parseArgs(argv: string[]): Args {
 		'memoryItems',
 		'posts',
 		'clients',
+		'webhookRounds',
 	] as const) {
 		if (
 			!Number.isInteger(args[key]) ||

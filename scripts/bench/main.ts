@@ -38,8 +38,8 @@ type Results = SuiteResult & { machine: MachineInfo; command: string; elapsedS: 
 
 function render(results: Results, args: Args, log: (text: string) => void): void {
 	const { rows, bigItems, memoryItems, rawInFlight, webhook } = results;
-	if (args.webhookOnly) {
-		const only = renderScenarios(scenarioReport([], webhook, args.items, bigItems, memoryItems));
+	if (args.webhookOnly || args.memoryOnly) {
+		const only = renderScenarios(scenarioReport(rows, webhook, args.items, bigItems, memoryItems));
 		console.log(only.text);
 		if (args.markdown) fs.writeFileSync(args.markdown, only.markdown);
 		return;

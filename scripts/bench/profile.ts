@@ -11,7 +11,7 @@ import type { Args } from './args';
 import { runOnce } from './measure';
 import { createWorkflow, startBenchServer, type Json } from './n8nProcess';
 import { fmt } from './report';
-import { runWebhook } from './webhook';
+import { runWebhooks } from './webhook';
 import { labelOf, scenario, underTestNode, workflowJson } from './scenarios';
 
 interface CallFrame {
@@ -113,7 +113,7 @@ export async function profileRun(args: Args, sim: Simulator): Promise<void> {
 			await inspector.send('Profiler.enable');
 			await inspector.send('Profiler.setSamplingInterval', { interval: 200 });
 			await inspector.send('Profiler.start');
-			const run = await runWebhook(ctx, webhookKey, settings, count, args.clients, 0, 0, (t) =>
+			const [run] = await runWebhooks(ctx, [webhookKey], settings, count, args.clients, 1, 0, (t) =>
 				console.error(t),
 			);
 			console.error(`  ${fmt(run.execPerS, 1)} exec/s, node ms p50 ${fmt(run.nodeMs.p50, 1)}`);

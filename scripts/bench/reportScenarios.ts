@@ -106,6 +106,7 @@ export function scenarioReport(
 			'POST->recorded = the request arrival at the simulator (Recorded.at) minus the time its POST left the client.',
 			`node ms = the node's executionTime in ${webhook[0]?.sampled ?? 0} saved executions each (the last ones), simulator latency included.`,
 			'CPU ms/exec = n8n main + task runner CPU over the burst, idle CPU taken off, per execution.',
+			...roundNotes(webhook),
 		],
 	});
 	const define = webhook.find((w) => w.key === 'defineC');
@@ -195,4 +196,23 @@ export function renderScenarios(report: ScenarioReport): { text: string; markdow
 		);
 	}
 	return { text: text.join('\n'), markdown: md.join('\n') + '\n' };
+}
+
+/** Each round's exec/s against the HTTP Request workflow's in the same round: the spread the load left. */
+function roundNotes(webhook: WebhookRow[]): string[] {
+	const http = webhook.find((w) => w.key === 'httpAll');
+	if (!http?.roundExecPerS?.length) return [];
+	const notes = [
+		`the POSTs ran in ${http.roundExecPerS.length} rounds, the workflows taking turns (A B, B A, ...), so the machine's load falls on each alike.`,
+	];
+	for (const w of webhook) {
+		if (w === http || !w.roundExecPerS?.length) continue;
+		const ratios = w.roundExecPerS.map((rate, i) => rate / (http.roundExecPerS as number[])[i]);
+		const sorted = [...ratios].sort((a, b) => a - b);
+		const median = sorted[Math.floor((sorted.length - 1) / 2)];
+		notes.push(
+			`${w.label} vs HTTP Request, exec/s round by round: ${ratios.map((r) => `${fmt(r, 2)}x`).join(', ')} (lower median ${fmt(median, 2)}x).`,
+		);
+	}
+	return notes;
 }

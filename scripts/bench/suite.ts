@@ -13,7 +13,7 @@ import {
 	type StoredWorkflow,
 } from './n8nProcess';
 import type { Row } from './report';
-import { runWebhook, type WebhookRow } from './webhook';
+import { runWebhooks, type WebhookRow } from './webhook';
 import {
 	labelOf,
 	SCENARIOS,
@@ -23,6 +23,9 @@ import {
 	workflowJson,
 	type Settings,
 } from './scenarios';
+
+/** The memory rows: Map Automatically, the HTTP Request node (batched) and the ceiling. */
+const MEMORY_KEYS = ['autoMapC', 'httpBatch', 'ceilingC'];
 
 export interface SuiteResult {
 	rows: Row[];
@@ -71,18 +74,11 @@ export async function runSuite(
 		return best as Run;
 	};
 
+	const webhookKeys = args.webhookCeiling ? ['defineC', 'httpAll', 'ceilingC'] : ['defineC', 'httpAll'];
+	const webhookRows = (idle: number) =>
+		runWebhooks(ctx, webhookKeys, settings, args.posts, args.clients, args.webhookRounds, idle, log);
 	if (args.webhookOnly) {
-		const webhook: WebhookRow[] = [];
-		const idle = await idleCpuPerMs(ctx.pids);
-		let offset = 0;
-		for (const key of args.webhookCeiling
-			? ['defineC', 'httpAll', 'ceilingC']
-			: ['defineC', 'httpAll']) {
-			webhook.push(
-				await runWebhook(ctx, key, settings, args.posts, args.clients, idle, offset, log),
-			);
-			offset += args.posts + 1000;
-		}
+		const webhook = await webhookRows(await idleCpuPerMs(ctx.pids));
 		return { rows: [], bigItems: bigN, memoryItems: 0, rawInFlight: null, webhook };
 	}
 	const baselineKey = (SCENARIOS.find((s) => s.baseline) ?? scenario('noop')).key;
@@ -102,14 +98,72 @@ export async function runSuite(
 	// Warm-up: each scenario once on a few items, so V8 has compiled n8n's and our paths before
 	// anything is timed. It also proves every workflow is right: runOnce fails if the simulator
 	// flags any request, or sees the wrong number of them.
-	log(`warm-up: every scenario on ${warmN} items, checking the simulator sees no problems`);
-	for (const s of SCENARIOS) await measure(s.key, warmN, 1);
+	const warmed = args.memoryOnly ? [baselineKey, ...MEMORY_KEYS] : SCENARIOS.map((s) => s.key);
+	log(`warm-up: ${warmed.length} scenarios on ${warmN} items, checking the simulator sees no problems`);
+	for (const key of warmed) await measure(key, warmN, 1);
 
 	const rows: Row[] = [];
 	let memoryItems = 0;
 	const webhook: WebhookRow[] = [];
 	const save = () => checkpoint({ rows, bigItems: bigN, memoryItems, rawInFlight, webhook });
 	let rawInFlight: number | null = null;
+	const row = (key: string, rowLabel: string, run: Run, base: Run | null): Row => ({
+		key,
+		label: rowLabel,
+		items: run.items,
+		wallMs: run.wallMs,
+		nodeMs: run.nodeMs,
+		rate: key === baselineKey ? null : run.items / (run.nodeMs / 1000),
+		cpuPerItem: base
+			? (run.cpuMs - idlePerMs * run.windowMs - (base.cpuMs - idlePerMs * base.windowMs)) /
+				run.items
+			: run.cpuMs / run.items,
+		inFlight: run.inFlight,
+		peakRssMiB: run.peakRssMiB,
+		rssBeforeMiB: run.rssBeforeMiB,
+		rssExact: run.rssExact,
+		heapBeforeMiB: run.heapBeforeMiB,
+		peakHeapMiB: run.peakHeapMiB,
+	});
+	const baselines = new Map<number, Run>();
+	const baseline = async (count: number): Promise<Run> => {
+		// Twice, keeping the cheaper: the baseline is subtracted, so its noise lands on every row.
+		if (!baselines.has(count)) {
+			log(`${label(baselineKey)} x${count}`);
+			const run = await measure(baselineKey, count, Math.max(2, args.repeat));
+			baselines.set(count, run);
+			rows.push(row(baselineKey, label(baselineKey), run, null));
+		}
+		return baselines.get(count) as Run;
+	};
+
+	// Memory: the same many items through Map Automatically, the HTTP Request node and the ceiling.
+	// The HTTP Request node runs batched (C every L ms): unbatched it opens a connection per item
+	// at once, and at 10,000 items the simulator's accept queue overflows (ECONNRESET).
+	const memoryRows = async (M: number, memBase: Run) => {
+		memoryItems = M;
+		for (const key of MEMORY_KEYS) {
+			const measured = rows.find((r) => r.key === `${key}Big` && r.items === M);
+			if (measured) {
+				rows.push({ ...measured, key: `mem:${key}` });
+				continue;
+			}
+			log(`${label(key)} x${M} (memory)`);
+			try {
+				rows.push(row(`mem:${key}`, label(key), await measure(key, M, 1), memBase));
+			} catch (error) {
+				log(`memory ${key} x${M} FAILED: ${error && error.message}`);
+			}
+			save();
+		}
+	};
+	if (args.memoryOnly) {
+		const M = args.memoryItems;
+		const memBase = await baseline(M);
+		await memoryRows(M, memBase);
+		return { rows, bigItems: bigN, memoryItems, rawInFlight, webhook };
+	}
+
 	log(`raw client floor: ${N} requests at concurrency ${C}`);
 	sim.reset();
 	const raw = await rawClient(sim, N, C, warmN);
@@ -142,36 +196,6 @@ export async function runSuite(
 		});
 	}
 
-	const row = (key: string, rowLabel: string, run: Run, base: Run | null): Row => ({
-		key,
-		label: rowLabel,
-		items: run.items,
-		wallMs: run.wallMs,
-		nodeMs: run.nodeMs,
-		rate: key === baselineKey ? null : run.items / (run.nodeMs / 1000),
-		cpuPerItem: base
-			? (run.cpuMs - idlePerMs * run.windowMs - (base.cpuMs - idlePerMs * base.windowMs)) /
-				run.items
-			: run.cpuMs / run.items,
-		inFlight: run.inFlight,
-		peakRssMiB: run.peakRssMiB,
-		rssBeforeMiB: run.rssBeforeMiB,
-		rssExact: run.rssExact,
-		heapBeforeMiB: run.heapBeforeMiB,
-		peakHeapMiB: run.peakHeapMiB,
-	});
-	const baselines = new Map<number, Run>();
-	const baseline = async (count: number): Promise<Run> => {
-		// Twice, keeping the cheaper: the baseline is subtracted, so its noise lands on every row.
-		if (!baselines.has(count)) {
-			log(`${label(baselineKey)} x${count}`);
-			const run = await measure(baselineKey, count, Math.max(2, args.repeat));
-			baselines.set(count, run);
-			rows.push(row(baselineKey, label(baselineKey), run, null));
-		}
-		return baselines.get(count) as Run;
-	};
-
 	const base = await baseline(N);
 	for (const s of SCENARIOS.filter((each) => !each.baseline)) {
 		log(`${label(s.key)} x${N}`);
@@ -186,45 +210,16 @@ export async function runSuite(
 		save();
 	}
 
-	// One call per execution: Webhook -> the node, 20 clients.
-	let offset = 0;
-	const webhookRun = async (key: string) => {
-		try {
-			webhook.push(
-				await runWebhook(ctx, key, settings, args.posts, args.clients, idlePerMs, offset, log),
-			);
-		} catch (error) {
-			// One failed webhook scenario leaves the others and every bulk row in the report.
-			log(`webhook ${key} FAILED: ${error && error.message}`);
-		}
-		offset += args.posts + 1000;
-		save();
-	};
-	await webhookRun('defineC');
-	await webhookRun('httpAll');
-
-	// Memory: the same many items through Map Automatically, the HTTP Request node and the ceiling.
-	// At 10x the items the first and the last are the rows just measured. The HTTP Request node
-	// runs batched (C every L ms): unbatched it opens a connection per item at once, and at
-	// 10,000 items the simulator's accept queue overflows (ECONNRESET).
-	const M = args.memoryItems || bigN;
-	memoryItems = M;
-	const memBase = M === bigN ? bigBase : await measure(baselineKey, M, 1);
-	if (M !== bigN) rows.push(row('memNoop', label(baselineKey), memBase, null));
-	for (const key of ['autoMapC', 'httpBatch', 'ceilingC']) {
-		const measured = rows.find((r) => r.key === `${key}Big`);
-		if (M === bigN && measured) {
-			rows.push({ ...measured, key: `mem:${key}` });
-			continue;
-		}
-		log(`${label(key)} x${M} (memory)`);
-		try {
-			rows.push(row(`mem:${key}`, label(key), await measure(key, M, 1), memBase));
-		} catch (error) {
-			log(`memory ${key} x${M} FAILED: ${error && error.message}`);
-		}
-		save();
+	// One call per execution: Webhook -> the node, 20 clients, the workflows taking turns.
+	try {
+		webhook.push(...(await webhookRows(idlePerMs)));
+	} catch (error) {
+		// A failed webhook scenario leaves every bulk row in the report.
+		log(`webhook FAILED: ${error && error.message}`);
 	}
-	if (args.webhookCeiling) await webhookRun('ceilingC');
+	save();
+
+	const M = args.memoryItems || bigN;
+	await memoryRows(M, M === bigN ? bigBase : await baseline(M));
 	return { rows, bigItems: bigN, memoryItems, rawInFlight, webhook };
 }

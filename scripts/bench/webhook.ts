@@ -2,7 +2,9 @@
  * One call per execution, the production shape: a Webhook-triggered workflow (production URL,
  * active) whose every execution records one disposition. `posts` POSTs from `clients` concurrent
  * clients, each a finished call as JSON; each client waits for the answer (the Webhook node answers
- * with the last node's output) before it posts the next, as many dialer connections would.
+ * with the last node's output) before it posts the next, as many dialer connections would. The
+ * POSTs run in rounds, the workflows taking turns, so that load from elsewhere on the machine does
+ * not fall on one workflow only.
  *
  * Per scenario: executions per second over the whole burst; time from each POST to its request's
  * arrival at the simulator (Recorded.at) and to the webhook's answer, p50/p95/p99; n8n's CPU per
@@ -36,6 +38,8 @@ export interface WebhookRow {
 	clients: number;
 	wallMs: number;
 	execPerS: number;
+	/** exec/s of each round, in order (older saved runs have none). */
+	roundExecPerS?: number[];
 	/** POST sent -> the request arrived at the simulator, ms. */
 	toRecorded: Percentiles;
 	/** POST sent -> the webhook answered, ms. */
@@ -67,16 +71,22 @@ async function post(url: string, body: unknown): Promise<{ status: number; text:
 	return { status: response.status, text: await response.text() };
 }
 
-export async function runWebhook(
+interface PreparedWebhook {
+	key: string;
+	label: string;
+	url: string;
+	workflowId: string;
+	callFor(i: number): ReturnType<typeof makeCall>;
+}
+
+/** Creates and activates the workflow, waits for its webhook, and warms it up. */
+async function prepareWebhook(
 	ctx: BenchContext,
 	key: string,
 	settings: Settings,
-	posts: number,
 	clients: number,
-	idlePerMs: number,
 	offset: number,
-	log: (text: string) => void,
-): Promise<WebhookRow> {
+): Promise<PreparedWebhook> {
 	const { api, sim } = ctx;
 	const s = scenario(key);
 	const label = labelOf(s, settings);
@@ -98,6 +108,7 @@ export async function runWebhook(
 		call.guid = '00000000-0000-4000-8000-' + String(GUID_BASE + offset + i).padStart(12, '0');
 		return call;
 	};
+	const prepared = { key, label, url, workflowId: created.id as string, callFor };
 	// n8n 2.x registers an activated workflow's webhook a moment after activation: 404 until then.
 	for (let attempt = 0; ; attempt++) {
 		const answer = await post(url, callFor(0));
@@ -108,76 +119,139 @@ export async function runWebhook(
 		await sleep(100);
 	}
 	// Warm-up: a few rounds of every client, so V8 has compiled the path before it is timed.
-	const burst = async (
-		count: number,
-		first: number,
-		sent?: Map<string, number>,
-		answered?: number[],
-	) => {
-		let next = 0;
-		const client = async () => {
-			while (next < count) {
-				const call = callFor(first + next++);
-				const t0 = Date.now();
-				sent?.set(call.guid, t0);
-				const answer = await post(url, call);
-				if (answer.status !== 200) {
-					throw new Error(`webhook ${label}: HTTP ${answer.status}: ${answer.text.slice(0, 300)}`);
-				}
-				answered?.push(Date.now() - t0);
-			}
-		};
-		await Promise.all(Array.from({ length: Math.min(clients, count) }, client));
-	};
-	await burst(clients * 2, 1);
-	await sleep(500);
-	sim.reset();
-	log(`webhook ${label}: ${posts} POSTs from ${clients} clients`);
-	const pids = ctx.pids();
-	const sent = new Map<string, number>();
-	const answered: number[] = [];
-	const cpu0 = cpuMs(pids);
-	const t0 = performance.now();
-	await burst(posts, 1000, sent, answered);
-	const wallMs = performance.now() - t0;
-	const cpu = cpuMs(pids) - cpu0 - idlePerMs * wallMs;
-	const calls = sim.requests.filter((r) => r.endpoint === 'DispositionCall');
-	const bad = calls.filter((r) => r.problems.length > 0 || r.status !== 200);
-	if (calls.length !== posts || bad.length > 0) {
-		throw new Error(
-			`webhook ${label}: the simulator saw ${calls.length} requests (expected ${posts}), ${bad.length} with problems` +
-				(bad[0] ? `; first: ${bad[0].status} ${bad[0].problems.join(' | ')}` : ''),
-		);
-	}
-	const toRecorded = calls.map((r) => r.at - (sent.get(r.fields.guid) as number));
-	if (toRecorded.some((v) => Number.isNaN(v)))
-		throw new Error(`webhook ${label}: a request with an unknown guid`);
-	await api.post(`/rest/workflows/${created.id}/deactivate`, {});
+	await burst(prepared, clients, clients * 2, 1);
+	return prepared;
+}
 
-	// The node's own time, from a sample of the saved executions (run data is costly to fetch).
-	const filter = encodeURIComponent(JSON.stringify({ workflowId: created.id }));
-	const list = await api.get(`/rest/executions?filter=${filter}&limit=50`);
-	const nodeMs: number[] = [];
-	const executionMs: number[] = [];
-	for (const entry of list.results as Json[]) {
-		const execution = await api.get(`/rest/executions/${entry.id}`);
-		const runs = ctx.flatted.parse(execution.data).resultData.runData[UNDER_TEST];
-		if (!runs) continue;
-		nodeMs.push(runs[0].executionTime);
-		executionMs.push(Date.parse(entry.stoppedAt) - Date.parse(entry.startedAt));
-	}
-	return {
-		key,
-		label,
-		posts,
-		clients,
-		wallMs,
-		execPerS: posts / (wallMs / 1000),
-		toRecorded: percentiles(toRecorded),
-		toAnswer: percentiles(answered),
-		cpuPerExecMs: cpu / posts,
-		nodeMs: percentiles(nodeMs),
-		executionMs: percentiles(executionMs),
-		sampled: nodeMs.length,
+/** `count` POSTs from `clients` clients, each posting its next call when the webhook answered. */
+async function burst(
+	webhook: PreparedWebhook,
+	clients: number,
+	count: number,
+	first: number,
+	sent?: Map<string, number>,
+	answered?: number[],
+): Promise<void> {
+	let next = 0;
+	const client = async () => {
+		while (next < count) {
+			const call = webhook.callFor(first + next++);
+			const t0 = Date.now();
+			sent?.set(call.guid, t0);
+			const answer = await post(webhook.url, call);
+			if (answer.status !== 200) {
+				throw new Error(
+					`webhook ${webhook.label}: HTTP ${answer.status}: ${answer.text.slice(0, 300)}`,
+				);
+			}
+			answered?.push(Date.now() - t0);
+		}
 	};
+	await Promise.all(Array.from({ length: Math.min(clients, count) }, client));
+}
+
+/**
+ * Each workflow's `posts` POSTs in `rounds` rounds, the workflows taking turns (A B, B A, A B...),
+ * so a change in the machine's load while the benchmark runs falls on every workflow alike
+ * instead of on whichever ran at that moment. Every round checks the simulator saw exactly its
+ * POSTs, each once and without problems.
+ */
+export async function runWebhooks(
+	ctx: BenchContext,
+	keys: string[],
+	settings: Settings,
+	posts: number,
+	clients: number,
+	rounds: number,
+	idlePerMs: number,
+	log: (text: string) => void,
+): Promise<WebhookRow[]> {
+	const { api, sim } = ctx;
+	const prepared: PreparedWebhook[] = [];
+	for (const [index, key] of keys.entries()) {
+		prepared.push(await prepareWebhook(ctx, key, settings, clients, index * (posts + 1000)));
+	}
+	await sleep(500);
+	const perRound = Math.ceil(posts / rounds);
+	const totals = prepared.map(() => ({
+		posts: 0,
+		wallMs: 0,
+		cpuMs: 0,
+		toRecorded: [] as number[],
+		answered: [] as number[],
+		roundExecPerS: [] as number[],
+	}));
+	log(
+		`webhook: ${keys.join(', ')}, ${posts} POSTs each from ${clients} clients, in ${rounds} rounds taking turns`,
+	);
+	for (let round = 0; round < rounds; round++) {
+		const order = prepared.map((_, i) => i);
+		if (round % 2 === 1) order.reverse();
+		for (const i of order) {
+			const webhook = prepared[i];
+			const total = totals[i];
+			const count = Math.min(perRound, posts - total.posts);
+			if (count <= 0) continue;
+			sim.reset();
+			const sent = new Map<string, number>();
+			const pids = ctx.pids();
+			const cpu0 = cpuMs(pids);
+			const t0 = performance.now();
+			await burst(webhook, clients, count, 1000 + total.posts, sent, total.answered);
+			const wallMs = performance.now() - t0;
+			total.cpuMs += cpuMs(pids) - cpu0 - idlePerMs * wallMs;
+			const calls = sim.requests.filter((r) => r.endpoint === 'DispositionCall');
+			const bad = calls.filter((r) => r.problems.length > 0 || r.status !== 200);
+			if (calls.length !== count || bad.length > 0) {
+				throw new Error(
+					`webhook ${webhook.label}: the simulator saw ${calls.length} requests (expected ${count}), ${bad.length} with problems` +
+						(bad[0] ? `; first: ${bad[0].status} ${bad[0].problems.join(' | ')}` : ''),
+				);
+			}
+			const toRecorded = calls.map((r) => r.at - (sent.get(r.fields.guid) as number));
+			if (toRecorded.some((v) => Number.isNaN(v)))
+				throw new Error(`webhook ${webhook.label}: a request with an unknown guid`);
+			total.toRecorded.push(...toRecorded);
+			total.posts += count;
+			total.wallMs += wallMs;
+			total.roundExecPerS.push(count / (wallMs / 1000));
+			log(
+				`  round ${round + 1}/${rounds} ${webhook.label}: ${count} POSTs, ${(count / (wallMs / 1000)).toFixed(1)} exec/s`,
+			);
+		}
+	}
+
+	const rows: WebhookRow[] = [];
+	for (const [i, webhook] of prepared.entries()) {
+		await api.post(`/rest/workflows/${webhook.workflowId}/deactivate`, {});
+		// The node's own time, from a sample of the saved executions (run data is costly to fetch).
+		const filter = encodeURIComponent(JSON.stringify({ workflowId: webhook.workflowId }));
+		const list = await api.get(`/rest/executions?filter=${filter}&limit=50`);
+		const nodeMs: number[] = [];
+		const executionMs: number[] = [];
+		for (const entry of list.results as Json[]) {
+			const execution = await api.get(`/rest/executions/${entry.id}`);
+			const runs = ctx.flatted.parse(execution.data).resultData.runData[UNDER_TEST];
+			if (!runs) continue;
+			nodeMs.push(runs[0].executionTime);
+			executionMs.push(Date.parse(entry.stoppedAt) - Date.parse(entry.startedAt));
+		}
+		const total = totals[i];
+		rows.push({
+			key: webhook.key,
+			label: webhook.label,
+			posts: total.posts,
+			clients,
+			wallMs: total.wallMs,
+			execPerS: total.posts / (total.wallMs / 1000),
+			roundExecPerS: total.roundExecPerS,
+			toRecorded: percentiles(total.toRecorded),
+			toAnswer: percentiles(total.answered),
+			cpuPerExecMs: total.cpuMs / total.posts,
+			nodeMs: percentiles(nodeMs),
+			executionMs: percentiles(executionMs),
+			sampled: nodeMs.length,
+		});
+	}
+	return rows;
 }
