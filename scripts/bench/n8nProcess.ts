@@ -104,15 +104,26 @@ export function restClient(baseUrl: string): RestClient {
 	// The auth cookie is bound to the browser id sent at login; any constant will do.
 	const browserId = 'ucontact-bench';
 	async function call(method: string, route: string, body?: unknown): Promise<Json> {
-		const response = await fetch(baseUrl + route, {
-			method,
-			headers: {
-				'content-type': 'application/json',
-				'browser-id': browserId,
-				...(cookie ? { cookie } : {}),
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
+		const send = () =>
+			fetch(baseUrl + route, {
+				method,
+				headers: {
+					'content-type': 'application/json',
+					'browser-id': browserId,
+					...(cookie ? { cookie } : {}),
+				},
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+		let response: Response;
+		try {
+			response = await send();
+		} catch (error) {
+			// A kept-alive connection n8n closed as this request went out (after a long run, n8n's
+			// 5 s keep-alive ends while the benchmark measures): the request never reached n8n.
+			const code = (error as { cause?: { code?: string } }).cause?.code;
+			if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') throw error;
+			response = await send();
+		}
 		const text = await response.text();
 		if (!response.ok)
 			throw new Error(`${method} ${route}: HTTP ${response.status}: ${text.slice(0, 500)}`);

@@ -152,7 +152,7 @@ export async function runSuite(
 			try {
 				rows.push(row(`mem:${key}`, label(key), await measure(key, M, 1), memBase));
 			} catch (error) {
-				log(`memory ${key} x${M} FAILED: ${error && error.message}`);
+				log(`memory ${key} x${M} FAILED: ${failure(error)}`);
 			}
 			save();
 		}
@@ -215,11 +215,17 @@ export async function runSuite(
 		webhook.push(...(await webhookRows(idlePerMs)));
 	} catch (error) {
 		// A failed webhook scenario leaves every bulk row in the report.
-		log(`webhook FAILED: ${error && error.message}`);
+		log(`webhook FAILED: ${failure(error)}`);
 	}
 	save();
 
 	const M = args.memoryItems || bigN;
 	await memoryRows(M, M === bigN ? bigBase : await baseline(M));
 	return { rows, bigItems: bigN, memoryItems, rawInFlight, webhook };
+}
+
+/** An error's message with its cause's code, which is where fetch puts what happened. */
+function failure(error: unknown): string {
+	const { message, cause } = error as { message?: string; cause?: { code?: string; message?: string } };
+	return [message, cause?.code ?? cause?.message].filter(Boolean).join(': ');
 }
