@@ -89,6 +89,10 @@ function failureFacts(error: unknown): FailureFacts & { own?: Failure } {
 		if (facts.code === undefined && typeof err.code === 'string' && !/^\d+$/.test(err.code)) {
 			facts.code = err.code;
 		}
+		// n8n 1.x's NodeApiError keeps no cause: the client's code survives only as its httpCode.
+		if (facts.code === undefined && typeof err.httpCode === 'string' && /^E[A-Z0-9_]+$/.test(err.httpCode)) {
+			facts.code = err.httpCode;
+		}
 		current = err.cause;
 	}
 	if (facts.status === undefined && typeof error === 'object' && error !== null) {

@@ -39,6 +39,26 @@ describe('classify: one answer for the retry, the stop and the words', () => {
 		expect(classify(error, 'login').kind).toBe(login);
 	});
 
+	// n8n 1.x (n8n-workflow 1.120) wraps the HTTP client's error in a NodeApiError that keeps no
+	// cause, only the client's code as its httpCode; 2.x keeps the cause.
+	it.each([
+		['ECONNABORTED', 'maybe-recorded', 'not-recorded'],
+		['ETIMEDOUT', 'maybe-recorded', 'not-recorded'],
+		['ECONNREFUSED', 'not-recorded', 'not-recorded'],
+		['ENOTFOUND', 'configuration', 'configuration'],
+		['EPROTO', 'configuration', 'configuration'],
+	])("n8n 1.x's NodeApiError with httpCode %s: a request is %s, a login %s, and the code is kept", (code, request, login) => {
+		const error = { name: 'NodeApiError', message: 'The connection was aborted', httpCode: code };
+		expect(classify(error)).toMatchObject({ kind: request, code });
+		expect(classify(error, 'login')).toMatchObject({ kind: login, code });
+	});
+
+	it("reads n8n 1.x's numeric httpCode as the status, not as a code", () => {
+		const failure = classify({ name: 'NodeApiError', message: 'Bad gateway', httpCode: '502' });
+		expect(failure).toMatchObject({ kind: 'maybe-recorded', status: 502 });
+		expect(failure.code).toBeUndefined();
+	});
+
 	it("keeps the package's own classification through n8n's wrapping", () => {
 		const own = new UContactError('uContact refused the user name or password', { kind: 'refused', step: 'login', status: 401 });
 		const failure = classify({ message: 'n8n wrapper', cause: own });
