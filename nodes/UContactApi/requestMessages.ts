@@ -81,13 +81,15 @@ export function describeRequestFailure(failure: Failure, context: RequestContext
 	const { baseUrl, quote } = context;
 	// The credential test records nothing, so it says nothing about dispositions.
 	const outcome = (text: string) => (context.test ? '' : text);
-	const maybe = outcome('; the disposition may or may not have been recorded');
-	const checkFirst = outcome('Check in uContact before sending it again.');
+	// In the message itself: an agent, or an MCP client in queue mode, is given only the message.
+	const maybe = outcome(
+		'; the disposition may or may not have been recorded, so check in uContact before sending it again',
+	);
 	const cause = n8nCause(failure);
 	if (failure.kind === 'bug') {
 		return {
 			message: `The uContact node failed because of an error in its own code (${failure.detail})${maybe}`,
-			description: `${checkFirst} This is a bug in n8n-nodes-ucontact: please report it with this message.`.trim(),
+			description: 'This is a bug in n8n-nodes-ucontact: please report it with this message.',
 			failure: cause,
 		};
 	}
@@ -123,7 +125,7 @@ export function describeRequestFailure(failure: Failure, context: RequestContext
 			// A success status on a failed request: the answer broke off before it was complete.
 			return {
 				message: `uContact's answer broke off before it was complete (HTTP ${status})${maybe}`,
-				description: `${checkFirst}${codeNote(code)}`.trim(),
+				description: codeNote(code).trim() || undefined,
 				httpCode,
 				failure: cause,
 			};
@@ -139,7 +141,7 @@ export function describeRequestFailure(failure: Failure, context: RequestContext
 		if (status >= 500) {
 			return {
 				message: `uContact had a server error (HTTP ${status})${maybe}`,
-				description: `${checkFirst}${answered}`.trim(),
+				description: answered.trim() || undefined,
 				httpCode,
 				failure: cause,
 			};
@@ -161,20 +163,20 @@ export function describeRequestFailure(failure: Failure, context: RequestContext
 	if (code !== undefined && TIMEOUT_CODES.has(code)) {
 		return {
 			message: `uContact did not answer within ${context.timeoutMs} ms${maybe}`,
-			description: `${outcome('Check in uContact before sending it again, or raise the Timeout option.')}${codeNote(code)}`.trim(),
+			description: `${outcome('Raise the Timeout option if uContact is often this slow.')}${codeNote(code)}`.trim() || undefined,
 			failure: cause,
 		};
 	}
 	if (code !== undefined && RESET_CODES.has(code)) {
 		return {
 			message: `The connection to uContact at ${baseUrl} closed before it answered${maybe}`,
-			description: `${checkFirst}${codeNote(code)}`.trim(),
+			description: codeNote(code).trim() || undefined,
 			failure: cause,
 		};
 	}
 	return {
 		message: `The request to uContact at ${baseUrl} failed${code ? ` (${codeInWords(code)})` : ''}${failure.kind === 'maybe-recorded' ? maybe : ''}`,
-		description: `${failure.kind === 'maybe-recorded' ? checkFirst : ''}${codeNote(code)}`.trim() || undefined,
+		description: codeNote(code).trim() || undefined,
 		failure: cause,
 	};
 }

@@ -142,7 +142,7 @@ describe('answers and failures', () => {
 	it('reports a connection closed without an answer', async () => {
 		const error = await failureOf(() => sim.setBehaviour({ kind: 'close' }));
 		expect(error?.message).toMatch(
-			/^The connection to uContact at http:\/\/127\.0\.0\.1:\d+ closed before it answered; the disposition may or may not have been recorded \(item 0\)$/,
+			/^The connection to uContact at http:\/\/127\.0\.0\.1:\d+ closed before it answered; the disposition may or may not have been recorded, so check in uContact before sending it again \(item 0\)$/,
 		);
 	});
 

@@ -36,7 +36,7 @@ describe('a bug in the node', () => {
 			credentials: tokenCredentials(sim),
 		});
 		expect(result.error?.message).toBe(
-			"The uContact node failed because of an error in its own code (TypeError: Cannot use 'in' operator to search for 'form' in undefined); the disposition may or may not have been recorded (item 2)",
+			"The uContact node failed because of an error in its own code (TypeError: Cannot use 'in' operator to search for 'form' in undefined); the disposition may or may not have been recorded, so check in uContact before sending it again (item 2)",
 		);
 		const description = (result.error as { description?: string }).description ?? '';
 		expect(description).toMatch(/This is a bug in n8n-nodes-ucontact/);

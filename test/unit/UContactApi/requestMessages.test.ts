@@ -90,6 +90,24 @@ describe('describeRequestFailure', () => {
 		expect(JSON.stringify(report)).not.toContain(MARKER);
 	});
 
+	// An AI agent, and an MCP client in queue mode, is given the message only, never the
+	// description: what to do before sending again must be in the message.
+	it.each([
+		['HTTP 500', { response: { status: 500, data: 'boom' } }],
+		['HTTP 502', { response: { status: 502 } }],
+		['HTTP 504', { response: { status: 504 } }],
+		['an answer broken off (HTTP 200)', { response: { status: 200 }, code: 'ERR_BAD_RESPONSE' }],
+		['a timeout', { code: 'ECONNABORTED' }],
+		['a connection closed', { code: 'ECONNRESET' }],
+		['an unknown failure', { code: 'EWHATEVER' }],
+		["n8n 1.x's timeout (its code kept as httpCode)", { httpCode: 'ECONNABORTED' }],
+	])('%s: the message itself says the disposition may have been recorded and to check before sending again', (_, failure) => {
+		const report = explain({ message: 'Request failed', ...('httpCode' in failure ? failure : { cause: failure }) }, 'http://uc', 5000);
+		expect(report.message).toMatch(
+			/; the disposition may or may not have been recorded, so check in uContact before sending it again$/,
+		);
+	});
+
 	it('keeps network codes out of messages, where n8n would replace the whole sentence', () => {
 		for (const code of [
 			'ECONNREFUSED',
