@@ -623,6 +623,9 @@ export async function waitForLogLine(file: string, text: string, timeoutMs = 100
 	}
 }
 
+// For other n8n processes a test starts on the same services (the MCP queue test's `n8n webhook`).
+export { spawnGroup, stopGroup, waitUntil, type GroupChild };
+
 export function formatTimings(title: string, timings: Timing[], extra = ''): string {
 	const total = timings.reduce((sum, t) => sum + t.ms, 0);
 	const lines = timings.map((t) => `  ${(t.ms / 1000).toFixed(1).padStart(6)} s  ${t.name}`);
