@@ -4,17 +4,28 @@
  * workflow created at the start, each cell one run (two for the partial run) against the
  * uContact simulator in this process, with n8n logging at debug level into a file.
  *
- * Contexts: Execute Once (node setting); a sub-workflow (Execute Workflow -> Execute Workflow
- * Trigger -> our node, the parent getting the child's output); pinned data on the node before
- * ours; a partial run ("Execute step" on our node) through the REST call the editor makes, with
- * the upstream node's run data from the editor's last run.
+ * Contexts: a plain run (Manual Trigger -> Code -> our node, "Execute workflow"); Execute Once
+ * (node setting); a sub-workflow (Execute Workflow -> Execute Workflow Trigger -> our node, the
+ * parent getting the child's output); pinned data on the node before ours; a partial run
+ * ("Execute step" on our node) through the REST call the editor makes, with the upstream node's
+ * run data from the editor's last run; Loop Over Items (SplitInBatches v3, 2 a batch, our node
+ * on "loop", its success output back into the loop, its error output to a node outside it).
  * Promises: a. one output item per input item, in order, paired to it; b. Retry On Fail through
  * an outage after some items were recorded: every input GUID recorded exactly once; c. On Error
  * "Continue (using error output)": failed items on the error output, recorded ones on the success
  * output, in order; d. a drag-and-drop field reaches the wire as n8n's evaluator gives it; e. the
  * credential's token is in no output, error, log line or saved execution.
  *
- * The plain run and Loop Over Items are cli.e2e.ts's.
+ * Inside the loop our node runs once per batch (run index k for batch k), and each promise holds
+ * per run: a. run k outputs batch k's items in order, paired 0..n-1 to that run's input, and its
+ * requests all reach uContact before run k + 1's; b. Retry On Fail acts per run: an outage at
+ * batch 2's second item makes n8n try run 1 again (same run index, same batch), which sends
+ * neither batch 1 nor batch 2's first item again, and marks only that item "already recorded";
+ * c. run k's refusals on run k's error output, paired to their place in batch k; d. and e. over
+ * all runs. On every cell, the loop: its run k hands batch k on "loop" (each item paired to its
+ * Code item), its run k + 1 takes our node's run k, and its last run hands on "done", once,
+ * everything that came back, in order, each item paired to the run of our node and the item it
+ * came back from; Done runs once.
  *
  * What n8n does in these contexts, as seen here (2.41.1 and 1.123 alike unless said):
  *  - Execute Once hands the node the first item only: one request, one output item paired to
@@ -31,6 +42,16 @@
  *    read properties of null") on a workflow saved with `pinData: null`, as one created through the
  *    REST API without pinData is; the editor saves `{}`, and so do these workflows.
  *  - n8n 1.x does not hand the node the body of an HTTP error status (the 500 page); 2.x does.
+ *  - Loop Over Items: n8n goes on to the next batch only when something comes back into the
+ *    loop. A node run hands each of its connections that has items its own run of the next node,
+ *    so with the error output also wired back into the loop (as cli.e2e.ts's loop is), the loop
+ *    runs twice for a batch with both outcomes and "done" fires more than once, each time with
+ *    what came back so far (seen on 2.41.1: three times, the refused items first). And a batch
+ *    with nothing on the success output (all refused) ends the loop there: the later batches are
+ *    never sent, Done never runs, the execution ends "success". Hence the error output goes out
+ *    of the loop here, and each batch keeps a recorded item. n8n runs that outside node only when
+ *    the loop and Done are through, the last batch's run first.
+ *  - n8n 1.x saves a source's output and run index only when not 0; 2.x always.
  */
 import * as fs from 'node:fs';
 
@@ -41,15 +62,23 @@ import {
 	CAMPAIGN,
 	CODE,
 	CONTEXTS,
+	DONE,
 	DRAGGED_ON_THE_WIRE,
 	EXECUTE_WORKFLOW,
+	LOOP,
 	MANUAL_TRIGGER,
 	NODE,
 	PROMISES,
+	REJECTED,
+	batchesOf,
 	childWorkflow,
+	echoedAt,
+	loopWorkflow,
 	mainWorkflow,
+	outageAt,
 	parentWorkflow,
 	variant,
+	type Call,
 	type Context,
 	type Promised,
 	type Variant,
@@ -64,8 +93,14 @@ interface Item {
 	json: Record<string, unknown>;
 	pairedItem?: unknown;
 }
+interface Source {
+	previousNode: string;
+	previousNodeOutput?: number;
+	previousNodeRun?: number;
+}
 interface Task {
 	startTime?: number;
+	source?: Array<Source | null>;
 	executionStatus?: string;
 	data?: { main: Array<Item[] | null> };
 	error?: { message?: string };
@@ -75,15 +110,20 @@ type RunData = Record<string, Task[]>;
 /** One cell's run: what n8n did and what uContact received. */
 interface Ran {
 	variant: Variant;
+	/** The input items of each run of our node: one run, or in the loop one per batch. */
+	batches: Call[][];
 	/** The execution that ran our node (the child's in the sub-workflow). */
 	execution: Execution;
 	/** Every execution of the cell, as GET /rest/executions/:id answered (the saved execution). */
 	saved: string[];
-	/** Our node's runs in that execution. */
+	/** Our node's runs in that execution, one per batch. */
 	tasks: Task[];
-	/** Our node's outputs: [success] or [success, error]. */
-	outputs: Item[][];
-	/** What the workflow hands on: our node's outputs, or, in the sub-workflow, the parent's Execute Workflow's. */
+	/** Each run's outputs: [success] or [success, error]. */
+	runs: Item[][][];
+	/**
+	 * What the workflow hands on: our node's outputs; in the sub-workflow, the parent's Execute
+	 * Workflow's; in the loop, [what reached Done, what reached Rejected], over all their runs.
+	 */
 	handedOn: Item[][];
 	/** Run data of the other executions: the parent's, or the editor's earlier "Execute step" on the Code node. */
 	before?: RunData;
@@ -100,15 +140,35 @@ const guidOf = (item: Item) =>
 	(item.json.guid as string | undefined) ??
 	null;
 const guids = (items: Item[]) => items.map(guidOf);
+/** A source as n8n 2.x saves it: 1.x leaves out an output or run index that is 0. */
+const normalSource = (source: Source | null | undefined) =>
+	source && {
+		previousNode: source.previousNode,
+		previousNodeOutput: source.previousNodeOutput ?? 0,
+		previousNodeRun: source.previousNodeRun ?? 0,
+	};
+const sourcesOf = (task: Task | undefined) => (task?.source ?? []).map(normalSource);
 const pairs = (items: Item[]) => items.map((item) => item.pairedItem);
 const indexes = (list: number[]) => list.map((item) => ({ item }));
 const wireGuids = (wire: Recorded[]) =>
 	wire.filter((r) => r.endpoint === 'DispositionCall').map((r) => r.fields.guid);
+const sorted = (list: string[]) => [...list].sort();
+/** `list` cut into consecutive pieces as long as the batches (what is left over, as one more). */
+function cutLike<T>(list: T[], batches: unknown[][]): T[][] {
+	const pieces: T[][] = [];
+	let start = 0;
+	for (const batch of batches) {
+		pieces.push(list.slice(start, start + batch.length));
+		start += batch.length;
+	}
+	if (start < list.length) pieces.push(list.slice(start));
+	return pieces;
+}
+/** Positions 0..n-1 of each batch, as pairedItem gives them. */
+const positions = (batches: unknown[][]) => batches.map((batch) => indexes(batch.map((_, i) => i)));
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The input items our node runs on: Execute Once runs it on the first only. */
-const sentCalls = (context: Context, v: Variant) =>
-	context === 'Execute Once' ? v.calls.slice(0, 1) : v.calls;
+const guidBatches = (result: Ran) => result.batches.map((batch) => batch.map((c) => c.guid));
 
 afterAll(() => printTimings('contexts e2e: time per stage'));
 
@@ -151,6 +211,10 @@ describe.each(selectedRuntimes())("%s: n8n contexts × the node's promises", (ru
 								workflowIds.set(key(context, promise), {
 									id: await create(parentWorkflow(v, childId)),
 									childId,
+								});
+							} else if (context === 'Loop Over Items') {
+								workflowIds.set(key(context, promise), {
+									id: await create(loopWorkflow(v, credential)),
 								});
 							} else {
 								workflowIds.set(key(context, promise), {
@@ -205,6 +269,7 @@ describe.each(selectedRuntimes())("%s: n8n contexts × the node's promises", (ru
 		prepare?: (sim: Simulator) => void,
 	): Promise<Ran> {
 		const v = variant(context, promise);
+		const batches = batchesOf(context, v.calls);
 		const ids = workflowIds.get(key(context, promise))!;
 		sim.reset();
 		prepare?.(sim);
@@ -243,6 +308,7 @@ describe.each(selectedRuntimes())("%s: n8n contexts × the node's promises", (ru
 					destinationNode: { nodeName: NODE, mode: 'inclusive' },
 				});
 			} else {
+				// A plain run, Execute Once, pinned data, the loop: "Execute workflow" from the trigger.
 				execution = await runAsTheEditor(ids.id, fromTrigger);
 			}
 			expect([execution.status, execution.data.resultData.error?.message]).toEqual([
@@ -250,18 +316,26 @@ describe.each(selectedRuntimes())("%s: n8n contexts × the node's promises", (ru
 				undefined,
 			]);
 			saved.push(await savedExecution(execution.id));
-			const tasks = runDataOf(execution)[NODE] ?? [];
-			expect(tasks).toHaveLength(1);
-			const outputs = outputsOf(tasks[0]);
+			const runData = runDataOf(execution);
+			const tasks = runData[NODE] ?? [];
+			// One run per batch, however many tries Retry On Fail made of it.
+			expect(tasks).toHaveLength(batches.length);
+			const runs = tasks.map(outputsOf);
+			if (context === 'Loop Over Items') {
+				const all = (name: string) =>
+					(runData[name] ?? []).flatMap((task) => outputsOf(task)[0] ?? []);
+				handedOn = [all(DONE), all(REJECTED)];
+			}
 			// n8n writes the log as it goes; give the last lines a moment to reach the file.
 			await delay(200);
 			return {
 				variant: v,
+				batches,
 				execution,
 				saved,
 				tasks,
-				outputs,
-				handedOn: handedOn ?? outputs,
+				runs,
+				handedOn: handedOn ?? runs[0],
 				before,
 				wire: [...sim.requests],
 				log: logSince(logStart),
@@ -279,9 +353,18 @@ describe.each(selectedRuntimes())("%s: n8n contexts × the node's promises", (ru
 
 		/** What the context itself promises, checked on every cell's run. */
 		function contextChecks(result: Ran) {
+			const runData = runDataOf(result.execution);
+			if (context === 'a plain run') {
+				// The trigger and the Code node ran once each, in the editor's manual mode.
+				expect(runData[MANUAL_TRIGGER.name]).toHaveLength(1);
+				expect(guids(outputsOf(runData[CODE]?.[0])[0] ?? [])).toEqual(
+					result.variant.calls.map((c) => c.guid),
+				);
+				expect(result.execution.mode).toBe('manual');
+			}
 			if (context === 'pinned data') {
 				// The Code node's source throws: its output came from the pinned data.
-				const code = runDataOf(result.execution)[CODE];
+				const code = runData[CODE];
 				expect(code?.[0]?.error).toBeUndefined();
 				expect(guids(outputsOf(code?.[0])[0] ?? [])).toEqual(
 					result.variant.calls.map((c) => c.guid),
@@ -289,103 +372,194 @@ describe.each(selectedRuntimes())("%s: n8n contexts × the node's promises", (ru
 			}
 			if (context === 'a partial run (Execute step)') {
 				// The Code node did not run again: its run data is the one the editor sent.
-				const code = runDataOf(result.execution)[CODE];
+				const code = runData[CODE];
 				expect(code).toHaveLength(1);
 				expect(code[0].startTime).toBe(result.before![CODE][0].startTime);
 				expect(result.execution.mode).toBe('manual');
 			}
+			if (context === 'Loop Over Items') {
+				const batches = guidBatches(result);
+				const back = result.runs.flatMap(([success]) => success);
+				const loop = runData[LOOP] ?? [];
+				// The loop ran once per batch, handing it on "loop" (n8n's output 1), and once more,
+				// given the last batch back, handing on "done" (output 0) all that came back, in order.
+				expect(loop.map((task) => outputsOf(task).map(guids))).toEqual([
+					...batches.map((batch) => [[], batch]),
+					[guids(back), []],
+				]);
+				// Run k of our node took the loop's run k; the loop's run k + 1 took our node's run k.
+				expect(result.tasks.map(sourcesOf)).toEqual(
+					batches.map((_, k) => [
+						{ previousNode: LOOP, previousNodeOutput: 1, previousNodeRun: k },
+					]),
+				);
+				expect(loop.slice(1).map(sourcesOf)).toEqual(
+					batches.map((_, k) => [
+						{ previousNode: NODE, previousNodeOutput: 0, previousNodeRun: k },
+					]),
+				);
+				// Paired through the loop: an item of batch k is paired to its Code item; one that came
+				// back is paired, on "done", to the run of our node and the item it came back from.
+				const calls = result.variant.calls.map((c) => c.guid);
+				expect(
+					loop.slice(0, -1).map((task) =>
+						(outputsOf(task)[1] ?? []).map((item) => {
+							const paired = item.pairedItem as { item: number; sourceOverwrite?: Source };
+							const from = paired.sourceOverwrite ?? task.source?.[0];
+							return [from?.previousNode, calls[paired.item]];
+						}),
+					),
+				).toEqual(batches.map((batch) => batch.map((guid) => [CODE, guid])));
+				expect(
+					(outputsOf(loop.at(-1))[0] ?? []).map((item) => {
+						const paired = item.pairedItem as { item: number; sourceOverwrite?: Source };
+						return { sourceOverwrite: normalSource(paired.sourceOverwrite), item: paired.item };
+					}),
+				).toEqual(
+					result.runs.flatMap(([success], k) =>
+						success.map((_, item) => ({
+							sourceOverwrite: { previousNode: NODE, previousNodeOutput: 0, previousNodeRun: k },
+							item,
+						})),
+					),
+				);
+				// Done ran once, on everything.
+				expect(runData[DONE]).toHaveLength(1);
+			}
 		}
 
-		it('a. one output item per input item, in order, each paired to its input', async () => {
+		it('a. one output item per input item, in order, each paired to its input (Loop Over Items: per batch run, the runs one after the other)', async () => {
 			// Execute Once: n8n hands the node the first of the 5 items only, so one is sent and one
-			// comes out, paired to item 0; the other 4 are neither sent nor output.
+			// comes out, paired to item 0; the other 4 are neither sent nor output. The loop: 5 items
+			// in batches of 2, 2 and 1, each run paired to its own batch.
 			const result = await cell('order');
 			contextChecks(result);
-			const sent = sentCalls(context, result.variant).map((c) => c.guid);
-			const [success, ...rest] = result.outputs;
-			expect(rest).toEqual([]);
-			expect(guids(success)).toEqual(sent);
-			expect(pairs(success)).toEqual(indexes(sent.map((_, i) => i)));
+			const batches = guidBatches(result);
+			const sent = batches.flat();
+			expect(result.runs.map((outputs) => outputs.length)).toEqual(batches.map(() => 1));
+			expect(result.runs.map(([success]) => guids(success))).toEqual(batches);
+			expect(result.runs.map(([success]) => pairs(success))).toEqual(positions(batches));
 			expect(
-				success.every((item) => item.json.success === true && item.json.alreadyRecorded === false),
+				result.runs.every(([success]) =>
+					success.every(
+						(item) => item.json.success === true && item.json.alreadyRecorded === false,
+					),
+				),
 			).toBe(true);
-			// Five in flight: they may arrive in any order, each once.
-			expect(wireGuids(result.wire).sort()).toEqual([...sent].sort());
-			expect(sim.dispositions.map((r) => r.fields.guid).sort()).toEqual([...sent].sort());
+			// Five in flight: they may arrive in any order within a run, each once; a run's requests
+			// all come before the next run's.
+			expect(cutLike(wireGuids(result.wire), batches).map(sorted)).toEqual(batches.map(sorted));
+			expect(sorted(sim.dispositions.map((r) => r.fields.guid))).toEqual(sorted(sent));
 			if (context === 'a sub-workflow') {
 				const [handed] = result.handedOn;
 				expect(guids(handed)).toEqual(sent);
 				// n8n follows each item back through the child to the parent's input item.
 				expect(pairs(handed)).toEqual(indexes(sent.map((_, i) => i)));
 			}
+			if (context === 'Loop Over Items') expect(result.handedOn.map(guids)).toEqual([sent, []]);
 		});
 
-		it('b. Retry On Fail (3 tries, 50 ms apart), a 503 failing the first try after 2 items were recorded (Execute Once: at its one item): every input GUID recorded exactly once', async () => {
-			// Execute Once has one item: the outage meets it on the first try.
-			const recordedFirst = context === 'Execute Once' ? 0 : 2;
+		it("b. Retry On Fail (3 tries, 50 ms apart), a 503 failing the first try after 2 items were recorded (Execute Once: at its one item; Loop Over Items: at batch 2's second item, the retry per batch run): every input GUID recorded exactly once", async () => {
+			const outage = outageAt(context);
 			const result = await cell('retryOnFail', (s) =>
-				s.queue(...Array.from({ length: recordedFirst }, () => ({ kind: 'normal' }) as const), {
+				s.queue(...Array.from({ length: outage }, () => ({ kind: 'normal' }) as const), {
 					kind: 'status',
 					status: 503,
 				}),
 			);
 			contextChecks(result);
-			const sent = sentCalls(context, result.variant).map((c) => c.guid);
+			const batches = guidBatches(result);
+			const sent = batches.flat();
 			const recorded = sim.dispositions.map((r) => r.fields.guid);
 			expect(recorded).toEqual(sent);
 			expect(new Set(recorded).size).toBe(recorded.length);
-			// The first try: 2 recorded, the third refused; the second try sends from the third on.
+			// The try that meets the outage: the items before it recorded, it refused. n8n tries that
+			// run again (same run index, same batch), which sends from the refused item on: neither
+			// an earlier run's batch (the loop's batch 1) nor this run's recorded items again.
 			expect(result.wire.map((r) => [r.fields.guid, r.status])).toEqual([
-				...sent.slice(0, recordedFirst).map((guid) => [guid, 200]),
-				[sent[recordedFirst], 503],
-				...sent.slice(recordedFirst).map((guid) => [guid, 200]),
+				...sent.slice(0, outage).map((guid) => [guid, 200]),
+				[sent[outage], 503],
+				...sent.slice(outage).map((guid) => [guid, 200]),
 			]);
-			const [success, ...rest] = result.outputs;
-			expect(rest).toEqual([]);
-			expect(guids(success)).toEqual(sent);
-			expect(pairs(success)).toEqual(indexes(sent.map((_, i) => i)));
-			expect(success.map((item) => [item.json.success, item.json.alreadyRecorded])).toEqual(
-				sent.map((_, i) => [true, i < recordedFirst]),
+			expect(result.runs.map((outputs) => outputs.length)).toEqual(batches.map(() => 1));
+			expect(result.runs.map(([success]) => guids(success))).toEqual(batches);
+			expect(result.runs.map(([success]) => pairs(success))).toEqual(positions(batches));
+			// "Already recorded": an item an earlier try of the same run recorded, and no other.
+			const outageRun = cutLike(sent, batches).findIndex((batch) => batch.includes(sent[outage]));
+			expect(
+				result.runs.map(([success]) =>
+					success.map((item) => [item.json.success, item.json.alreadyRecorded]),
+				),
+			).toEqual(
+				cutLike(
+					sent.map((_, i) => i),
+					batches,
+				).map((indexesOfRun, k) => indexesOfRun.map((i) => [true, k === outageRun && i < outage])),
 			);
 			if (context === 'a sub-workflow') expect(guids(result.handedOn[0])).toEqual(sent);
+			if (context === 'Loop Over Items') expect(result.handedOn.map(guids)).toEqual([sent, []]);
 		});
 
-		it('c. On Error "Continue (using error output)": uContact\'s "0" on the error output, recorded ones on the success output, in order', async () => {
+		it('c. On Error "Continue (using error output)": uContact\'s "0" on the error output, recorded ones on the success output, in order (Loop Over Items: per batch run)', async () => {
 			const result = await cell('errorOutput');
 			contextChecks(result);
-			const calls = sentCalls(context, result.variant);
-			const refused = calls.flatMap((c, i) => (c.campaign === CAMPAIGN ? [] : [i]));
-			const recorded = calls.flatMap((c, i) => (c.campaign === CAMPAIGN ? [i] : []));
-			const [success, failed] = result.outputs;
-			expect(guids(success)).toEqual(recorded.map((i) => calls[i].guid));
-			expect(pairs(success)).toEqual(indexes(recorded));
-			expect(guids(failed)).toEqual(refused.map((i) => calls[i].guid));
-			expect(pairs(failed)).toEqual(indexes(refused));
-			expect(failed.map((item) => item.json.error)).toEqual(
-				refused.map((i) => `uContact rejected the disposition (it answered "0") (item ${i})`),
+			const recordedIn = result.batches.map((batch) =>
+				batch.flatMap((c, i) => (c.campaign === CAMPAIGN ? [i] : [])),
 			);
-			expect(sim.dispositions.map((r) => r.fields.guid)).toEqual(
-				recorded.map((i) => calls[i].guid),
+			const refusedIn = result.batches.map((batch) =>
+				batch.flatMap((c, i) => (c.campaign === CAMPAIGN ? [] : [i])),
 			);
-			expect(wireGuids(result.wire).sort()).toEqual(calls.map((c) => c.guid).sort());
+			const pick = (lists: number[][]) =>
+				lists.map((list, k) => list.map((i) => result.batches[k][i].guid));
+			expect(result.runs.map(([success]) => guids(success))).toEqual(pick(recordedIn));
+			expect(result.runs.map(([success]) => pairs(success))).toEqual(recordedIn.map(indexes));
+			expect(result.runs.map(([, failed]) => guids(failed))).toEqual(pick(refusedIn));
+			expect(result.runs.map(([, failed]) => pairs(failed))).toEqual(refusedIn.map(indexes));
+			expect(result.runs.map(([, failed]) => failed.map((item) => item.json.error))).toEqual(
+				refusedIn.map((list) =>
+					list.map((i) => `uContact rejected the disposition (it answered "0") (item ${i})`),
+				),
+			);
+			const recorded = pick(recordedIn).flat();
+			expect(sim.dispositions.map((r) => r.fields.guid)).toEqual(recorded);
+			expect(sorted(wireGuids(result.wire))).toEqual(sorted(guidBatches(result).flat()));
 			if (context === 'a sub-workflow') {
-				expect(result.handedOn.map(guids)).toEqual(result.outputs.map(guids));
+				expect(result.handedOn.map(guids)).toEqual(result.runs[0].map(guids));
+			}
+			if (context === 'Loop Over Items') {
+				// Done gets what came back into the loop, the recorded ones; Rejected runs once per run
+				// of our node, on its error output. n8n runs Rejected only after the loop and Done are
+				// through, the last batch's first (v1 order goes depth first, the loop's branch on top).
+				expect(guids(result.handedOn[0])).toEqual(recorded);
+				const rejected = (runDataOf(result.execution)[REJECTED] ?? []).map((task) => {
+					const items = outputsOf(task)[0] ?? [];
+					return [sourcesOf(task), guids(items), pairs(items)] as const;
+				});
+				const runOf = (entry: (typeof rejected)[number]) => entry[0]?.[0]?.previousNodeRun ?? -1;
+				expect(rejected.sort((a, b) => runOf(a) - runOf(b))).toEqual(
+					refusedIn.map((list, k) => [
+						[{ previousNode: NODE, previousNodeOutput: 1, previousNodeRun: k }],
+						pick(refusedIn)[k],
+						indexes(list.map((_, i) => i)),
+					]),
+				);
 			}
 		});
 
 		it("d. a drag-and-drop {{ $json.a.b }} reaches the wire as n8n's evaluator gives it ({{ (0, $json.a.b) }})", async () => {
 			const result = await cell('dragAndDrop');
 			contextChecks(result);
-			const calls = sentCalls(context, result.variant);
+			const sent = guidBatches(result).flat();
 			// The node read Extra Data 1 itself, and left Extra Data 2 to n8n.
 			const native = nativeFieldsLogged(result.log)[NODE] ?? [];
 			expect(native).toContain('additionalFields.d1');
 			expect(native).not.toContain('additionalFields.d2');
 			const wire = result.wire.filter((r) => r.endpoint === 'DispositionCall');
-			expect(wire.map((r) => r.fields.guid)).toEqual(calls.map((c) => c.guid));
+			expect(wire.map((r) => r.fields.guid)).toEqual(sent);
 			expect(wire.map((r) => r.fields.d1)).toEqual(wire.map((r) => r.fields.d2));
-			expect(wire.map((r) => r.fields.d1)).toEqual(DRAGGED_ON_THE_WIRE.slice(0, calls.length));
-			const [success] = result.outputs;
+			expect(wire.map((r) => r.fields.d1)).toEqual(DRAGGED_ON_THE_WIRE.slice(0, sent.length));
+			const success = result.runs.flatMap(([items]) => items);
+			expect(guids(success)).toEqual(sent);
 			expect(success.map((item) => (item.json.disposition as { d1: string }).d1)).toEqual(
 				success.map((item) => (item.json.disposition as { d2: string }).d2),
 			);
@@ -401,28 +575,46 @@ describe.each(selectedRuntimes())("%s: n8n contexts × the node's promises", (ru
 				before: '<html><body><h1>Error</h1><pre>',
 				after: '</pre></body></html>',
 			} as const;
-			const result = await cell('noSecret', (s) => s.queue(page, { ...page, status: 500 }));
+			const pages = [page, { ...page, status: 500 }];
+			const echoed = echoedAt(context);
+			const result = await cell('noSecret', (s) =>
+				s.queue(
+					...Array.from({ length: Math.max(...echoed) + 1 }, (_, i) =>
+						echoed.includes(i) ? pages[echoed.indexOf(i)] : ({ kind: 'normal' } as const),
+					),
+				),
+			);
 			contextChecks(result);
-			const calls = sentCalls(context, result.variant);
-			const echoed = Math.min(2, calls.length);
+			// One request at a time: the wire's order is the items'.
 			expect(
-				result.wire
-					.slice(0, echoed)
-					.map((r) => [r.status, r.answer?.includes(`"authorization":"Basic ${sim.token}"`)]),
+				echoed.map((i) => [
+					result.wire[i].status,
+					result.wire[i].answer?.includes(`"authorization":"Basic ${sim.token}"`),
+				]),
 			).toEqual(
 				[
 					[200, true],
 					[500, true],
-				].slice(0, echoed),
+				].slice(0, echoed.length),
 			);
-			const [success, failed] = result.outputs;
-			expect(guids(success)).toEqual(calls.slice(echoed).map((c) => c.guid));
-			expect(pairs(failed)).toEqual(indexes(calls.slice(0, echoed).map((_, i) => i)));
+			const failedIn = cutLike(
+				guidBatches(result)
+					.flat()
+					.map((_, i) => i),
+				result.batches,
+			).map((run) => run.flatMap((i, position) => (echoed.includes(i) ? [position] : [])));
+			expect(result.runs.map(([success]) => guids(success))).toEqual(
+				result.batches.map((batch, k) =>
+					batch.filter((_, i) => !failedIn[k].includes(i)).map((c) => c.guid),
+				),
+			);
+			expect(result.runs.map(([, failed]) => pairs(failed))).toEqual(failedIn.map(indexes));
+			const failed = result.runs.flatMap(([, items]) => items);
 			// The page reached the node, which quotes it with the token masked.
 			expect(failed[0].json.error).toMatch(
 				/^uContact gave an unexpected answer: ".*"authorization":"Basic \*\*\*".*\(item 0\)$/,
 			);
-			if (echoed > 1)
+			if (echoed.length > 1)
 				expect(failed[1].json.error).toMatch(/^uContact had a server error \(HTTP 500\)/);
 
 			// n8n logged at debug level while each cell ran.
@@ -439,7 +631,7 @@ describe.each(selectedRuntimes())("%s: n8n contexts × the node's promises", (ru
 			expect(ran.map((each) => each.variant.promise)).toContain('noSecret');
 			for (const each of ran) {
 				const name = each.variant.promise;
-				found.push(...leaks(`${name}: our node's output`, JSON.stringify(each.outputs)));
+				found.push(...leaks(`${name}: our node's output`, JSON.stringify(each.runs)));
 				found.push(...leaks(`${name}: what the workflow hands on`, JSON.stringify(each.handedOn)));
 				found.push(...leaks(`${name}: n8n's log`, each.log));
 				each.saved.forEach((text, i) =>

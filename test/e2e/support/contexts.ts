@@ -1,6 +1,7 @@
-// The workflows of contexts.e2e.ts: n8n contexts (Execute Once, a sub-workflow, pinned data, a
-// partial run from the editor) × the node's promises (one output per input, Retry On Fail,
-// the error output, drag-and-drop fields, no secret), as n8n's REST API creates and runs them.
+// The workflows of contexts.e2e.ts: n8n contexts (a plain run, Execute Once, a sub-workflow,
+// pinned data, a partial run from the editor, Loop Over Items) × the node's promises (one output
+// per input, Retry On Fail, the error output, drag-and-drop fields, no secret), as n8n's REST API
+// creates and runs them.
 import { NODE, NODE_TYPE, CODE } from './dispositionWorkflow';
 import { MANUAL_TRIGGER as RETRY_MANUAL_TRIGGER } from './retryExecution';
 
@@ -9,10 +10,12 @@ export { NODE, CODE };
 export const MANUAL_TRIGGER = { ...RETRY_MANUAL_TRIGGER, position: [0, 0] };
 
 export const CONTEXTS = [
+	'a plain run',
 	'Execute Once',
 	'a sub-workflow',
 	'pinned data',
 	'a partial run (Execute step)',
+	'Loop Over Items',
 ] as const;
 export type Context = (typeof CONTEXTS)[number];
 
@@ -22,6 +25,16 @@ export type Promised = (typeof PROMISES)[number];
 /** The parent's node that calls the sub-workflow, and the sub-workflow's trigger. */
 export const EXECUTE_WORKFLOW = 'Execute Workflow';
 export const WORKFLOW_TRIGGER = 'When called by another workflow';
+
+/**
+ * Loop Over Items (SplitInBatches v3, the version both runtimes' editors add), two items a
+ * batch; our node on its "loop" output, its success output back into the loop, its error output
+ * (when it has one) to "Rejected", the loop's "done" output to "Done".
+ */
+export const LOOP = 'Loop Over Items';
+export const LOOP_BATCH_SIZE = 2;
+export const DONE = 'Done';
+export const REJECTED = 'Rejected';
 
 /** A finished call, as the Code node (or its pinned data) hands it to our node. */
 export interface Call {
@@ -58,10 +71,12 @@ export interface Variant {
 }
 
 const CONTEXT_TAG: Record<Context, string> = {
+	'a plain run': 'plain',
 	'Execute Once': 'once',
 	'a sub-workflow': 'sub',
 	'pinned data': 'pin',
 	'a partial run (Execute step)': 'part',
+	'Loop Over Items': 'loop',
 };
 
 function call(context: Context, promise: Promised, index: number, extra: Partial<Call> = {}): Call {
@@ -113,13 +128,49 @@ export function variant(context: Context, promise: Promised): Variant {
 				additionalFields: { d1: DRAGGED, d2: FORCED },
 			};
 		case 'noSecret':
+			// In the loop, 4: every batch keeps an item on the success output, which carries it on.
 			return {
 				promise,
-				calls: calls(3),
+				calls: calls(context === 'Loop Over Items' ? 4 : 3),
 				settings: { ...executeOnce, onError: 'continueErrorOutput' },
 				options: { concurrency: 1 },
 			};
 	}
+}
+
+/**
+ * The input items of each run of our node: Execute Once runs it on the first item only, the
+ * loop once per batch, the other contexts once on all the items.
+ */
+export function batchesOf(context: Context, calls: Call[]): Call[][] {
+	if (context === 'Execute Once') return [calls.slice(0, 1)];
+	if (context !== 'Loop Over Items') return [calls];
+	const batches: Call[][] = [];
+	for (let start = 0; start < calls.length; start += LOOP_BATCH_SIZE)
+		batches.push(calls.slice(start, start + LOOP_BATCH_SIZE));
+	return batches;
+}
+
+/**
+ * Where the Retry On Fail cell's 503 falls, as an index into the items sent: Execute Once at
+ * its one item; the loop at batch 2's second item (batch 1 and batch 2's first recorded before
+ * it); elsewhere at the third item, two being recorded before it.
+ */
+export function outageAt(context: Context): number {
+	if (context === 'Execute Once') return 0;
+	if (context === 'Loop Over Items') return LOOP_BATCH_SIZE + 1;
+	return 2;
+}
+
+/**
+ * The items the no-secret cell answers with an error page that echoes the request's headers
+ * (the first with 200, the second with 500): the first two; in the loop, the first of batch 1
+ * and of batch 2, so that each batch still hands an item back to the loop.
+ */
+export function echoedAt(context: Context): number[] {
+	if (context === 'Execute Once') return [0];
+	if (context === 'Loop Over Items') return [0, LOOP_BATCH_SIZE];
+	return [0, 1];
 }
 
 const connect = (from: string, to: string) => ({
@@ -187,8 +238,9 @@ const workflow = (
 });
 
 /**
- * Manual Trigger -> Code (the calls) -> uContact Disposition: the workflow of Execute Once and of
- * the partial run; with pinned data, the Code node's output is pinned and its source throws.
+ * Manual Trigger -> Code (the calls) -> uContact Disposition: the workflow of the plain run, of
+ * Execute Once and of the partial run; with pinned data, the Code node's output is pinned and its
+ * source throws.
  */
 export function mainWorkflow(
 	context: Context,
@@ -210,6 +262,54 @@ export function mainWorkflow(
 			[CODE]: v.calls.map((json) => ({ json: json as unknown as Record<string, unknown> })),
 		};
 	return body;
+}
+
+const noOp = (name: string, id: string, position: [number, number]) => ({
+	id,
+	name,
+	type: 'n8n-nodes-base.noOp',
+	typeVersion: 1,
+	position,
+	parameters: {},
+});
+
+/**
+ * Manual Trigger -> Code (the calls) -> Loop Over Items (2 a batch): "loop" -> uContact
+ * Disposition -> back to the loop; "done" -> Done. With the error output, it goes to Rejected,
+ * outside the loop: n8n hands a node one run per connection that has items, so an error output
+ * also wired back into the loop would run the loop twice per batch.
+ */
+export function loopWorkflow(v: Variant, credential: { id: string; name: string }): WorkflowBody {
+	const errorOutput = v.settings.onError === 'continueErrorOutput';
+	const toLoop = { node: LOOP, type: 'main', index: 0 };
+	return workflow(
+		`contexts e2e: Loop Over Items, ${v.promise}`,
+		[
+			MANUAL_TRIGGER,
+			codeNode(callsCode(v.calls)),
+			{
+				id: 'c0e2d3f4-0007-4f00-9000-000000000007',
+				name: LOOP,
+				type: 'n8n-nodes-base.splitInBatches',
+				typeVersion: 3,
+				position: [440, 0],
+				parameters: { batchSize: LOOP_BATCH_SIZE, options: {} },
+			},
+			{ ...dispositionNode(v, credential), position: [660, 100] },
+			noOp(DONE, 'c0e2d3f4-0008-4f00-9000-000000000008', [660, -100]),
+			...(errorOutput ? [noOp(REJECTED, 'c0e2d3f4-0009-4f00-9000-000000000009', [880, 200])] : []),
+		],
+		{
+			...connect(MANUAL_TRIGGER.name, CODE),
+			...connect(CODE, LOOP),
+			[LOOP]: {
+				main: [[{ node: DONE, type: 'main', index: 0 }], [{ node: NODE, type: 'main', index: 0 }]],
+			},
+			[NODE]: {
+				main: errorOutput ? [[toLoop], [{ node: REJECTED, type: 'main', index: 0 }]] : [[toLoop]],
+			},
+		},
+	);
 }
 
 /** The sub-workflow: Execute Workflow Trigger (accept all data) -> uContact Disposition. */
