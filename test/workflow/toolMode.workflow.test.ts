@@ -132,3 +132,22 @@ describe("$json in a tool's parameters", () => {
 		expect(asWritten.calls[0]).toEqual({ answer: expect.stringContaining('"guid":"guid-0"') });
 	});
 });
+
+describe('Map Automatically as a tool', () => {
+	// n8n builds the tool's schema from $fromAI(): in Map Automatically there is none, so the model
+	// can give no field, and the tool's input holds no call to map.
+	it.each([
+		['On Error: Stop Workflow', {}],
+		['On Error: Continue', { onError: 'continueRegularOutput' as const }],
+	])('%s: refused before anything is sent, saying to use Define Below with $fromAI()', async (_, nodeSettings) => {
+		const { calls } = await run({
+			parameters: { mappingMode: 'autoMapInputData' },
+			agentItems: [call(0)],
+			nodeSettings,
+		});
+		expect(JSON.stringify(calls[0])).toMatch(
+			/Map Automatically\W{0,8} cannot be used when the node is an AI tool.*Define Below.*\$fromAI\(\)/,
+		);
+		expect(sim.requests).toHaveLength(0);
+	});
+});

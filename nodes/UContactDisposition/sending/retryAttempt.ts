@@ -15,6 +15,7 @@
  */
 import { NodeConnectionTypes, type IExecuteFunctions, type INode } from 'n8n-workflow';
 
+import { toolArguments } from '../toolCall';
 import { attemptMemory, type Attempt } from './attemptMemory';
 
 type Runner = 'workflowExecute' | 'toolInvocation' | 'queuedToolCall';
@@ -26,10 +27,6 @@ function runnerOf(context: IExecuteFunctions): Runner {
 		: 'toolInvocation';
 }
 
-/** The object a tool invocation hands every try of one call, and no other call (a fresh parse each). */
-function toolArguments(context: IExecuteFunctions): object | undefined {
-	return context.getInputData(0, NodeConnectionTypes.AiTool)[0]?.json;
-}
 
 /** How many times n8n runs the node for one run or tool call. */
 export function n8nTries(node: INode, runner: Runner = 'workflowExecute'): number {
