@@ -1,6 +1,7 @@
 // Support for mcpQueue.e2e.ts: n8n's webhook processor (`n8n webhook`) on the services of a
 // queue-mode set-up (queue.ts), the MCP Server Trigger workflow with our node as its tool, and
-// what PostgreSQL holds (pg_dump, psql), to look for secrets where n8n saved the executions.
+// what the database holds (PostgreSQL: pg_dump, psql; SQLite in regular mode: the sqlite3
+// shell), to look for secrets where n8n saved the executions.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -94,5 +95,29 @@ export function query(postgres: Postgres, sql: string): string[] {
 		['-At', '-F', '\t', '-h', '127.0.0.1', '-p', String(postgres.port), '-U', postgres.user, '-d', postgres.database, '-c', sql],
 		{ encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
 	);
+	return out.split('\n').filter((line) => line !== '');
+}
+
+/** n8n's SQLite database in a user folder (regular mode's default database). */
+export function sqliteFile(userFolder: string): string {
+	return path.join(userFolder, '.n8n', 'database.sqlite');
+}
+
+/** Everything in an SQLite database, as the sqlite3 shell's `.dump` writes it (credentials stay encrypted). */
+export function dumpSqlite(file: string): string {
+	return execFileSync('sqlite3', [file, '.dump'], {
+		encoding: 'utf8',
+		maxBuffer: 256 * 1024 * 1024,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+}
+
+/** The rows of a query on an SQLite database, one per line, columns separated by a tab. */
+export function querySqlite(file: string, sql: string): string[] {
+	const out = execFileSync('sqlite3', ['-batch', '-noheader', '-separator', '\t', file, sql], {
+		encoding: 'utf8',
+		maxBuffer: 256 * 1024 * 1024,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	return out.split('\n').filter((line) => line !== '');
 }
