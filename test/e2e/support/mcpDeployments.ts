@@ -1,4 +1,4 @@
-// Support for mcpQueue.e2e.ts: n8n's webhook processor (`n8n webhook`) on the services of a
+// Support for mcpTool.e2e.ts: n8n's webhook processor (`n8n webhook`) on the services of a
 // queue-mode set-up (queue.ts), the MCP Server Trigger workflow with our node as its tool, and
 // what the database holds (PostgreSQL: pg_dump, psql; SQLite in regular mode: the sqlite3
 // shell), to look for secrets where n8n saved the executions.

@@ -56,7 +56,7 @@ import {
 	sqliteFile,
 	startWebhookProcessor,
 	type WebhookProcessor,
-} from './support/mcpQueue';
+} from './support/mcpDeployments';
 import {
 	printTimings,
 	queueEnv,
