@@ -46,13 +46,13 @@ import {
 	SCRIPTED_MODEL_KEY,
 	scenarioTag,
 	startScriptedModel,
-	textOf,
 	toolMessages,
 	type ModelRequest,
 	type Script,
 	type ScriptedModelServer,
 } from './support/scriptedModel';
 import { startN8n, type N8nServer } from './support/server';
+import { textOf } from './support/openAiWire';
 
 const keep = (): boolean => process.env.UCONTACT_KEEP_E2E === '1';
 

@@ -8,6 +8,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { completion, streamChunks, textOf, type ModelAnswer } from './openAiWire';
+
 export interface ChatRequest {
 	body: {
 		model?: string;
@@ -82,13 +84,6 @@ export function decide(text: string): { l1: string; l2: string; comment: string 
 	return { l1: 'No interesado', l2: '', comment: 'El cliente no está interesado' };
 }
 
-function textOf(content: unknown): string {
-	if (typeof content === 'string') return content;
-	if (Array.isArray(content))
-		return content.map((part) => (typeof part === 'string' ? part : (part?.text ?? ''))).join('\n');
-	return '';
-}
-
 /** The chat-completion answer for a request body: a tool call, or the final text. */
 function answerFor(body: ChatRequest['body'], counter: number): Answer {
 	const messages = Array.isArray(body.messages) ? body.messages : [];
@@ -115,70 +110,11 @@ function answerFor(body: ChatRequest['body'], counter: number): Answer {
 	return { kind: 'tool', name: tool.name, arguments: JSON.stringify(args), id: `call_${counter}` };
 }
 
-function completion(answer: Answer, model: string) {
-	const message =
-		answer.kind === 'tool'
-			? {
-					role: 'assistant',
-					content: null,
-					tool_calls: [
-						{
-							id: answer.id,
-							type: 'function',
-							function: { name: answer.name, arguments: answer.arguments },
-						},
-					],
-				}
-			: { role: 'assistant', content: answer.content };
-	return {
-		id: `chatcmpl-fake-${Date.now()}`,
-		object: 'chat.completion',
-		created: Math.floor(Date.now() / 1000),
-		model,
-		choices: [
-			{
-				index: 0,
-				message,
-				logprobs: null,
-				finish_reason: answer.kind === 'tool' ? 'tool_calls' : 'stop',
-			},
-		],
-		usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
-	};
-}
-
-function streamChunks(answer: Answer, model: string) {
-	const base = {
-		id: `chatcmpl-fake-${Date.now()}`,
-		object: 'chat.completion.chunk',
-		created: Math.floor(Date.now() / 1000),
-		model,
-	};
-	const delta =
-		answer.kind === 'tool'
-			? {
-					role: 'assistant',
-					content: null,
-					tool_calls: [
-						{
-							index: 0,
-							id: answer.id,
-							type: 'function',
-							function: { name: answer.name, arguments: answer.arguments },
-						},
-					],
-				}
-			: { role: 'assistant', content: answer.content };
-	return [
-		{ ...base, choices: [{ index: 0, delta, finish_reason: null }] },
-		{
-			...base,
-			choices: [
-				{ index: 0, delta: {}, finish_reason: answer.kind === 'tool' ? 'tool_calls' : 'stop' },
-			],
-		},
-		{ ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 } },
-	];
+/** The one tool call this model makes, in the wire's shape. */
+function wire(answer: Answer): ModelAnswer {
+	return answer.kind === 'tool'
+		? { kind: 'tools', calls: [{ id: answer.id, name: answer.name, arguments: answer.arguments }] }
+		: answer;
 }
 
 /**
@@ -228,14 +164,14 @@ export function startExampleServices(): Promise<ExampleServices> {
 				const model = body.model || MODEL;
 				if (body.stream) {
 					res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-					for (const chunk of streamChunks(answer, model))
+					for (const chunk of streamChunks(wire(answer), model))
 						res.write(`data: ${JSON.stringify(chunk)}\n\n`);
 					res.end('data: [DONE]\n\n');
 					return;
 				}
 				res
 					.writeHead(200, { 'content-type': 'application/json' })
-					.end(JSON.stringify(completion(answer, model)));
+					.end(JSON.stringify(completion(wire(answer), model)));
 				return;
 			}
 			res

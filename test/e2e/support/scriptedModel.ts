@@ -14,6 +14,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { completion, streamChunks, textOf } from './openAiWire';
+
 export const SCRIPTED_MODEL = 'gpt-4o-mini';
 /** The key the test's OpenAI credential holds; the server only records that it arrives. */
 export const SCRIPTED_MODEL_KEY = 'sk-e2e-scripted-not-a-real-key';
@@ -70,15 +72,6 @@ export interface ScriptedModelServer {
 /** The tag that names a scenario in a prompt. */
 export const scenarioTag = (id: string): string => `[scenario:${id}]`;
 const TAG = /\[scenario:([A-Za-z0-9_.-]+)\]/;
-
-export function textOf(content: unknown): string {
-	if (typeof content === 'string') return content;
-	if (Array.isArray(content))
-		return content
-			.map((part) => (typeof part === 'string' ? part : String((part as { text?: string })?.text ?? '')))
-			.join('\n');
-	return content === null || content === undefined ? '' : JSON.stringify(content);
-}
 
 /** The tool messages of a conversation (the results n8n handed the model), in order. */
 export function toolMessages(request: ModelRequest): ChatMessage[] {
@@ -137,63 +130,6 @@ function answerFor(
 		step,
 		answer: { kind: 'text', content: [`Done with ${scenario}.`, ...results].join('\n') },
 	};
-}
-
-type Answered = Extract<ModelRequest['answer'], { kind: 'tools' | 'text' }>;
-
-function assistantMessage(answer: Answered) {
-	return answer.kind === 'tools'
-		? {
-				role: 'assistant',
-				content: null,
-				tool_calls: answer.calls.map((call) => ({
-					id: call.id,
-					type: 'function',
-					function: { name: call.name, arguments: call.arguments },
-				})),
-			}
-		: { role: 'assistant', content: answer.content };
-}
-
-const finishReason = (answer: Answered) => (answer.kind === 'tools' ? 'tool_calls' : 'stop');
-const USAGE = { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 };
-
-function completion(answer: Answered, model: string) {
-	return {
-		id: `chatcmpl-scripted-${Date.now()}`,
-		object: 'chat.completion',
-		created: Math.floor(Date.now() / 1000),
-		model,
-		choices: [{ index: 0, message: assistantMessage(answer), logprobs: null, finish_reason: finishReason(answer) }],
-		usage: USAGE,
-	};
-}
-
-function streamChunks(answer: Answered, model: string) {
-	const base = {
-		id: `chatcmpl-scripted-${Date.now()}`,
-		object: 'chat.completion.chunk',
-		created: Math.floor(Date.now() / 1000),
-		model,
-	};
-	const delta =
-		answer.kind === 'tools'
-			? {
-					role: 'assistant',
-					content: null,
-					tool_calls: answer.calls.map((call, index) => ({
-						index,
-						id: call.id,
-						type: 'function',
-						function: { name: call.name, arguments: call.arguments },
-					})),
-				}
-			: { role: 'assistant', content: answer.content };
-	return [
-		{ ...base, choices: [{ index: 0, delta, finish_reason: null }] },
-		{ ...base, choices: [{ index: 0, delta: {}, finish_reason: finishReason(answer) }] },
-		{ ...base, choices: [], usage: USAGE },
-	];
 }
 
 /** Starts the scripted model on 127.0.0.1 (a free port). */
