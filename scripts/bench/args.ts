@@ -16,6 +16,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --webhook-only   only the one-call-per-execution scenario (no bulk rows)
   --webhook-rounds R  the webhook POSTs of each workflow in R rounds, the workflows taking turns (4)
   --memory-only    only the memory rows, on --memory-items (100000 unless given)
+  --no-webhook     leave out the one-call-per-execution scenario
   --report-from F  draw the report again from the results a run saved (F.json next to --markdown,
                    else the temp folder's ucontact-bench-results.json), with that run's flags
   --posts P        webhook POSTs per workflow (2000; --quick: 200)
@@ -37,6 +38,7 @@ export interface Args {
 	webhookOnly: boolean;
 	webhookRounds: number;
 	memoryOnly: boolean;
+	noWebhook: boolean;
 	reportFrom: string | null;
 	help: boolean;
 }
@@ -58,6 +60,7 @@ export function parseArgs(argv: string[]): Args {
 		webhookOnly: false,
 		webhookRounds: 4,
 		memoryOnly: false,
+		noWebhook: false,
 		reportFrom: null,
 		help: false,
 	};
@@ -82,6 +85,7 @@ export function parseArgs(argv: string[]): Args {
 		else if (flag === '--webhook-only') args.webhookOnly = true;
 		else if (flag === '--webhook-rounds') args.webhookRounds = Number(value());
 		else if (flag === '--memory-only') args.memoryOnly = true;
+		else if (flag === '--no-webhook') args.noWebhook = true;
 		else if (flag === '--report-from') args.reportFrom = path.resolve(value());
 		else if (flag === '--help' || flag === '-h') args.help = true;
 		else throw new Error(`unknown flag ${flag}`);

@@ -212,7 +212,7 @@ export async function runSuite(
 
 	// One call per execution: Webhook -> the node, 20 clients, the workflows taking turns.
 	try {
-		webhook.push(...(await webhookRows(idlePerMs)));
+		if (!args.noWebhook) webhook.push(...(await webhookRows(idlePerMs)));
 	} catch (error) {
 		// A failed webhook scenario leaves every bulk row in the report.
 		log(`webhook FAILED: ${failure(error)}`);
