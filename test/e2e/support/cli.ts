@@ -170,12 +170,30 @@ export function runN8n(
 	});
 }
 
-/** Fails with n8n's own output when a CLI call did not exit 0. */
+/**
+ * Fails with n8n's own output when a CLI call did not exit 0. One exception: n8n 2.x on Node 24
+ * now and then dies by SIGSEGV while shutting down, after it printed the whole run (seen once in
+ * a CI run of proxy.e2e, the run's output complete; n8n-io/n8n#26865 reports such crashes on Node
+ * 24). The run is what the tests assert, so that exit is let through, and said.
+ */
 export function assertExit0(result: CliResult, what: string): CliResult {
 	if (result.code === 0) return result;
+	if (result.signal === 'SIGSEGV' && printedRunFinished(result.stdout)) {
+		console.warn(`${what}: n8n died by SIGSEGV after printing the finished run; the run is what is asserted`);
+		return result;
+	}
 	throw new Error(
 		`${what} exited ${result.code ?? result.signal}\n--- stdout\n${tail(result.stdout)}\n--- stderr\n${tail(result.stderr)}`,
 	);
+}
+
+function printedRunFinished(stdout: string): boolean {
+	try {
+		const run = parseRunOutput(stdout);
+		return run !== null && (run.finished === true || run.status === 'success');
+	} catch {
+		return false;
+	}
 }
 
 function tail(text: string, lines = 60): string {
