@@ -86,20 +86,21 @@ function failureFacts(error: unknown): FailureFacts & { own?: Failure } {
 			if (typeof location === 'string') facts.location = location;
 			if (typeof retryAfter === 'string') facts.retryAfter = retryAfter;
 		}
-		if (facts.code === undefined && typeof err.code === 'string' && !/^\d+$/.test(err.code)) {
-			facts.code = err.code;
-		}
-		// n8n 1.x's NodeApiError keeps no cause: the client's code survives only as its httpCode.
-		if (facts.code === undefined && typeof err.httpCode === 'string' && /^E[A-Z0-9_]+$/.test(err.httpCode)) {
-			facts.code = err.httpCode;
-		}
+		facts.code ??= networkCode(err.code);
 		current = err.cause;
 	}
 	if (facts.status === undefined && typeof error === 'object' && error !== null) {
 		const httpCode = Number((error as Loose).httpCode);
 		if (Number.isInteger(httpCode) && httpCode >= 100) facts.status = httpCode;
+		// n8n 1.x's NodeApiError keeps no cause: the client's code survives only as its httpCode.
+		else facts.code ??= networkCode((error as Loose).httpCode);
 	}
 	return facts;
+}
+
+/** A network error code ("ECONNRESET", "DEPTH_ZERO_SELF_SIGNED_CERT"), not an HTTP status. */
+function networkCode(value: unknown): string | undefined {
+	return typeof value === 'string' && value !== '' && !/^\d+$/.test(value) ? value : undefined;
 }
 
 export const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);

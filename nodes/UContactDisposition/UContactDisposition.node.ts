@@ -22,7 +22,6 @@ import { executionRecord } from './sending/executionRecord';
 import { recordedLedger } from './sending/recordedLedger';
 import type { Attempt } from './sending/attemptMemory';
 import { openRetryAttempt, type TryEnding } from './sending/retryAttempt';
-import { toolArguments } from './toolCall';
 import { sendItems } from './sending/sendItems';
 
 export class UContactDisposition implements INodeType {
@@ -95,10 +94,7 @@ async function recordDispositions(
 
 	// Every item and option is checked before the first request, so bad input never leaves
 	// half a run sent.
-	const runOptions =
-		autoMap && toolArguments(context) !== undefined
-			? { ok: false as const, itemIndex: 0, problem: MAP_AUTOMATICALLY_AS_TOOL }
-			: readRunOptions(context, node.parameters.options, inputItems.length);
+	const runOptions = readRunOptions(context, node.parameters.options, inputItems.length);
 	if (!runOptions.ok) {
 		const refused = (itemIndex: number) => invalidItem(itemIndex, runProblem(runOptions, itemIndex));
 		if (!continueOnFail) throw failureError(node, refused(runOptions.itemIndex));
@@ -153,11 +149,6 @@ async function recordDispositions(
 	}
 	return outcomes;
 }
-
-// n8n offers the model the fields that `$fromAI()` names, and Map Automatically has none: the
-// model could fill nothing, and the tool's input would hold no call to map.
-const MAP_AUTOMATICALLY_AS_TOOL =
-	'Mapping Mode "Map Automatically" cannot be used when the node is an AI tool: the model fills a tool\'s fields only through $fromAI(). Set Mapping Mode to "Define Below" and fill the fields with $fromAI(), or with values dragged from the input';
 
 /** A run option's refusal as each item reports it: the item whose value was refused, or a pointer to it. */
 function runProblem(refusal: { problem: string; itemIndex: number }, itemIndex: number): string {

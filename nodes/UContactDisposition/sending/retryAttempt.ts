@@ -27,7 +27,6 @@ function runnerOf(context: IExecuteFunctions): Runner {
 		: 'toolInvocation';
 }
 
-
 /** How many times n8n runs the node for one run or tool call. */
 export function n8nTries(node: INode, runner: Runner = 'workflowExecute'): number {
 	if (node.retryOnFail !== true || runner === 'queuedToolCall') return 1;

@@ -47,6 +47,7 @@ describe('classify: one answer for the retry, the stop and the words', () => {
 		['ECONNREFUSED', 'not-recorded', 'not-recorded'],
 		['ENOTFOUND', 'configuration', 'configuration'],
 		['EPROTO', 'configuration', 'configuration'],
+		['DEPTH_ZERO_SELF_SIGNED_CERT', 'configuration', 'configuration'],
 	])("n8n 1.x's NodeApiError with httpCode %s: a request is %s, a login %s, and the code is kept", (code, request, login) => {
 		const error = { name: 'NodeApiError', message: 'The connection was aborted', httpCode: code };
 		expect(classify(error)).toMatchObject({ kind: request, code });
