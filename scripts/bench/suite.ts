@@ -140,7 +140,8 @@ export async function runSuite(
 	// Memory: the same many items through Map Automatically, the HTTP Request node and the ceiling.
 	// The HTTP Request node runs batched (C every L ms): unbatched it opens a connection per item
 	// at once, and at 10,000 items the simulator's accept queue overflows (ECONNRESET).
-	const memoryRows = async (M: number, memBase: Run) => {
+	const memoryRows = async (M: number) => {
+		const memBase = await baseline(M);
 		memoryItems = M;
 		for (const key of MEMORY_KEYS) {
 			const measured = rows.find((r) => r.key === `${key}Big` && r.items === M);
@@ -158,9 +159,7 @@ export async function runSuite(
 		}
 	};
 	if (args.memoryOnly) {
-		const M = args.memoryItems;
-		const memBase = await baseline(M);
-		await memoryRows(M, memBase);
+		await memoryRows(args.memoryItems);
 		return { rows, bigItems: bigN, memoryItems, rawInFlight, webhook };
 	}
 
@@ -219,8 +218,7 @@ export async function runSuite(
 	}
 	save();
 
-	const M = args.memoryItems || bigN;
-	await memoryRows(M, M === bigN ? bigBase : await baseline(M));
+	await memoryRows(args.memoryItems || bigN);
 	return { rows, bigItems: bigN, memoryItems, rawInFlight, webhook };
 }
 

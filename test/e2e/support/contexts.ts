@@ -2,7 +2,7 @@
 // pinned data, a partial run from the editor, Loop Over Items) × the node's promises (one output
 // per input, Retry On Fail, the error output, drag-and-drop fields, no secret), as n8n's REST API
 // creates and runs them.
-import { NODE, NODE_TYPE, CODE } from './dispositionWorkflow';
+import { NODE, NODE_TYPE, CODE, MAPPED_FIELDS } from './dispositionWorkflow';
 import { MANUAL_TRIGGER as RETRY_MANUAL_TRIGGER } from './retryExecution';
 
 export { NODE, CODE };
@@ -186,11 +186,7 @@ function dispositionNode(variant: Variant, credential: { id: string; name: strin
 		position: [440, 0],
 		...variant.settings,
 		parameters: {
-			campaign: '={{ $json.campaign }}',
-			agent: '={{ $json.agent }}',
-			callerid: '={{ $json.callerid }}',
-			guid: '={{ $json.guid }}',
-			l1: '={{ $json.l1 }}',
+			...MAPPED_FIELDS,
 			...(variant.additionalFields ? { additionalFields: variant.additionalFields } : {}),
 			options: variant.options,
 		},

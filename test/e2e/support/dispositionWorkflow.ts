@@ -3,6 +3,15 @@ export const NODE = 'uContact Disposition';
 export const NODE_TYPE = 'n8n-nodes-ucontact.uContactDisposition';
 export const CODE = 'Calls';
 
+/** The required fields, each dragged from the call: `{{ $json.<key> }}`. */
+export const MAPPED_FIELDS = {
+	campaign: '={{ $json.campaign }}',
+	agent: '={{ $json.agent }}',
+	callerid: '={{ $json.callerid }}',
+	guid: '={{ $json.guid }}',
+	l1: '={{ $json.l1 }}',
+};
+
 /**
  * trigger -> Code (`jsCode` makes the calls) -> uContact Disposition with a token credential, the
  * required fields mapped from each call, On Error: Stop Workflow, and `options`.
@@ -34,14 +43,7 @@ export function dispositionWorkflow(
 				type: NODE_TYPE,
 				typeVersion: 1,
 				position: [440, 0],
-				parameters: {
-					campaign: '={{ $json.campaign }}',
-					agent: '={{ $json.agent }}',
-					callerid: '={{ $json.callerid }}',
-					guid: '={{ $json.guid }}',
-					l1: '={{ $json.l1 }}',
-					options,
-				},
+				parameters: { ...MAPPED_FIELDS, options },
 				credentials: { uContactApi: credential },
 			},
 		],
