@@ -18,10 +18,9 @@ import { WORKFLOW_TIMEZONE } from './input/options';
 import { itemOptionsReader, readRunOptions } from './input/readOptions';
 import { itemPreparer } from './input/prepareItem';
 import { failureError, invalidItem, toOutputItems, type Outcome } from './output/results';
-import { executionRecord } from './sending/executionRecord';
-import { recordedLedger } from './sending/recordedLedger';
-import type { Attempt } from './sending/attemptMemory';
-import { openRetryAttempt, type TryEnding } from './sending/retryAttempt';
+import { DispositionRecord } from './record/dispositionRecord';
+import { runIdentity } from './record/runIdentity';
+import { sharedRecord } from './record/sharedRecord';
 import { sendItems } from './sending/sendItems';
 
 export class UContactDisposition implements INodeType {
@@ -66,19 +65,9 @@ export class UContactDisposition implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const inputItems = this.getInputData();
 		if (inputItems.length === 0) return [[]];
-		// With Retry On Fail, n8n may run this again: this try remembers what it records, and is
-		// ended however it ends (a refusal before sending included), so no retry's memory outlives
-		// the last try.
 		const node = this.getNode();
-		const retry = openRetryAttempt(this, node);
-		let ending: TryEnding = 'threw';
-		try {
-			const outcomes = await recordDispositions(this, node, inputItems, retry?.attempt);
-			ending = outcomes[0]?.ok === false ? 'first-item-failed' : 'answered';
-			return [toOutputItems(outcomes, node.onError === 'continueErrorOutput')];
-		} finally {
-			retry?.finish(ending);
-		}
+		const outcomes = await recordDispositions(this, node, inputItems);
+		return [toOutputItems(outcomes, node.onError === 'continueErrorOutput')];
 	}
 }
 
@@ -87,7 +76,6 @@ async function recordDispositions(
 	context: IExecuteFunctions,
 	node: INode,
 	inputItems: INodeExecutionData[],
-	memory: Attempt | undefined,
 ): Promise<Outcome[]> {
 	const continueOnFail = context.continueOnFail();
 	const autoMap = context.getNodeParameter('mappingMode', 0, 'defineBelow') === 'autoMapInputData';
@@ -129,24 +117,28 @@ async function recordDispositions(
 		baseUrl = { ok: false, problem: error instanceof Error ? error.message : String(error) };
 	}
 
-	const record = executionRecord(context);
-	const { outcomes, stopAt, recordedHere } = await sendItems({
+	const settings = runOptions.options;
+	const policy = {
+		skipRecorded: settings.skipRecorded,
+		resendUncertain: settings.resendUncertainOnRetry,
+		retryMode: context.getMode() === 'retry',
+	};
+	// Every run keeps the record, whatever the options: n8n's Retry and Retry On Fail read it too.
+	const windowMs = settings.skipWindowHours * 3_600_000;
+	const record = new DispositionRecord(runIdentity(context), policy, windowMs, sharedRecord(context, windowMs));
+	const { outcomes, stopAt } = await sendItems({
 		items,
 		session,
 		credentials,
 		baseUrl,
-		settings: runOptions.options,
+		settings,
 		continueOnFail,
-		memory,
 		record,
-		ledger: recordedLedger(context, runOptions.options),
+		policy,
 	});
 	const stopping = stopAt === undefined ? undefined : outcomes[stopAt];
-	if (stopping !== undefined && !stopping.ok) {
-		// The execution fails here: a Retry of it resumes at this node with these items.
-		record?.keep(recordedHere);
-		throw failureError(node, stopping, outcomes);
-	}
+	// The execution fails here: a Retry of it resumes at this node with these items.
+	if (stopping !== undefined && !stopping.ok) throw failureError(node, stopping, outcomes);
 	return outcomes;
 }
 

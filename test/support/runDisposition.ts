@@ -3,6 +3,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	INodeParameters,
+	INodeType,
 } from 'n8n-workflow';
 
 import { UContactApi } from '../../credentials/UContactApi.credentials';
@@ -66,11 +67,16 @@ export interface DispositionRun {
 	retryOf?: RunWorkflowOptions['retryOf'];
 	mode?: RunWorkflowOptions['mode'];
 	staticData?: RunWorkflowOptions['staticData'];
+	workflowId?: string;
+	nodeId?: string;
+	nodeName?: string;
+	/** Default: this process's node. A copy loaded apart (jest.isolateModules) stands for another n8n worker. */
+	nodeType?: INodeType;
 }
 
 export async function runDisposition(run: DispositionRun): Promise<RunWorkflowResult> {
 	return await runWorkflow({
-		nodeType: new UContactDisposition(),
+		nodeType: run.nodeType ?? new UContactDisposition(),
 		nodeTypeName: NODE_TYPE,
 		parameters: run.parameters ?? MAPPED,
 		inputItems: run.items,
@@ -84,6 +90,9 @@ export async function runDisposition(run: DispositionRun): Promise<RunWorkflowRe
 		retryOf: run.retryOf,
 		mode: run.mode,
 		staticData: run.staticData,
+		workflowId: run.workflowId,
+		nodeId: run.nodeId,
+		nodeName: run.nodeName,
 	});
 }
 

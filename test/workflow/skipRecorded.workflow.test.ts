@@ -1,8 +1,7 @@
 /**
  * Skip Already Recorded Dispositions, through n8n's engine: the same data run again, or one call
- * delivered twice, records nothing twice; a changed key is sent; off by default. Production
- * executions keep the record in the workflow's static data (saved and reloaded between runs as
- * n8n's database would), manual ones in this process.
+ * delivered twice, records nothing twice; a changed key is sent; off by default. Overlapping
+ * executions, other workers, renamed nodes and moved credentials: recordOnce.workflow.test.ts.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -16,7 +15,7 @@ beforeAll(async () => {
 afterAll(async () => await sim.close());
 beforeEach(() => sim.reset());
 
-// Each test its own GUIDs: manual runs share one in-process record per workflow and node.
+// Each test its own GUIDs: every run of one workflow and node shares the record.
 let batch = 0;
 beforeEach(() => batch++);
 const calls = (count: number, extra: IDataObject = {}) =>
@@ -62,41 +61,6 @@ describe('Skip Already Recorded Dispositions', () => {
 			[`b${batch}-2`, 'first'],
 			[`b${batch}-1`, 'called back, changed his mind'],
 		]);
-	});
-
-	it('production executions (a webhook delivering the same calls twice): kept in the static data n8n saves', async () => {
-		let staticData: IDataObject = {};
-		const first = await runDisposition({
-			parameters: SKIP,
-			items: calls(4),
-			credentials: tokenCredentials(sim),
-			mode: 'webhook',
-			staticData,
-		});
-		expect(first.error).toBeUndefined();
-		// Saved to the database and read back for the next execution.
-		staticData = JSON.parse(JSON.stringify(staticData)) as IDataObject;
-		const saved = JSON.stringify(staticData);
-		expect(saved).toMatch(/uContactRecorded/);
-		for (const value of [`b${batch}-0`, '59899120000', 'Ventas', 'jperez', sim.token]) expect(saved).not.toContain(value);
-		const again = await runDisposition({
-			parameters: SKIP,
-			items: calls(4),
-			credentials: tokenCredentials(sim),
-			mode: 'webhook',
-			staticData,
-		});
-		expect(again.items.map((item) => item.json.alreadyRecorded)).toEqual([true, true, true, true]);
-		expect(recorded()).toHaveLength(4);
-		// Another workflow, or a copy on another instance, has static data of its own: it sends.
-		const elsewhere = await runDisposition({
-			parameters: SKIP,
-			items: calls(4),
-			credentials: tokenCredentials(sim),
-			mode: 'webhook',
-			staticData: {},
-		});
-		expect(elsewhere.items.map((item) => item.json.alreadyRecorded)).toEqual([false, false, false, false]);
 	});
 
 	it('a failed send is not remembered: the next run sends it', async () => {

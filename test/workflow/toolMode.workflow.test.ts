@@ -5,7 +5,6 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { attemptMemory } from '../../nodes/UContactDisposition/sending/attemptMemory';
 import { call, MAPPED, tokenCredentials } from '../support/runDisposition';
 import { runAsTool, type ToolRun } from '../support/runAsTool';
 import { startSimulator, type Simulator } from '../support/simulator/simulator';
@@ -16,8 +15,6 @@ beforeAll(async () => {
 });
 afterAll(async () => await sim.close());
 beforeEach(() => sim.reset());
-// No retry follows the last try of a call: nothing is left for the idle limit to drop.
-afterEach(() => expect([attemptMemory.size, attemptMemory.runCount]).toEqual([0, 0]));
 
 const LITERAL: INodeParameters = {
 	campaign: 'Ventas->',

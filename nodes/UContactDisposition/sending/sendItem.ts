@@ -51,7 +51,9 @@ export async function sendItem(
 				answer.outcome === 'rejected'
 					? describeRejection(item.disposition)
 					: describeUnexpectedAnswer(answer.response, answerQuoter(forms()));
-			return { ok: false, report: redactReport(report, forms()), kind: 'rejected' };
+			// Any 2xx means uContact processed the request: only its documented "0" says it recorded nothing.
+			const kind = answer.outcome === 'rejected' ? 'rejected' : 'maybe-recorded';
+			return { ok: false, report: redactReport(report, forms()), kind };
 		}
 		const failure = classify(sent.error);
 		const decision = retryDecision(failure, attempt, retry);

@@ -11,11 +11,11 @@ import { describeRequestFailure } from '../../UContactApi/requestMessages';
 import type { UContactSession } from '../../UContactApi/transport';
 import type { RunOptions } from '../input/options';
 import type { ReadyItem } from '../input/prepareItem';
-import { alreadyRecorded, notResent, recordedByExecution } from '../output/earlierTry';
+import { knownRecorded, knownUncertain } from '../output/fromRecord';
 import { dryRun, notSent, recorded, sendFailed, type Outcome } from '../output/results';
-import type { Attempt } from './attemptMemory';
-import type { ExecutionRecord } from './executionRecord';
-import type { RecordedLedger } from './recordedLedger';
+import type { DispositionRecord } from '../record/dispositionRecord';
+import type { Policy } from '../record/policy';
+import { recordKey } from '../record/recordKey';
 import { dispatch } from './pool';
 import { sendItem } from './sendItem';
 
@@ -28,12 +28,9 @@ export interface SendItemsInput {
 	baseUrl: { ok: true; url: string } | { ok: false; problem: string };
 	settings: RunOptions;
 	continueOnFail: boolean;
-	/** This try of the run when n8n may retry the node (Retry On Fail): what earlier tries did. */
-	memory?: Attempt;
-	/** What the execution n8n's Retry re-runs recorded (read in retry mode only). */
-	record?: ExecutionRecord;
-	/** Skip Already Recorded Dispositions: what this workflow recorded within the window. */
-	ledger?: RecordedLedger;
+	/** What was recorded, or may have been, and what is in flight: every item takes a turn on it. */
+	record: DispositionRecord;
+	policy: Policy;
 }
 
 export interface SendItemsResult {
@@ -41,8 +38,6 @@ export interface SendItemsResult {
 	outcomes: Outcome[];
 	/** The first failed item when the workflow must stop (On Error: Stop Workflow). */
 	stopAt?: number;
-	/** Items this execution recorded (this try or an earlier try of it), for a Retry of it. */
-	recordedHere: Array<{ itemIndex: number; form: string }>;
 }
 
 export async function sendItems(input: SendItemsInput): Promise<SendItemsResult> {
@@ -53,31 +48,29 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 	let stopReason = input.baseUrl.ok ? undefined : input.baseUrl.problem;
 	let stopAt: number | undefined;
 	const outcomes: Array<Outcome | undefined> = new Array(items.length).fill(undefined);
-	const recordedHere: SendItemsResult['recordedHere'] = [];
 
 	const run = async (itemIndex: number, item: ReadyItem): Promise<Outcome> => {
 		if (stopReason !== undefined) return notSent(itemIndex, item.disposition, stopReason);
 		if (item.options.dryRun) return dryRun(item.disposition, item.form, baseUrl);
-		// n8n's Retry of a failed execution: what that execution recorded is not sent again.
-		const recordedBy = input.record?.recordedBy(itemIndex, item.form);
-		if (recordedBy !== undefined) return recordedByExecution(item.disposition, recordedBy, 'retry');
-		const skipped = input.ledger?.recordedBy(item.form);
-		if (skipped !== undefined) return recordedByExecution(item.disposition, skipped, 'skip');
-		// n8n's Retry On Fail: what an earlier try recorded, or may have, is not sent again.
-		const earlier = input.memory?.earlier(itemIndex, item.form);
-		if (earlier?.kind === 'recorded') {
-			recordedHere.push({ itemIndex, form: item.form });
-			return alreadyRecorded(item.disposition, earlier.response);
+		const turn = await input.record.turn(recordKey(baseUrl, item.form), itemIndex, item.options.timeout);
+		if (!turn.send) {
+			return turn.known.state === 'recorded'
+				? knownRecorded(item.disposition, turn.known, itemIndex, input.policy)
+				: knownUncertain(item.disposition, turn.known, itemIndex);
 		}
-		if (earlier?.kind === 'uncertain' && !settings.resendUncertainOnRetry)
-			return notResent(itemIndex, item.disposition, earlier.report);
-		const sent = await sendItem(session, item, baseUrl, credentials);
-		input.memory?.remember(itemIndex, item.form, sent);
-		if (sent.ok) {
-			recordedHere.push({ itemIndex, form: item.form });
-			input.ledger?.keep(item.form);
-			return recorded(item.disposition, sent.response);
+		// The run may have stopped while this item waited for an equal one in flight.
+		if (stopReason !== undefined) {
+			turn.abandon();
+			return notSent(itemIndex, item.disposition, stopReason);
 		}
+		let sent: Awaited<ReturnType<typeof sendItem>> | undefined;
+		try {
+			sent = await sendItem(session, item, baseUrl, credentials);
+		} finally {
+			// Our own code broke somewhere in the exchange (reported below): uContact may have the request.
+			turn.done(sent ?? { ok: false, kind: 'maybe-recorded', report: { message: 'an error in this node' } });
+		}
+		if (sent.ok) return recorded(item.disposition, sent.response);
 		if (stopsTheRun(sent.kind)) stopReason ??= sent.report.message;
 		return sendFailed(itemIndex, item.disposition, sent.report);
 	};
@@ -125,5 +118,7 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 		const reason = stopAt === undefined ? 'the run stopped before this item' : `the run stopped at item ${stopAt}`;
 		return notSent(itemIndex, 'form' in item ? item.disposition : undefined, reason);
 	});
-	return { outcomes: complete, stopAt, recordedHere };
+	// The run's outcomes are in n8n's shared store before the node hands its items on.
+	await input.record.settled();
+	return { outcomes: complete, stopAt };
 }

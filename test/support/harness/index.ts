@@ -15,3 +15,4 @@ export type { LocalServer, ReceivedRequest, ServerAnswer } from './local-server'
 export type { CredentialTestResult, RunWorkflowOptions, RunWorkflowResult } from './types';
 export { CapturingLogger, harnessLogger, installHarnessLogger } from './logger';
 export type { LogEntry, LogLevel } from './logger';
+export { deduplicationStore, MemoryDeduplicationStore } from './deduplication-store';

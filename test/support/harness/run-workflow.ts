@@ -3,6 +3,7 @@ import { createRunExecutionData, Workflow } from 'n8n-workflow';
 import type { INode, IRun, IRunExecutionData, IWorkflowBase, IWorkflowSettings } from 'n8n-workflow';
 
 import { createAdditionalData } from './additional-data';
+import { deduplicationStore } from './deduplication-store';
 import { HarnessCredentialsHelper } from './credentials-helper';
 import { CredentialsStore } from './credentials-store';
 import { nextExecutionId } from './ids';
@@ -38,6 +39,7 @@ function retryData(failed: IRun): IRunExecutionData {
  */
 export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunWorkflowResult> {
 	installHarnessLogger();
+	deduplicationStore();
 	const { description } = opts.nodeType;
 	const nodeName = opts.nodeName ?? description.defaults.name ?? description.displayName;
 	const credentialsStore = new CredentialsStore(opts.credentialType.name, opts.credentialsData);
@@ -52,7 +54,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunWorkflow
 		parameters: {},
 	};
 	const nodeUnderTest: INode = {
-		id: 'harness-node',
+		id: opts.nodeId ?? 'harness-node',
 		name: nodeName,
 		type: opts.nodeTypeName,
 		typeVersion: opts.typeVersion ?? latestVersion(description.version),
@@ -69,7 +71,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunWorkflow
 	if (opts.timezone !== undefined) settings.timezone = opts.timezone;
 
 	const workflowData: IWorkflowBase = {
-		id: 'harness-workflow',
+		id: opts.workflowId ?? 'harness-workflow',
 		name: 'Harness workflow',
 		active: false,
 		isArchived: false,
@@ -137,11 +139,12 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunWorkflow
 			credentialsStore,
 			nodeName,
 			run: undefined,
+			executionId,
 		};
 	}
 
 	const { runData, error } = run.data.resultData;
 	const outputs = (runData[nodeName]?.[0]?.data?.main ?? []).map((output) => output ?? []);
 	const items = outputs[0] ?? [];
-	return { items, outputs, error, runData, credentialsStore, nodeName, run };
+	return { items, outputs, error, runData, credentialsStore, nodeName, run, executionId };
 }

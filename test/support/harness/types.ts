@@ -55,6 +55,10 @@ export interface RunWorkflowOptions {
 	retryOf?: IRun;
 	/** The execution mode (default 'manual', as a run from the editor). */
 	mode?: WorkflowExecuteMode;
+	/** The workflow's id (default 'harness-workflow'): n8n's deduplication store keeps a row per workflow and node id. */
+	workflowId?: string;
+	/** The node under test's id (default 'harness-node'); its name is `nodeName`. */
+	nodeId?: string;
 	/** The workflow's static data, as n8n loads it from the database for the run. */
 	staticData?: IDataObject;
 }
@@ -71,6 +75,8 @@ export interface RunWorkflowResult {
 	 */
 	error?: ExecutionBaseError | WorkflowHasIssuesError;
 	runData: IRunData;
+	/** The execution's id, as the node saw it. */
+	executionId: string;
 	/** The in-memory credential: inspect `data` and `updateCount` afterwards. */
 	credentialsStore: CredentialsStore;
 	/** Name of the node under test in `runData`. */

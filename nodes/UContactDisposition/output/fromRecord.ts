@@ -1,0 +1,54 @@
+/**
+ * What an item becomes when the record says the same disposition (same server, every key the
+ * same) was recorded, or may have been, and the policy does not send it again. It says who did:
+ * an earlier try of this run (Retry On Fail), an equal item of this run, another execution, or
+ * only "an earlier execution" when n8n's shared store is all that knew it.
+ */
+import type { Disposition } from '../../UContactApi/api';
+import type { FailureReport } from '../../UContactApi/requestMessages';
+import type { Known } from '../record/dispositionRecord';
+import type { Policy } from '../record/policy';
+import { recorded, sendFailed, type Outcome } from './results';
+
+function who(known: Known, itemIndex: number): string {
+	const { entry } = known;
+	if (entry === undefined) return 'an earlier execution of this workflow';
+	if (known.sameRun)
+		return entry.itemIndex === itemIndex ? 'an earlier try' : `item ${entry.itemIndex} of this run, which is the same disposition,`;
+	return `execution ${entry.executionId} at ${new Date(entry.at).toISOString()}`;
+}
+
+function why(known: Known, policy: Policy): string {
+	if (known.sameRun) return '';
+	return policy.retryMode ? '; this retry of it did not send it again' : ' with every key the same; not sent again (Skip Already Recorded Dispositions)';
+}
+
+/** Recorded before: a success, marked so the user sees this run did not send it. */
+export function knownRecorded(disposition: Disposition, known: Known, itemIndex: number, policy: Policy): Outcome {
+	const earlierTry = known.sameRun && known.entry?.itemIndex === itemIndex;
+	const response = known.entry?.response;
+	const outcome = recorded(disposition, earlierTry ? (response ?? '') : '');
+	if (!outcome.ok) return outcome;
+	if (earlierTry) return { ok: true, json: { ...outcome.json, alreadyRecorded: true } };
+	const hint = `Recorded by ${who(known, itemIndex)}${why(known, policy)}.`;
+	return { ok: true, json: { ...outcome.json, alreadyRecorded: true, response: null, hint } };
+}
+
+/** Maybe recorded before: not sent again unless the user opted in, and a failure item that says so. */
+export function knownUncertain(disposition: Disposition, known: Known, itemIndex: number): Outcome {
+	const earlier = known.entry?.report;
+	const sender = who(known, itemIndex);
+	const message =
+		known.sameRun && known.entry?.itemIndex === itemIndex
+			? `Not sent again by Retry On Fail, because an earlier try may have recorded it: ${earlier?.message ?? ''}`
+			: earlier !== undefined
+				? `Not sent, because ${sender} may have recorded it: ${earlier.message}`
+				: `Not sent, because ${sender} sent the same disposition and may have recorded it: it may still be waiting for uContact's answer (on this or another n8n worker), or it had no answer in time, an answer cut off, or n8n stopped while it was in flight`;
+	const report: FailureReport = {
+		...(earlier ?? {}),
+		message,
+		description:
+			'Check in uContact whether it was recorded. To send such items again, turn on Options > Resend Uncertain Items on Retry.',
+	};
+	return sendFailed(itemIndex, disposition, report);
+}

@@ -1,0 +1,131 @@
+/**
+ * The one record of what uContact recorded, as a run uses it: every item takes a turn on its key
+ * before it is sent. A turn waits while the same disposition is in flight anywhere in this
+ * process, then reads what this process knows (in detail) or, failing that, what every n8n
+ * process shares (n8n's deduplication store), and the policy says whether to send. An item sent
+ * holds the key until its outcome is written to both.
+ */
+import { sleep } from 'n8n-workflow';
+
+import type { SendResult } from '../sending/sendItem';
+import { sends, type Earlier, type Policy } from './policy';
+import { processRecord, type Entry, type ProcessRecord } from './processRecord';
+import type { ClaimResult, SharedRecord } from './sharedRecord';
+
+const FIRST_POLL_MS = 50;
+const MAX_POLL_MS = 1000;
+
+export interface RunIdentity {
+	/** The workflow and node (by id: a renamed node keeps its record). */
+	scope: string;
+	executionId: string;
+	/** The execution, or the tool call, whose tries are one run. */
+	runId: string;
+}
+
+/** What the record knew of an item not sent: where it came from, for the output's words. */
+export interface Known extends Earlier {
+	/** This process's entry, with when, which execution and the answer; absent when only n8n's shared store knew. */
+	entry?: Entry;
+}
+
+export type Turn =
+	| { send: false; known: Known }
+	| {
+			send: true;
+			/** The outcome, written to the record; ends the turn. */
+			done(result: SendResult): void;
+			/** Not sent after all (the run stopped): the claim goes. */
+			abandon(): void;
+	  };
+
+export class DispositionRecord {
+	constructor(
+		private readonly run: RunIdentity,
+		private readonly policy: Policy,
+		private readonly windowMs: number,
+		private readonly shared: SharedRecord | undefined,
+		private readonly local: ProcessRecord = processRecord,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	/** `waitMs`: how long a send of the same key in flight in another process may be waited for. */
+	async turn(key: string, itemIndex: number, waitMs: number): Promise<Turn> {
+		for (let busy = this.local.sending(key); busy !== undefined; busy = this.local.sending(key)) await busy;
+		// From here until the hold, nothing awaits: no other item of this process takes the key between.
+		const entry = this.local.get(this.run.scope, key);
+		const sameRun = entry?.runId === this.run.runId;
+		const localKnows = entry !== undefined && (sameRun || this.remembered(entry.at));
+		if (localKnows && entry.state !== 'not-recorded') {
+			const known: Known = { state: entry.state, sameRun, entry };
+			if (!sends(known, this.policy)) return { send: false, known };
+		}
+		const release = this.local.hold(key);
+		// Whatever happens before the ticket is handed over (a refusal, a failure), the key is let go.
+		let handedOver = false;
+		try {
+			// Read back only where a repeat would be skipped: elsewhere both deliveries are sent anyway.
+			const verify = this.policy.skipRecorded || this.policy.retryMode;
+			const claim: ClaimResult = (await this.shared?.claim(key, verify)) ?? { claimed: 'unknown', period: 0 };
+			if (!localKnows && claim.claimed === 'claimed' && verify && this.shared !== undefined) {
+				// Another process (or this one before a restart) claimed it: its outcome decides the
+				// words and Resend Uncertain Items, so a sender still in flight is waited for, as
+				// long as this item would wait for its own answer.
+				const known: Known = { state: await this.outcomeOf(this.shared, key, waitMs), sameRun: false };
+				if (!sends(known, this.policy)) return { send: false, known };
+			}
+			handedOver = true;
+			return this.ticket(key, itemIndex, claim, release);
+		} finally {
+			if (!handedOver) release();
+		}
+	}
+
+	/** Resolves when everything this run wrote to the shared record is written. */
+	async settled(): Promise<void> {
+		await this.shared?.settled();
+	}
+
+	private ticket(key: string, itemIndex: number, claim: ClaimResult, release: () => void): Turn {
+		const owned = claim.claimed === 'new';
+		const period = claim.claimed === 'unknown' ? Math.floor(this.now() / this.windowMs) : claim.period;
+		return {
+			send: true,
+			done: (result) => {
+				const state = result.ok ? 'recorded' : result.kind === 'maybe-recorded' ? 'uncertain' : 'not-recorded';
+				this.local.set(this.run.scope, key, {
+					state,
+					at: this.now(),
+					executionId: this.run.executionId,
+					runId: this.run.runId,
+					itemIndex,
+					response: result.ok ? result.response : undefined,
+					report: !result.ok && state === 'uncertain' ? result.report : undefined,
+				});
+				if (state === 'recorded') this.shared?.keepRecorded(key, period);
+				else if (state === 'uncertain') this.shared?.keepUncertain(key, period);
+				else if (owned) this.shared?.release(key, period);
+				release();
+			},
+			abandon: () => {
+				if (owned) this.shared?.release(key, period);
+				release();
+			},
+		};
+	}
+
+	private async outcomeOf(shared: SharedRecord, key: string, waitMs: number): Promise<'recorded' | 'uncertain'> {
+		const deadline = this.now() + waitMs;
+		for (let pause = FIRST_POLL_MS; ; pause = Math.min(MAX_POLL_MS, pause * 2)) {
+			const outcome = await shared.outcome(key);
+			if (outcome !== undefined) return outcome;
+			if (this.now() + pause > deadline) return 'uncertain';
+			await sleep(pause);
+		}
+	}
+
+	/** Seen in the Skip Window's period it was written in, or the next: as the shared record sees it. */
+	private remembered(at: number): boolean {
+		return Math.floor(at / this.windowMs) >= Math.floor(this.now() / this.windowMs) - 1;
+	}
+}

@@ -1,0 +1,322 @@
+/**
+ * One record of what uContact recorded, through n8n's engine, at the same time and across time:
+ * overlapping executions, parallel equal items, two n8n workers sharing n8n's deduplication store
+ * (a second copy of the node loaded apart stands for the second worker), n8n's Retry (twice at
+ * once, of a retry), Retry On Fail after an odd 2xx, a moved credential, a renamed node and a
+ * full record. Every row asserts the same promises: uContact receives each disposition once,
+ * every input item has exactly one output, and no output claims more than happened.
+ */
+import { sleep, type IDataObject, type INodeExecutionData, type INodeType } from 'n8n-workflow';
+
+import { MAX_SHARED_ENTRIES } from '../../nodes/UContactDisposition/record/sharedRecord';
+import { deduplicationStore } from '../support/harness';
+import type { RunWorkflowResult } from '../support/harness';
+import { startSimulator, type Behaviour, type Simulator } from '../support/simulator/simulator';
+import { call, MAPPED, runDisposition, tokenCredentials, type DispositionRun } from '../support/runDisposition';
+
+let sim: Simulator;
+let other: Simulator;
+beforeAll(async () => {
+	[sim, other] = await Promise.all([startSimulator(), startSimulator()]);
+});
+afterAll(async () => await Promise.all([sim.close(), other.close()]));
+beforeEach(() => {
+	sim.reset();
+	other.reset();
+});
+
+/** The node as a second n8n worker has it: its own process memory, the same database. */
+function secondWorker(): INodeType {
+	let NodeType: new () => INodeType = class {} as never;
+	jest.isolateModules(() => {
+		NodeType = require('../../nodes/UContactDisposition/UContactDisposition.node').UContactDisposition;
+	});
+	return new NodeType();
+}
+
+const SKIP = { ...MAPPED, options: { skipRecorded: true } };
+let rowCount = 0;
+
+/** Each row its own workflow (a row of n8n's store) and GUIDs, so rows never see each other. */
+function fresh() {
+	const row = ++rowCount;
+	const calls = (count: number, from = 0) =>
+		Array.from({ length: count }, (_, index) => call(from + index, { guid: `r${row}-${from + index}` }));
+	// The workflow's static data, kept across its executions as n8n's database would (the node keeps nothing there).
+	const staticData: IDataObject = {};
+	const run = (options: Partial<DispositionRun> & Pick<DispositionRun, 'items'>) =>
+		runDisposition({
+			parameters: SKIP,
+			credentials: tokenCredentials(sim),
+			workflowId: `wf-${row}`,
+			mode: 'webhook',
+			staticData,
+			...options,
+		});
+	return { row, calls, run };
+}
+
+/** Requests uContact may have recorded, per GUID: all but those answered 503 (it recorded nothing). */
+const requestsPerGuid = (server: Simulator) => {
+	const counts = new Map<string, number>();
+	for (const request of server.requests) {
+		if (!request.path.endsWith('DispositionCall') || request.status === 503) continue;
+		counts.set(request.fields.guid, (counts.get(request.fields.guid) ?? 0) + 1);
+	}
+	return counts;
+};
+const duplicates = (server: Simulator) => [...requestsPerGuid(server).values()].reduce((sum, count) => sum + count - 1, 0);
+const items = (results: RunWorkflowResult[]) => results.flatMap((result) => result.items);
+const kinds = (outputs: INodeExecutionData[]) =>
+	outputs.map((item) => (item.json.success === true ? (item.json.alreadyRecorded === true ? 'known' : 'sent') : 'failed'));
+const count = (values: string[], value: string) => values.filter((each) => each === value).length;
+
+interface Row {
+	name: string;
+	/** Runs the scenario; returns every output item of every execution, and how many input items there were. */
+	scenario: () => Promise<{ outputs: INodeExecutionData[]; inputs: number; server?: Simulator }>;
+	/** Distinct dispositions uContact must have received, each once. */
+	distinct: number;
+	/** Output kinds expected, counted. */
+	expected: { sent: number; known: number; failed: number };
+}
+
+const ROWS: Row[] = [
+	{
+		name: 'two webhook executions of the same 20 calls at once (Skip on, Concurrency 5)',
+		distinct: 20,
+		expected: { sent: 20, known: 20, failed: 0 },
+		scenario: async () => {
+			const { calls, run } = fresh();
+			const results = await Promise.all([run({ items: calls(20) }), run({ items: calls(20) })]);
+			return { outputs: items(results), inputs: 40 };
+		},
+	},
+	{
+		name: '30 calls, each delivered twice at the same moment, then once more after every execution ended',
+		distinct: 30,
+		expected: { sent: 30, known: 60, failed: 0 },
+		scenario: async () => {
+			const { calls, run } = fresh();
+			const deliveries = calls(30).flatMap((item) => [item, item]);
+			const first = await Promise.all(deliveries.map((item) => run({ items: [item] })));
+			const later = await Promise.all(calls(30).map((item) => run({ items: [item] })));
+			return { outputs: items([...first, ...later]), inputs: 90 };
+		},
+	},
+	{
+		name: '50 distinct calls 10 at a time, then the same 50 one by one',
+		distinct: 50,
+		expected: { sent: 50, known: 50, failed: 0 },
+		scenario: async () => {
+			const { calls, run } = fresh();
+			const results: RunWorkflowResult[] = [];
+			for (let start = 0; start < 50; start += 10)
+				results.push(...(await Promise.all(calls(10, start).map((item) => run({ items: [item] })))));
+			for (const item of calls(50)) results.push(await run({ items: [item] }));
+			return { outputs: items(results), inputs: 100 };
+		},
+	},
+	{
+		name: 'the same 10 calls on a second n8n worker after the first one ran them',
+		distinct: 10,
+		expected: { sent: 10, known: 10, failed: 0 },
+		scenario: async () => {
+			const { calls, run } = fresh();
+			const first = await run({ items: calls(10) });
+			const second = await run({ items: calls(10), nodeType: secondWorker() });
+			return { outputs: items([first, second]), inputs: 20 };
+		},
+	},
+	{
+		name: 'two equal items in one run at Concurrency 1 (Skip off): sent once, the second says so',
+		distinct: 1,
+		expected: { sent: 1, known: 1, failed: 0 },
+		scenario: async () => {
+			const { calls, run } = fresh();
+			const [item] = calls(1);
+			const result = await run({ items: [item, item], parameters: { ...MAPPED, options: { concurrency: 1 } } });
+			return { outputs: result.items, inputs: 2 };
+		},
+	},
+	{
+		name: 'two equal items in one run at Concurrency 5 (Skip off): the same as at Concurrency 1',
+		distinct: 1,
+		expected: { sent: 1, known: 1, failed: 0 },
+		scenario: async () => {
+			const { calls, run } = fresh();
+			const [item] = calls(1);
+			const result = await run({ items: [item, item], parameters: { ...MAPPED, options: { concurrency: 5 } } });
+			return { outputs: result.items, inputs: 2 };
+		},
+	},
+	{
+		name: "two of n8n's Retries of one failed execution at once (Skip off)",
+		distinct: 10,
+		// The failed run outputs nothing (it stopped); each retry has the failed run's 3 as recorded,
+		// and the 7 others are sent by whichever retry takes them first.
+		expected: { sent: 7, known: 6 + 7, failed: 0 },
+		scenario: async () => {
+			const { calls, run } = fresh();
+			const parameters = { ...MAPPED, options: { concurrency: 1, safeRetries: 0 } };
+			sim.queue(...normal(3), { kind: 'status', status: 503 });
+			const failed = await run({ items: calls(10), parameters });
+			expect(failed.error).toBeDefined();
+			const retries = await Promise.all([
+				run({ items: calls(10), parameters, retryOf: failed.run }),
+				run({ items: calls(10), parameters, retryOf: failed.run }),
+			]);
+			return { outputs: [...failed.items, ...items(retries)], inputs: 20 };
+		},
+	},
+	{
+		name: "n8n's Retry of an execution that was itself a Retry (Skip off)",
+		distinct: 10,
+		expected: { sent: 4, known: 6, failed: 0 },
+		scenario: async () => {
+			const { calls, run } = fresh();
+			const parameters = { ...MAPPED, options: { concurrency: 1, safeRetries: 0 } };
+			sim.queue(...normal(3), { kind: 'status', status: 503 });
+			const first = await run({ items: calls(10), parameters });
+			sim.queue(...normal(3), { kind: 'status', status: 503 });
+			const second = await run({ items: calls(10), parameters, retryOf: first.run });
+			const third = await run({ items: calls(10), parameters, retryOf: second.run });
+			expect([first.error !== undefined, second.error !== undefined, third.error]).toEqual([true, true, undefined]);
+			return { outputs: third.items, inputs: 10 };
+		},
+	},
+	{
+		name: "n8n's Retry after uContact recorded an item but answered after the Timeout: not sent again, the retry says why",
+		distinct: 2,
+		expected: { sent: 0, known: 0, failed: 0 },
+		scenario: async () => {
+			const { calls, run } = fresh();
+			const parameters = { ...MAPPED, options: { concurrency: 1, timeout: 1000 } };
+			sim.queue(normal(1)[0], { kind: 'slow', ms: 2500 });
+			const failed = await run({ items: calls(3), parameters });
+			expect(failed.error?.message).toMatch(/did not answer within 1000 ms/);
+			// The retry resumes with the failed run's node settings (On Error: stop), so it stops at the same item.
+			const retried = await run({ items: calls(3), parameters, retryOf: failed.run });
+			expect(retried.error?.message).toMatch(/^Not sent, because execution \S+ at \S+ may have recorded it: uContact did not answer within 1000 ms/);
+			// uContact's late answer comes in; the request's fields are read by then.
+			while (sim.requests.some((request) => request.status === null)) await sleep(10);
+			return { outputs: [], inputs: 0 };
+		},
+	},
+	...(
+		[
+			['an empty 200', { kind: 'body', body: '' }],
+			['a 204', { kind: 'status', status: 204, body: '' }],
+			['an HTML page', { kind: 'body', body: '<html><body>Servicio</body></html>', contentType: 'text/html' }],
+			['a 200 cut off mid-body', { kind: 'truncated', record: true }],
+		] as Array<[string, Behaviour]>
+	).map(
+		([answer, behaviour]): Row => ({
+			name: `Retry On Fail after ${answer}: not sent again`,
+			distinct: 1,
+			expected: { sent: 0, known: 0, failed: 1 },
+			scenario: async () => {
+				const { calls, run } = fresh();
+				sim.queue(behaviour);
+				const result = await run({
+					items: calls(1),
+					parameters: { ...MAPPED, options: { safeRetries: 0 } },
+					nodeSettings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 },
+					continueOnFail: true,
+				});
+				return { outputs: result.items, inputs: 1 };
+			},
+		}),
+	),
+	{
+		name: 'the credential moved to another server: the same calls are sent there',
+		distinct: 2,
+		expected: { sent: 2, known: 0, failed: 0 },
+		scenario: async () => {
+			const { calls, run } = fresh();
+			await run({ items: calls(2) });
+			expect(sim.dispositions).toHaveLength(2);
+			const moved = await run({ items: calls(2), credentials: tokenCredentials(other) });
+			return { outputs: moved.items, inputs: 2, server: other };
+		},
+	},
+	{
+		name: 'the node renamed between runs (same node id): still skipped',
+		distinct: 3,
+		expected: { sent: 3, known: 3, failed: 0 },
+		scenario: async () => {
+			const { calls, run } = fresh();
+			const first = await run({ items: calls(3), nodeName: 'Record disposition' });
+			const renamed = await run({ items: calls(3), nodeName: 'Tipificar llamada', nodeType: secondWorker() });
+			return { outputs: items([first, renamed]), inputs: 6 };
+		},
+	},
+	{
+		name: "a full record in n8n's store: replaying the oldest recorded calls sends none of them",
+		distinct: 20,
+		expected: { sent: 20, known: 20, failed: 0 },
+		scenario: async () => {
+			const { row, calls, run } = fresh();
+			// Older entries of this node fill the row to n8n's cap before the calls are recorded.
+			const store = deduplicationStore();
+			store.rows.set(`wf-${row}\nn:harness-node`, {
+				mode: 'entries',
+				data: Array.from({ length: MAX_SHARED_ENTRIES }, (_, index) => `older-${index}`),
+			});
+			const first = await run({ items: calls(20) });
+			// Replayed oldest first, one per execution, on another worker: only n8n's store knows them.
+			const worker = secondWorker();
+			const replays: RunWorkflowResult[] = [];
+			for (const item of calls(20)) replays.push(await run({ items: [item], nodeType: worker }));
+			expect(store.entries(`wf-${row}`, 'harness-node')).toBeLessThanOrEqual(MAX_SHARED_ENTRIES);
+			return { outputs: items([first, ...replays]), inputs: 40 };
+		},
+	},
+];
+
+function normal(count: number): Behaviour[] {
+	return Array<Behaviour>(count).fill({ kind: 'normal' });
+}
+
+describe('one record of what uContact recorded, at the same time and across time', () => {
+	it.each(ROWS.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
+		const { outputs, inputs, server = sim } = await row.scenario();
+		const perGuid = requestsPerGuid(server);
+		expect({ distinct: perGuid.size, duplicates: duplicates(server) }).toEqual({ distinct: row.distinct, duplicates: 0 });
+		expect(outputs).toHaveLength(inputs);
+		const found = kinds(outputs);
+		expect({ sent: count(found, 'sent'), known: count(found, 'known'), failed: count(found, 'failed') }).toEqual(
+			row.expected,
+		);
+		// Only what a sender heard uContact accept is "sent"; a skipped item names who recorded it.
+		for (const item of outputs.filter((output) => output.json.alreadyRecorded === true && output.json.hint !== null))
+			expect(item.json.hint).toMatch(/^Recorded by /);
+	});
+
+	it('the record holds hashes only: nothing of the form, and no secret, reaches n8n\'s store', async () => {
+		const { row, calls, run } = fresh();
+		await run({ items: calls(3) });
+		const received = deduplicationStore().received.join('\n');
+		for (const value of [`r${row}-0`, 'Ventas', 'jperez', '5989912', sim.token, sim.url]) expect(received).not.toContain(value);
+		for (const entry of deduplicationStore().received) expect(entry).toMatch(/^([cru]:\d+:\d+:[A-Za-z0-9+/]{16}|o:\d+:\d+:[A-Za-z0-9+/]{16}:[A-Za-z0-9+/]{8}\.\d+)$/);
+	});
+});
+
+/** Two workers receiving one call in the same few milliseconds: printed, the residual the README states. */
+describe('two n8n workers receiving the same call at the same moment', () => {
+	it('measures the duplicates left (n8n gives no lock across processes)', async () => {
+		const { calls, run } = fresh();
+		const worker = secondWorker();
+		const pairs = await Promise.all(
+			calls(30).flatMap((item: IDataObject) => [
+				run({ items: [item], continueOnFail: true }),
+				run({ items: [item], nodeType: worker, continueOnFail: true }),
+			]),
+		);
+		const left = duplicates(sim);
+
+		console.log(`two workers, 30 calls each delivered to both at once: ${left} duplicate(s) of 30`);
+		expect(items(pairs)).toHaveLength(60);
+		expect(requestsPerGuid(sim).size).toBe(30);
+	});
+});
