@@ -1,6 +1,6 @@
 // n8n in queue mode for the end-to-end test: a throwaway PostgreSQL and Redis (Debian's
 // packages, started here on 127.0.0.1 with free ports and temp data folders), `n8n start` as
-// main and one `n8n worker`, each with its own user folder holding our packed package as a
+// main and one `n8n worker` (or more: `workers`), each with its own user folder holding our packed package as a
 // community package, and one shared encryption key. Everything started here is stopped by stop(), and
 // killed when the test process exits without calling it.
 import { execFileSync, spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
@@ -58,6 +58,7 @@ export interface Timing {
 
 export interface PeakMemory {
 	main: number | null;
+	/** Summed over the workers. */
 	worker: number | null;
 	redis: number | null;
 	postgres: number | null;
@@ -69,12 +70,17 @@ export interface QueueMode {
 	readonly runtime: Runtime;
 	/** Main's N8N_USER_FOLDER, holding our package as a community package. */
 	readonly userFolder: string;
-	/** The worker's own N8N_USER_FOLDER, with its own copy of the package (same encryption key as main). */
+	/** The (first) worker's own N8N_USER_FOLDER, with its own copy of the package (same encryption key as main). */
 	readonly workerFolder: string;
+	/** Every worker's user folder, in the order of `workers`. */
+	readonly workerFolders: string[];
 	/** What n8n logged about the PostgreSQL version (Debian 12 has 15; n8n 2.41 wants 17, 16 on compatibility), or null. */
 	readonly postgresWarning: string | null;
 	readonly main: N8nServer;
+	/** The first worker (workers[0]). */
 	readonly worker: Worker;
+	/** Every worker, each with its own user folder. */
+	readonly workers: Worker[];
 	readonly redis: Service;
 	readonly postgres: Postgres;
 	/** Where the start-up time went, in order. */
@@ -91,8 +97,10 @@ export interface QueueModeOptions {
 	mainEnv?: Record<string, string>;
 	/** Extra environment for the worker only. */
 	workerEnv?: Record<string, string>;
-	/** Jobs the worker runs at once (`n8n worker --concurrency`); default 5. */
+	/** Jobs each worker runs at once (`n8n worker --concurrency`); default 5. */
 	concurrency?: number;
+	/** How many `n8n worker` processes, each on its own user folder; default 1. */
+	workers?: number;
 	readyTimeoutMs?: number;
 }
 
@@ -503,8 +511,8 @@ export async function startWorker(
 
 /**
  * PostgreSQL and Redis (in parallel), then `n8n start` (main, which migrates the database and
- * sets up the owner), then one `n8n worker`. Options: { runtime ('n8n-2'), mainEnv, workerEnv,
- * concurrency }. `timings` lists where the time went. stop() stops everything (worker, main,
+ * sets up the owner) and `workers` (default 1) `n8n worker`s. Options: { runtime ('n8n-2'), mainEnv, workerEnv,
+ * concurrency, workers }. `timings` lists where the time went. stop() stops everything (worker, main,
  * Redis, PostgreSQL) and removes the temp folders; it resolves to the peak memory per part.
  */
 export async function startQueueMode(options: QueueModeOptions = {}): Promise<QueueMode> {
@@ -521,16 +529,16 @@ export async function startQueueMode(options: QueueModeOptions = {}): Promise<Qu
 	// Separate user folders, as on separate machines, each with the package installed; one
 	// encryption key, which main and workers must share to read the credentials.
 	const userFolder = makeUserFolder(tarball);
-	const workerFolder = makeUserFolder(tarball);
+	const workerFolders = Array.from({ length: Math.max(1, options.workers ?? 1) }, () => makeUserFolder(tarball));
 	const encryptionKey = crypto.randomBytes(32).toString('hex');
 	const servicesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucontact-queue-'));
 	// runtime.ts removes the pack folder in an 'exit' listener, which never fires under jest.
-	const temporary = [userFolder, workerFolder, servicesDir, path.dirname(tarball)];
+	const temporary = [userFolder, ...workerFolders, servicesDir, path.dirname(tarball)];
 	for (const dir of temporary) watchDir(dir);
-	const parts: { main?: N8nServer; worker?: Worker; redis?: Service; postgres?: Postgres } = {};
+	const parts: { main?: N8nServer; workers: Worker[]; redis?: Service; postgres?: Postgres } = { workers: [] };
 	let postgresWarning: string | null = null;
 	const everything = startMemorySampler(() =>
-		Object.values(parts).flatMap((part) => (part && part.pid ? processGroup(part.pid) : [])),
+		[parts.main, parts.redis, parts.postgres, ...parts.workers].flatMap((part) => (part && part.pid ? processGroup(part.pid) : [])),
 	);
 
 	let stopped: Promise<PeakMemory> | undefined;
@@ -539,11 +547,12 @@ export async function startQueueMode(options: QueueModeOptions = {}): Promise<Qu
 			stopped = (async () => {
 				const peaks = {} as PeakMemory;
 				// Workers and main first (they hold connections), then Redis and PostgreSQL.
-				const [worker, main] = await Promise.all([
-					parts.worker?.stop(),
+				const [workers, main] = await Promise.all([
+					Promise.all(parts.workers.map((worker) => worker.stop())),
 					parts.main?.stop().finally(() => unwatchGroup(parts.main!.pid)),
 				]);
-				peaks.worker = worker ?? null;
+				const known = workers.filter((peak): peak is number => peak !== null);
+				peaks.worker = known.length > 0 ? known.reduce((sum, peak) => sum + peak, 0) : null;
 				peaks.main = main ?? null;
 				const [redis, postgres] = await Promise.all([parts.redis?.stop(), parts.postgres?.stop()]);
 				peaks.redis = redis ?? null;
@@ -568,21 +577,22 @@ export async function startQueueMode(options: QueueModeOptions = {}): Promise<Qu
 		step(`PostgreSQL ${postgres.version} (initdb ${(postgres.initdbMs / 1000).toFixed(1)} s) and Redis ready`);
 		const env = { ...queueEnv(redis, postgres), N8N_ENCRYPTION_KEY: encryptionKey };
 		// Together: the first to get PostgreSQL's migration lock migrates, the other waits for it.
-		const [main, worker] = await Promise.allSettled([
+		const [main, ...workers] = await Promise.allSettled([
 			startN8n(rt, userFolder, { env: { ...env, ...options.mainEnv } }).then((server) => {
 				// startN8n stops its n8n itself if it fails to start; from here on it is ours to stop.
 				watchGroup(server.pid);
 				return server;
 			}),
-			startWorker(rt, workerFolder, { ...env, ...options.workerEnv }, options),
+			...workerFolders.map((folder) => startWorker(rt, folder, { ...env, ...options.workerEnv }, options)),
 		]);
-		if (main.status === 'fulfilled') parts.main = main.value;
-		if (worker.status === 'fulfilled') parts.worker = worker.value;
+		if (main.status === 'fulfilled') parts.main = main.value as N8nServer;
+		for (const worker of workers) if (worker.status === 'fulfilled') parts.workers.push(worker.value as Worker);
 		if (main.status === 'rejected') throw main.reason;
-		if (worker.status === 'rejected') throw worker.reason;
+		for (const worker of workers) if (worker.status === 'rejected') throw worker.reason;
+		const workerReady = parts.workers.map((worker) => `${(worker.readyMs / 1000).toFixed(1)} s`).join(', ');
 		step(
-			`n8n main (owner set up) and worker, started together: ready after ` +
-				`${(parts.main!.readyMs / 1000).toFixed(1)} s and ${(parts.worker!.readyMs / 1000).toFixed(1)} s`,
+			`n8n main (owner set up) and ${parts.workers.length === 1 ? 'worker' : `${parts.workers.length} workers`}, started together: ready after ` +
+				`${(parts.main!.readyMs / 1000).toFixed(1)} s and ${workerReady}`,
 		);
 		const warning = /^Postgres \d+ is (?:not supported|outside the supported range)[^\n]*/m.exec(
 			fs.readFileSync(parts.main!.logFile, 'utf8'),
@@ -595,10 +605,12 @@ export async function startQueueMode(options: QueueModeOptions = {}): Promise<Qu
 	return {
 		runtime: rt,
 		userFolder,
-		workerFolder,
+		workerFolder: workerFolders[0],
+		workerFolders,
 		postgresWarning,
 		main: parts.main!,
-		worker: parts.worker!,
+		worker: parts.workers[0],
+		workers: parts.workers,
 		redis: parts.redis!,
 		postgres: parts.postgres!,
 		timings,
