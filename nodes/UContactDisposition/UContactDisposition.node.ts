@@ -125,7 +125,13 @@ async function recordDispositions(
 	};
 	// Every run keeps the record, whatever the options: n8n's Retry and Retry On Fail read it too.
 	const windowMs = settings.skipWindowHours * 3_600_000;
-	const record = new DispositionRecord(runIdentity(context), policy, windowMs, sharedRecord(context, windowMs));
+	const record = new DispositionRecord(
+		runIdentity(context),
+		policy,
+		windowMs,
+		sharedRecord(context, windowMs),
+		2 * settings.concurrency,
+	);
 	const { outcomes, stopAt } = await sendItems({
 		items,
 		session,

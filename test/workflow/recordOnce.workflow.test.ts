@@ -12,7 +12,13 @@ import { MAX_SHARED_ENTRIES } from '../../nodes/UContactDisposition/record/share
 import { deduplicationStore } from '../support/harness';
 import type { RunWorkflowResult } from '../support/harness';
 import { startSimulator, type Behaviour, type Simulator } from '../support/simulator/simulator';
-import { call, MAPPED, runDisposition, tokenCredentials, type DispositionRun } from '../support/runDisposition';
+import {
+	call,
+	MAPPED,
+	runDisposition,
+	tokenCredentials,
+	type DispositionRun,
+} from '../support/runDisposition';
 
 let sim: Simulator;
 let other: Simulator;
@@ -29,7 +35,8 @@ beforeEach(() => {
 function secondWorker(): INodeType {
 	let NodeType: new () => INodeType = class {} as never;
 	jest.isolateModules(() => {
-		NodeType = require('../../nodes/UContactDisposition/UContactDisposition.node').UContactDisposition;
+		NodeType =
+			require('../../nodes/UContactDisposition/UContactDisposition.node').UContactDisposition;
 	});
 	return new NodeType();
 }
@@ -41,7 +48,9 @@ let rowCount = 0;
 function fresh() {
 	const row = ++rowCount;
 	const calls = (count: number, from = 0) =>
-		Array.from({ length: count }, (_, index) => call(from + index, { guid: `r${row}-${from + index}` }));
+		Array.from({ length: count }, (_, index) =>
+			call(from + index, { guid: `r${row}-${from + index}` }),
+		);
 	// The workflow's static data, kept across its executions as n8n's database would (the node keeps nothing there).
 	const staticData: IDataObject = {};
 	const run = (options: Partial<DispositionRun> & Pick<DispositionRun, 'items'>) =>
@@ -65,10 +74,13 @@ const requestsPerGuid = (server: Simulator) => {
 	}
 	return counts;
 };
-const duplicates = (server: Simulator) => [...requestsPerGuid(server).values()].reduce((sum, count) => sum + count - 1, 0);
+const duplicates = (server: Simulator) =>
+	[...requestsPerGuid(server).values()].reduce((sum, count) => sum + count - 1, 0);
 const items = (results: RunWorkflowResult[]) => results.flatMap((result) => result.items);
 const kinds = (outputs: INodeExecutionData[]) =>
-	outputs.map((item) => (item.json.success === true ? (item.json.alreadyRecorded === true ? 'known' : 'sent') : 'failed'));
+	outputs.map((item) =>
+		item.json.success === true ? (item.json.alreadyRecorded === true ? 'known' : 'sent') : 'failed',
+	);
 const count = (values: string[], value: string) => values.filter((each) => each === value).length;
 
 interface Row {
@@ -112,7 +124,9 @@ const ROWS: Row[] = [
 			const { calls, run } = fresh();
 			const results: RunWorkflowResult[] = [];
 			for (let start = 0; start < 50; start += 10)
-				results.push(...(await Promise.all(calls(10, start).map((item) => run({ items: [item] })))));
+				results.push(
+					...(await Promise.all(calls(10, start).map((item) => run({ items: [item] })))),
+				);
 			for (const item of calls(50)) results.push(await run({ items: [item] }));
 			return { outputs: items(results), inputs: 100 };
 		},
@@ -135,7 +149,10 @@ const ROWS: Row[] = [
 		scenario: async () => {
 			const { calls, run } = fresh();
 			const [item] = calls(1);
-			const result = await run({ items: [item, item], parameters: { ...MAPPED, options: { concurrency: 1 } } });
+			const result = await run({
+				items: [item, item],
+				parameters: { ...MAPPED, options: { concurrency: 1 } },
+			});
 			return { outputs: result.items, inputs: 2 };
 		},
 	},
@@ -146,7 +163,10 @@ const ROWS: Row[] = [
 		scenario: async () => {
 			const { calls, run } = fresh();
 			const [item] = calls(1);
-			const result = await run({ items: [item, item], parameters: { ...MAPPED, options: { concurrency: 5 } } });
+			const result = await run({
+				items: [item, item],
+				parameters: { ...MAPPED, options: { concurrency: 5 } },
+			});
 			return { outputs: result.items, inputs: 2 };
 		},
 	},
@@ -181,7 +201,11 @@ const ROWS: Row[] = [
 			sim.queue(...normal(3), { kind: 'status', status: 503 });
 			const second = await run({ items: calls(10), parameters, retryOf: first.run });
 			const third = await run({ items: calls(10), parameters, retryOf: second.run });
-			expect([first.error !== undefined, second.error !== undefined, third.error]).toEqual([true, true, undefined]);
+			expect([first.error !== undefined, second.error !== undefined, third.error]).toEqual([
+				true,
+				true,
+				undefined,
+			]);
 			return { outputs: third.items, inputs: 10 };
 		},
 	},
@@ -197,7 +221,9 @@ const ROWS: Row[] = [
 			expect(failed.error?.message).toMatch(/did not answer within 1000 ms/);
 			// The retry resumes with the failed run's node settings (On Error: stop), so it stops at the same item.
 			const retried = await run({ items: calls(3), parameters, retryOf: failed.run });
-			expect(retried.error?.message).toMatch(/^Not sent, because execution \S+ at \S+ may have recorded it: uContact did not answer within 1000 ms/);
+			expect(retried.error?.message).toMatch(
+				/^Not sent, because execution \S+ at \S+ may have recorded it: uContact did not answer within 1000 ms/,
+			);
 			// uContact's late answer comes in; the request's fields are read by then.
 			while (sim.requests.some((request) => request.status === null)) await sleep(10);
 			return { outputs: [], inputs: 0 };
@@ -207,7 +233,10 @@ const ROWS: Row[] = [
 		[
 			['an empty 200', { kind: 'body', body: '' }],
 			['a 204', { kind: 'status', status: 204, body: '' }],
-			['an HTML page', { kind: 'body', body: '<html><body>Servicio</body></html>', contentType: 'text/html' }],
+			[
+				'an HTML page',
+				{ kind: 'body', body: '<html><body>Servicio</body></html>', contentType: 'text/html' },
+			],
 			['a 200 cut off mid-body', { kind: 'truncated', record: true }],
 		] as Array<[string, Behaviour]>
 	).map(
@@ -247,7 +276,11 @@ const ROWS: Row[] = [
 		scenario: async () => {
 			const { calls, run } = fresh();
 			const first = await run({ items: calls(3), nodeName: 'Record disposition' });
-			const renamed = await run({ items: calls(3), nodeName: 'Tipificar llamada', nodeType: secondWorker() });
+			const renamed = await run({
+				items: calls(3),
+				nodeName: 'Tipificar llamada',
+				nodeType: secondWorker(),
+			});
 			return { outputs: items([first, renamed]), inputs: 6 };
 		},
 	},
@@ -282,23 +315,34 @@ describe('one record of what uContact recorded, at the same time and across time
 	it.each(ROWS.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
 		const { outputs, inputs, server = sim } = await row.scenario();
 		const perGuid = requestsPerGuid(server);
-		expect({ distinct: perGuid.size, duplicates: duplicates(server) }).toEqual({ distinct: row.distinct, duplicates: 0 });
+		expect({ distinct: perGuid.size, duplicates: duplicates(server) }).toEqual({
+			distinct: row.distinct,
+			duplicates: 0,
+		});
 		expect(outputs).toHaveLength(inputs);
 		const found = kinds(outputs);
-		expect({ sent: count(found, 'sent'), known: count(found, 'known'), failed: count(found, 'failed') }).toEqual(
-			row.expected,
-		);
+		expect({
+			sent: count(found, 'sent'),
+			known: count(found, 'known'),
+			failed: count(found, 'failed'),
+		}).toEqual(row.expected);
 		// Only what a sender heard uContact accept is "sent"; a skipped item names who recorded it.
-		for (const item of outputs.filter((output) => output.json.alreadyRecorded === true && output.json.hint !== null))
+		for (const item of outputs.filter(
+			(output) => output.json.alreadyRecorded === true && output.json.hint !== null,
+		))
 			expect(item.json.hint).toMatch(/^Recorded by /);
 	});
 
-	it('the record holds hashes only: nothing of the form, and no secret, reaches n8n\'s store', async () => {
+	it("the record holds hashes only: nothing of the form, and no secret, reaches n8n's store", async () => {
 		const { row, calls, run } = fresh();
 		await run({ items: calls(3) });
 		const received = deduplicationStore().received.join('\n');
-		for (const value of [`r${row}-0`, 'Ventas', 'jperez', '5989912', sim.token, sim.url]) expect(received).not.toContain(value);
-		for (const entry of deduplicationStore().received) expect(entry).toMatch(/^([cru]:\d+:\d+:[A-Za-z0-9+/]{16}|o:\d+:\d+:[A-Za-z0-9+/]{16}:[A-Za-z0-9+/]{8}\.\d+)$/);
+		for (const value of [`r${row}-0`, 'Ventas', 'jperez', '5989912', sim.token, sim.url])
+			expect(received).not.toContain(value);
+		for (const entry of deduplicationStore().received)
+			expect(entry).toMatch(
+				/^([cru]:\d+:\d+:[A-Za-z0-9+/]{16}|o:\d+:\d+:[A-Za-z0-9+/]{16}:[A-Za-z0-9+/]{8}\.\d+)$/,
+			);
 	});
 });
 

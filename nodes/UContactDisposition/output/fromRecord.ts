@@ -14,17 +14,26 @@ function who(known: Known, itemIndex: number): string {
 	const { entry } = known;
 	if (entry === undefined) return 'an earlier execution of this workflow';
 	if (known.sameRun)
-		return entry.itemIndex === itemIndex ? 'an earlier try' : `item ${entry.itemIndex} of this run, which is the same disposition,`;
+		return entry.itemIndex === itemIndex
+			? 'an earlier try'
+			: `item ${entry.itemIndex} of this run, which is the same disposition,`;
 	return `execution ${entry.executionId} at ${new Date(entry.at).toISOString()}`;
 }
 
 function why(known: Known, policy: Policy): string {
 	if (known.sameRun) return '';
-	return policy.retryMode ? '; this retry of it did not send it again' : ' with every key the same; not sent again (Skip Already Recorded Dispositions)';
+	return policy.retryMode
+		? '; this retry of it did not send it again'
+		: ' with every key the same; not sent again (Skip Already Recorded Dispositions)';
 }
 
 /** Recorded before: a success, marked so the user sees this run did not send it. */
-export function knownRecorded(disposition: Disposition, known: Known, itemIndex: number, policy: Policy): Outcome {
+export function knownRecorded(
+	disposition: Disposition,
+	known: Known,
+	itemIndex: number,
+	policy: Policy,
+): Outcome {
 	const earlierTry = known.sameRun && known.entry?.itemIndex === itemIndex;
 	const response = known.entry?.response;
 	const outcome = recorded(disposition, earlierTry ? (response ?? '') : '');

@@ -40,18 +40,55 @@ export type Turn =
 	  };
 
 export class DispositionRecord {
+	/** The keys this run will send, in order, by item: claims are made this far ahead of the sends. */
+	private plan: Array<{ itemIndex: number; key: string }> = [];
+	private readonly positions = new Map<number, number>();
+	private aheadTo = 0;
+	private readonly offered: string[] = [];
+
 	constructor(
 		private readonly run: RunIdentity,
 		private readonly policy: Policy,
 		private readonly windowMs: number,
 		private readonly shared: SharedRecord | undefined,
+		/** How many claims are made ahead of the item being sent (a few times Concurrency). */
+		private readonly ahead = 0,
 		private readonly local: ProcessRecord = processRecord,
 		private readonly now: () => number = Date.now,
 	) {}
 
+	/** Read back only where a repeat would be skipped: elsewhere both deliveries are sent anyway. */
+	private get verify(): boolean {
+		return this.policy.skipRecorded || this.policy.retryMode;
+	}
+
+	/**
+	 * The items this run will send: their claims in n8n's store are made a few items ahead, in
+	 * one call for many, so no send waits for the database. A process stopped in the middle
+	 * leaves at most that many claimed and never sent, which a later run reports as uncertain.
+	 */
+	expect(plan: Array<{ itemIndex: number; key: string }>): void {
+		this.plan = plan;
+		plan.forEach(({ itemIndex }, position) => this.positions.set(itemIndex, position));
+	}
+
+	private claimAhead(itemIndex: number): void {
+		const shared = this.shared;
+		const position = this.positions.get(itemIndex);
+		if (shared === undefined || position === undefined) return;
+		const until = Math.min(this.plan.length, position + 1 + this.ahead);
+		for (; this.aheadTo < until; this.aheadTo++) {
+			const { key } = this.plan[this.aheadTo];
+			if (this.local.offer(this.run.scope, key, async () => await shared.claim(key, this.verify)))
+				this.offered.push(key);
+		}
+	}
+
 	/** `waitMs`: how long a send of the same key in flight in another process may be waited for. */
 	async turn(key: string, itemIndex: number, waitMs: number): Promise<Turn> {
-		for (let busy = this.local.sending(key); busy !== undefined; busy = this.local.sending(key)) await busy;
+		this.claimAhead(itemIndex);
+		for (let busy = this.local.sending(key); busy !== undefined; busy = this.local.sending(key))
+			await busy;
 		// From here until the hold, nothing awaits: no other item of this process takes the key between.
 		const entry = this.local.get(this.run.scope, key);
 		const sameRun = entry?.runId === this.run.runId;
@@ -64,14 +101,17 @@ export class DispositionRecord {
 		// Whatever happens before the ticket is handed over (a refusal, a failure), the key is let go.
 		let handedOver = false;
 		try {
-			// Read back only where a repeat would be skipped: elsewhere both deliveries are sent anyway.
-			const verify = this.policy.skipRecorded || this.policy.retryMode;
-			const claim: ClaimResult = (await this.shared?.claim(key, verify)) ?? { claimed: 'unknown', period: 0 };
+			const verify = this.verify;
+			const claiming = this.local.take(this.run.scope, key) ?? this.shared?.claim(key, verify);
+			const claim: ClaimResult = (await claiming) ?? { claimed: 'unknown', period: 0 };
 			if (!localKnows && claim.claimed === 'claimed' && verify && this.shared !== undefined) {
 				// Another process (or this one before a restart) claimed it: its outcome decides the
 				// words and Resend Uncertain Items, so a sender still in flight is waited for, as
 				// long as this item would wait for its own answer.
-				const known: Known = { state: await this.outcomeOf(this.shared, key, waitMs), sameRun: false };
+				const known: Known = {
+					state: await this.outcomeOf(this.shared, key, waitMs),
+					sameRun: false,
+				};
 				if (!sends(known, this.policy)) return { send: false, known };
 			}
 			handedOver = true;
@@ -81,18 +121,33 @@ export class DispositionRecord {
 		}
 	}
 
-	/** Resolves when everything this run wrote to the shared record is written. */
+	/** Lets go of claims made ahead that no item used (the run stopped), then waits for every write. */
 	async settled(): Promise<void> {
-		await this.shared?.settled();
+		const shared = this.shared;
+		if (shared === undefined) return;
+		const unused = this.offered.map((key) => ({
+			key,
+			claim: this.local.take(this.run.scope, key),
+		}));
+		for (const { key, claim } of unused) {
+			const result = await claim;
+			if (result?.claimed === 'new') shared.release(key, result.period);
+		}
+		await shared.settled();
 	}
 
 	private ticket(key: string, itemIndex: number, claim: ClaimResult, release: () => void): Turn {
 		const owned = claim.claimed === 'new';
-		const period = claim.claimed === 'unknown' ? Math.floor(this.now() / this.windowMs) : claim.period;
+		const period =
+			claim.claimed === 'unknown' ? Math.floor(this.now() / this.windowMs) : claim.period;
 		return {
 			send: true,
 			done: (result) => {
-				const state = result.ok ? 'recorded' : result.kind === 'maybe-recorded' ? 'uncertain' : 'not-recorded';
+				const state = result.ok
+					? 'recorded'
+					: result.kind === 'maybe-recorded'
+						? 'uncertain'
+						: 'not-recorded';
 				this.local.set(this.run.scope, key, {
 					state,
 					at: this.now(),
@@ -102,8 +157,10 @@ export class DispositionRecord {
 					response: result.ok ? result.response : undefined,
 					report: !result.ok && state === 'uncertain' ? result.report : undefined,
 				});
-				if (state === 'recorded') this.shared?.keepRecorded(key, period);
-				else if (state === 'uncertain') this.shared?.keepUncertain(key, period);
+				// Another process may be waiting for this outcome (see turn()): where it would, it is read back.
+				const verify = this.policy.skipRecorded || this.policy.retryMode;
+				if (state === 'recorded') this.shared?.keepRecorded(key, period, verify);
+				else if (state === 'uncertain') this.shared?.keepUncertain(key, period, verify);
 				else if (owned) this.shared?.release(key, period);
 				release();
 			},
@@ -114,7 +171,11 @@ export class DispositionRecord {
 		};
 	}
 
-	private async outcomeOf(shared: SharedRecord, key: string, waitMs: number): Promise<'recorded' | 'uncertain'> {
+	private async outcomeOf(
+		shared: SharedRecord,
+		key: string,
+		waitMs: number,
+	): Promise<'recorded' | 'uncertain'> {
 		const deadline = this.now() + waitMs;
 		for (let pause = FIRST_POLL_MS; ; pause = Math.min(MAX_POLL_MS, pause * 2)) {
 			const outcome = await shared.outcome(key);

@@ -6,6 +6,7 @@
  * being read), oldest first, so the cost of a lookup does not depend on how full it is.
  */
 import type { FailureReport } from '../../UContactApi/requestMessages';
+import type { ClaimResult } from './sharedRecord';
 
 export type RecordedState = 'recorded' | 'uncertain' | 'not-recorded';
 
@@ -35,6 +36,9 @@ export class ProcessRecord {
 	// Insertion order is time order: an entry is re-inserted when its outcome changes.
 	private readonly entries = new Map<string, Entry>();
 	private readonly inFlight = new Map<string, Promise<void>>();
+	// Claims made ahead of the items that will use them, by scope and key: whichever run of this
+	// process reaches the key first takes it, so no run waits for a claim another has not used yet.
+	private readonly ahead = new Map<string, Promise<ClaimResult>>();
 
 	constructor(
 		private readonly limits: ProcessLimits = PROCESS_LIMITS,
@@ -66,6 +70,22 @@ export class ProcessRecord {
 			if (this.inFlight.get(key) === done) this.inFlight.delete(key);
 			release();
 		};
+	}
+
+	/** Leaves a claim made ahead, unless one is already waiting for that key. */
+	offer(scope: string, key: string, claim: () => Promise<ClaimResult>): boolean {
+		const id = `${scope}\n${key}`;
+		if (this.ahead.has(id) || this.inFlight.has(key)) return false;
+		this.ahead.set(id, claim());
+		return true;
+	}
+
+	/** Takes the claim made ahead for this key, if any is left. */
+	take(scope: string, key: string): Promise<ClaimResult> | undefined {
+		const id = `${scope}\n${key}`;
+		const claim = this.ahead.get(id);
+		this.ahead.delete(id);
+		return claim;
 	}
 
 	private ageOut(): void {

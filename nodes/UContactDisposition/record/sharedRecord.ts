@@ -18,7 +18,12 @@
  * removes the claim, so the disposition can be sent again.
  */
 import { randomBytes } from 'node:crypto';
-import { sleep, type ICheckProcessedOptions, type IExecuteFunctions, type Logger } from 'n8n-workflow';
+import {
+	sleep,
+	type ICheckProcessedOptions,
+	type IExecuteFunctions,
+	type Logger,
+} from 'n8n-workflow';
 
 /** About 27 bytes each in the row: 30,000 entries are about 0.8 MB, 15,000 recorded dispositions. */
 export const MAX_SHARED_ENTRIES = 30_000;
@@ -76,10 +81,13 @@ class NodeQueue {
 	}
 
 	private kick(): void {
-		this.running ??= this.drain().finally(() => {
-			this.running = undefined;
-			if (this.adding.length > 0 || this.removing.size > 0) this.kick();
-		});
+		// Started a tick later, so that everything asked for at once goes out in one call.
+		this.running ??= Promise.resolve()
+			.then(async () => await this.drain())
+			.finally(() => {
+				this.running = undefined;
+				if (this.adding.length > 0 || this.removing.size > 0) this.kick();
+			});
 	}
 
 	private async drain(): Promise<void> {
@@ -110,7 +118,10 @@ class NodeQueue {
 		}
 	}
 
-	private async call(what: string, work: () => Promise<Set<string>>): Promise<Set<string> | undefined> {
+	private async call(
+		what: string,
+		work: () => Promise<Set<string>>,
+	): Promise<Set<string> | undefined> {
 		// Two first writes at once (another process) fail on the row's primary key: the second try
 		// finds the row.
 		for (let attempt = 1; ; attempt++) {
@@ -168,14 +179,16 @@ export class SharedRecord {
 			if (processed === undefined) return 'unknown' as const;
 			const isNew = !processed.has(current) && !processed.has(previous);
 			// Only the claim in this period is kept; anything else added just to look goes again.
-			const looked = [current, previous].filter((item) => !processed.has(item) && !(isNew && item === current));
+			const looked = [current, previous].filter(
+				(item) => !processed.has(item) && !(isNew && item === current),
+			);
 			if (looked.length > 0) void this.queue.remove(looked);
 			return isNew ? ('new' as const) : ('claimed' as const);
 		});
 		if (first !== 'new' || !verify) return { claimed: first, period };
 		// Another process that read the row before our write lands its write within about one call;
 		// read back only after that, or its write could drop ours after we looked.
-		await sleep(Math.min(MAX_SETTLE_MS, Math.max(MIN_SETTLE_MS, 3 * this.queue.lastCallMs)));
+		await sleep(this.settleMs());
 		for (let check = 1; ; check++) {
 			const seen = await this.queue.add([mine, current], (processed) => processed);
 			if (seen === undefined) return { claimed: 'unknown', period };
@@ -195,8 +208,14 @@ export class SharedRecord {
 	 */
 	async outcome(key: string): Promise<'recorded' | 'uncertain' | undefined> {
 		const period = this.period();
-		const recorded = [entry('r', this.windowMs, period, key), entry('r', this.windowMs, period - 1, key)];
-		const uncertain = [entry('u', this.windowMs, period, key), entry('u', this.windowMs, period - 1, key)];
+		const recorded = [
+			entry('r', this.windowMs, period, key),
+			entry('r', this.windowMs, period - 1, key),
+		];
+		const uncertain = [
+			entry('u', this.windowMs, period, key),
+			entry('u', this.windowMs, period - 1, key),
+		];
 		const looks = [...recorded, ...uncertain];
 		return await this.queue.add(looks, (processed) => {
 			if (processed === undefined) return 'uncertain' as const;
@@ -208,15 +227,34 @@ export class SharedRecord {
 	}
 
 	/** uContact recorded it: the claim is kept (written again, should another process have dropped it). */
-	keepRecorded(key: string, period: number): void {
+	keepRecorded(key: string, period: number, verify: boolean): void {
 		const items = [entry('c', this.windowMs, period, key), entry('r', this.windowMs, period, key)];
-		this.writes.push(this.queue.add(items, () => undefined));
+		this.writes.push(this.written(items, verify));
 	}
 
 	/** uContact may have recorded it: the claim stays (written again if it was lost), marked as settled. */
-	keepUncertain(key: string, period: number): void {
+	keepUncertain(key: string, period: number, verify: boolean): void {
 		const items = [entry('c', this.windowMs, period, key), entry('u', this.windowMs, period, key)];
-		this.writes.push(this.queue.add(items, () => undefined));
+		this.writes.push(this.written(items, verify));
+	}
+
+	/**
+	 * Writes an outcome; with `verify`, reads it back once another process's write could have
+	 * dropped it, and writes it again until it holds: another process waits for this outcome.
+	 */
+	private async written(items: string[], verify: boolean): Promise<void> {
+		await this.queue.add(items, () => undefined);
+		if (!verify) return;
+		for (let check = 1; check <= 3; check++) {
+			await sleep(this.settleMs());
+			// Reading back writes anything missing again.
+			const seen = await this.queue.add(items, (processed) => processed);
+			if (seen === undefined || items.every((item) => seen.has(item))) return;
+		}
+	}
+
+	private settleMs(): number {
+		return Math.min(MAX_SETTLE_MS, Math.max(MIN_SETTLE_MS, 3 * this.queue.lastCallMs));
 	}
 
 	/** Certainly not recorded, or never sent: the claim goes, so it can be sent again. */
@@ -234,11 +272,17 @@ export class SharedRecord {
  * The shared record for this node, or undefined where n8n has no deduplication store (before
  * 1.64) or the workflow has no id; then only this process's record protects the sends.
  */
-export function sharedRecord(context: IExecuteFunctions, windowMs: number): SharedRecord | undefined {
+export function sharedRecord(
+	context: IExecuteFunctions,
+	windowMs: number,
+): SharedRecord | undefined {
 	const helpers = context.helpers as Partial<Helpers>;
 	const workflowId = context.getWorkflow().id;
 	const node = context.getNode();
-	if (typeof helpers.checkProcessedAndRecord !== 'function' || typeof helpers.removeProcessed !== 'function')
+	if (
+		typeof helpers.checkProcessedAndRecord !== 'function' ||
+		typeof helpers.removeProcessed !== 'function'
+	)
 		return undefined;
 	if (!workflowId || !node.id) return undefined;
 	const scope = `${workflowId}\n${node.id}`;

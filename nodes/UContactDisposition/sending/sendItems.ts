@@ -48,11 +48,19 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 	let stopReason = input.baseUrl.ok ? undefined : input.baseUrl.problem;
 	let stopAt: number | undefined;
 	const outcomes: Array<Outcome | undefined> = new Array(items.length).fill(undefined);
+	const keys = items.map((item) => ('form' in item ? recordKey(baseUrl, item.form) : ''));
+	input.record.expect(
+		items.flatMap((item, itemIndex) =>
+			'form' in item && !item.options.dryRun && stopReason === undefined
+				? [{ itemIndex, key: keys[itemIndex] }]
+				: [],
+		),
+	);
 
 	const run = async (itemIndex: number, item: ReadyItem): Promise<Outcome> => {
 		if (stopReason !== undefined) return notSent(itemIndex, item.disposition, stopReason);
 		if (item.options.dryRun) return dryRun(item.disposition, item.form, baseUrl);
-		const turn = await input.record.turn(recordKey(baseUrl, item.form), itemIndex, item.options.timeout);
+		const turn = await input.record.turn(keys[itemIndex], itemIndex, item.options.timeout);
 		if (!turn.send) {
 			return turn.known.state === 'recorded'
 				? knownRecorded(item.disposition, turn.known, itemIndex, input.policy)
@@ -68,7 +76,9 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 			sent = await sendItem(session, item, baseUrl, credentials);
 		} finally {
 			// Our own code broke somewhere in the exchange (reported below): uContact may have the request.
-			turn.done(sent ?? { ok: false, kind: 'maybe-recorded', report: { message: 'an error in this node' } });
+			turn.done(
+				sent ?? { ok: false, kind: 'maybe-recorded', report: { message: 'an error in this node' } },
+			);
 		}
 		if (sent.ok) return recorded(item.disposition, sent.response);
 		if (stopsTheRun(sent.kind)) stopReason ??= sent.report.message;
@@ -77,7 +87,8 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 
 	const settle = (itemIndex: number, outcome: Outcome) => {
 		outcomes[itemIndex] = outcome;
-		if (!outcome.ok && !continueOnFail && (stopAt === undefined || itemIndex < stopAt)) stopAt = itemIndex;
+		if (!outcome.ok && !continueOnFail && (stopAt === undefined || itemIndex < stopAt))
+			stopAt = itemIndex;
 	};
 
 	await dispatch(
@@ -115,7 +126,10 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 	const complete = outcomes.map((outcome, itemIndex) => {
 		if (outcome !== undefined) return outcome;
 		const item = items[itemIndex];
-		const reason = stopAt === undefined ? 'the run stopped before this item' : `the run stopped at item ${stopAt}`;
+		const reason =
+			stopAt === undefined
+				? 'the run stopped before this item'
+				: `the run stopped at item ${stopAt}`;
 		return notSent(itemIndex, 'form' in item ? item.disposition : undefined, reason);
 	});
 	// The run's outcomes are in n8n's shared store before the node hands its items on.

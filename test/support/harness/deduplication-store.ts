@@ -29,7 +29,8 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 	readonly received: string[] = [];
 
 	private rowKey(scope: DeduplicationScope, contextData: ICheckProcessedContextData): string {
-		if (scope === 'node' && !contextData.node) throw new Error("No node information: cannot use scope 'node'");
+		if (scope === 'node' && !contextData.node)
+			throw new Error("No node information: cannot use scope 'node'");
 		return `${contextData.workflow.id}\n${scope === 'node' ? `n:${contextData.node?.id}` : ''}`;
 	}
 
@@ -48,11 +49,13 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		if (options.mode !== 'entries') throw new Error('only entries mode is kept here');
 		const key = this.rowKey(scope, contextData);
 		const read = this.rows.get(key);
-		const row: Row | undefined = read === undefined ? undefined : { mode: read.mode, data: [...read.data] };
+		const row: Row | undefined =
+			read === undefined ? undefined : { mode: read.mode, data: [...read.data] };
 		await roundTrip();
 		const hashed = items.map((item) => MemoryDeduplicationStore.hash(item));
 		if (row === undefined) {
-			if (this.rows.has(key)) throw new Error('duplicate key value violates unique constraint "PK_processed_data"');
+			if (this.rows.has(key))
+				throw new Error('duplicate key value violates unique constraint "PK_processed_data"');
 			const data = options.maxEntries ? hashed.slice(-options.maxEntries) : hashed;
 			this.rows.set(key, { mode: options.mode, data });
 			return { new: items, processed: [] };
@@ -88,11 +91,17 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		this.rows.set(key, row);
 	}
 
-	async clearAllProcessedItems(scope: DeduplicationScope, contextData: ICheckProcessedContextData): Promise<void> {
+	async clearAllProcessedItems(
+		scope: DeduplicationScope,
+		contextData: ICheckProcessedContextData,
+	): Promise<void> {
 		this.rows.delete(this.rowKey(scope, contextData));
 	}
 
-	async getProcessedDataCount(scope: DeduplicationScope, contextData: ICheckProcessedContextData): Promise<number> {
+	async getProcessedDataCount(
+		scope: DeduplicationScope,
+		contextData: ICheckProcessedContextData,
+	): Promise<number> {
 		return this.rows.get(this.rowKey(scope, contextData))?.data.length ?? 0;
 	}
 
