@@ -130,7 +130,7 @@ async function recordDispositions(
 		policy,
 		windowMs,
 		sharedRecord(context, windowMs),
-		2 * settings.concurrency,
+		4 * settings.concurrency,
 	);
 	const { outcomes, stopAt } = await sendItems({
 		items,

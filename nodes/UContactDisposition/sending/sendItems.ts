@@ -19,6 +19,9 @@ import { recordKey } from '../record/recordKey';
 import { dispatch } from './pool';
 import { sendItem } from './sendItem';
 
+/** Longer than uContact takes to answer a disposition, short enough that a re-run after a crash does not stall. */
+const FOREIGN_WAIT_MS = 5_000;
+
 export interface SendItemsInput {
 	/** Items ready to send, or already failed the checks before sending. */
 	items: Array<ReadyItem | Outcome>;
@@ -60,7 +63,12 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 	const run = async (itemIndex: number, item: ReadyItem): Promise<Outcome> => {
 		if (stopReason !== undefined) return notSent(itemIndex, item.disposition, stopReason);
 		if (item.options.dryRun) return dryRun(item.disposition, item.form, baseUrl);
-		const turn = await input.record.turn(keys[itemIndex], itemIndex, item.options.timeout);
+		// A send in flight elsewhere is waited for, briefly: a claim left by a process that stopped looks the same.
+		const turn = await input.record.turn(
+			keys[itemIndex],
+			itemIndex,
+			Math.min(item.options.timeout, FOREIGN_WAIT_MS),
+		);
 		if (!turn.send) {
 			return turn.known.state === 'recorded'
 				? knownRecorded(item.disposition, turn.known, itemIndex, input.policy)

@@ -210,6 +210,8 @@ export async function postWhenRegistered(
 	url: string,
 	payload: unknown,
 	timeoutMs = 60000,
+	/** How long one POST may wait for n8n's answer (a long workflow answers late). */
+	answerTimeoutMs = 30000,
 ): Promise<{ status: number; body: unknown; attempts: number }> {
 	const deadline = Date.now() + timeoutMs;
 	let attempts = 0;
@@ -219,7 +221,7 @@ export async function postWhenRegistered(
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify(payload),
-			signal: AbortSignal.timeout(30000),
+			signal: AbortSignal.timeout(answerTimeoutMs),
 		});
 		const text = await response.text();
 		if (response.status !== 404 || Date.now() > deadline) {
