@@ -441,7 +441,9 @@ describeN8n2('n8n-2 regular mode (n8n start, SQLite): Skip Already Recorded Disp
 				`executions ${JSON.stringify(await executionStatuses(api, workflow.id))}`,
 		);
 		expect(duplicated.length).toBeLessThanOrEqual(CONCURRENCY);
-		expect(unknownFate.length).toBeLessThanOrEqual(CONCURRENCY);
+		// Claimed before sending, so none is sent again; what the killed run had claimed (4 x
+		// Concurrency ahead) without its outcome written yet comes out named uncertain.
+		expect(unknownFate.length).toBeLessThanOrEqual(4 * CONCURRENCY);
 		expect(notNamed).toEqual([]);
 		expect(missing).toBe(0);
 	});
