@@ -54,7 +54,7 @@ export class UContactApi implements ICredentialType {
 			required: true,
 			placeholder: 'acme',
 			description:
-				'The name in https://INSTANCE.ucontactcloud.com. A pasted URL or host name is reduced to the name.',
+				'The name in https://INSTANCE.ucontactcloud.com. A pasted URL or host name is reduced to the name. No port: for a server on another port, choose On-Premise / Custom URL.',
 			displayOptions: { show: { server: ['cloud'] } },
 		},
 		{

@@ -10,6 +10,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
+import { CREDENTIAL_TEST_TIMEOUT_MS } from './answerLimits';
 import { interpretAnswer } from './api';
 import { activeToken, credentialSecrets, skipsCertificateCheck, usesLogin } from './credential';
 import { classify } from './errorFacts';
@@ -22,11 +23,7 @@ import {
 	type RequestContext,
 } from './requestMessages';
 import { resolveBaseUrl } from './serverAddress';
-import {
-	CREDENTIAL_TEST_TIMEOUT_MS,
-	credentialTestSender,
-	postEmptyDisposition,
-} from './transport';
+import { credentialTestSender, postEmptyDisposition } from './transport';
 
 export async function testUContactCredential(
 	this: ICredentialTestFunctions,
@@ -44,7 +41,8 @@ export async function testUContactCredential(
 	});
 	const failed = (report: FailureReport): INodeCredentialTestResult => {
 		const { message, description } = redactReport(report, forms());
-		return { status: 'Error', message: description ? `${message}. ${description}` : message };
+		// A message may already end with its advice's full stop.
+		return { status: 'Error', message: description ? `${message.replace(/\.$/, '')}. ${description}` : message };
 	};
 	const send = credentialTestSender(this);
 	let baseUrl = '';
@@ -54,7 +52,7 @@ export async function testUContactCredential(
 	} catch (error) {
 		return failed(describeRequestFailure(classify(error, 'login'), context(baseUrl)));
 	}
-	let answer: unknown;
+	let answer: string;
 	try {
 		answer = await postEmptyDisposition(send, {
 			baseUrl,

@@ -11,6 +11,17 @@ export interface FailureFacts {
 	body?: unknown;
 	location?: string;
 	retryAfter?: string;
+	/**
+	 * What the failure shows of the port's protocol: it speaks TLS (a plain HTTP request got a
+	 * TLS record, or the server's page saying so), or it closed the connection before the TLS
+	 * handshake was done (so the request was never written).
+	 */
+	tls?: 'port-speaks-tls' | 'handshake-cut';
+	/**
+	 * A success answer that was not read to its end: longer than the cap ('size'), or still
+	 * arriving when the Timeout passed ('time'). `body` then holds what was read.
+	 */
+	cut?: AnswerLimit;
 }
 
 /**
@@ -63,10 +74,54 @@ function ownFailure(error: unknown): Failure | undefined {
 		: undefined;
 }
 
+export type AnswerLimit = 'size' | 'time';
+
+const LIMIT = Symbol.for('n8n-nodes-ucontact.answer-limit');
+
+/**
+ * This package stopped waiting for an answer (the Timeout passed) or reading it (it outgrew the
+ * cap). `answer`: the success status and what was read, when the answer had begun.
+ */
+export class AnswerLimitError extends Error {
+	readonly [LIMIT]: { limit: AnswerLimit; answer?: { status: number; body: string } };
+
+	constructor(limit: AnswerLimit, answer?: { status: number; body: string }) {
+		super(limit === 'time' ? 'The Timeout passed before the answer was complete' : 'The answer was longer than the cap');
+		this.name = 'AnswerLimitError';
+		this[LIMIT] = { limit, answer };
+	}
+}
+
+function answerLimit(error: unknown): AnswerLimitError[typeof LIMIT] | undefined {
+	return typeof error === 'object' && error !== null && LIMIT in error
+		? (error as AnswerLimitError)[LIMIT]
+		: undefined;
+}
+
 type Loose = Record<string, unknown> & {
 	cause?: unknown;
 	response?: { status?: unknown; statusCode?: unknown; data?: unknown; headers?: Record<string, unknown> };
 };
+
+// The pages nginx and Apache httpd answer a plain HTTP request on their HTTPS port with.
+const PLAIN_ON_TLS_PORT = /plain HTTP request was sent to HTTPS port|speaking plain HTTP to an SSL-enabled server port/i;
+// Node's words for a server that closed the connection before the TLS handshake was done. n8n
+// 1.x keeps them only in its NodeApiError's `messages`.
+const HANDSHAKE_CUT = /before secure TLS connection was established/i;
+
+/** What one error of the chain shows of the port's protocol (FailureFacts.tls). */
+function tlsSign(err: Loose): FailureFacts['tls'] {
+	// Node's HTTP parser keeps the bytes it could not read: a TLS record (alert or handshake,
+	// version 3.x) where "HTTP/1.1" should be is a TLS port answering a plain request.
+	const packet = err.rawPacket;
+	if (packet instanceof Uint8Array && (packet[0] === 0x15 || packet[0] === 0x16) && packet[1] === 0x03)
+		return 'port-speaks-tls';
+	const data = err.response?.data;
+	if (typeof data === 'string' && PLAIN_ON_TLS_PORT.test(data.slice(0, 4096))) return 'port-speaks-tls';
+	const said = [err.message, ...(Array.isArray(err.messages) ? err.messages : [])];
+	if (said.some((text) => typeof text === 'string' && HANDSHAKE_CUT.test(text))) return 'handshake-cut';
+	return undefined;
+}
 
 /**
  * The facts of a failed request. n8n wraps the HTTP client's error (and its credential test's
@@ -78,6 +133,15 @@ function failureFacts(error: unknown): FailureFacts & { own?: Failure } {
 	for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
 		const err = current as Loose;
 		facts.own ??= ownFailure(err);
+		const stopped = answerLimit(err);
+		if (stopped !== undefined && facts.status === undefined && facts.cut === undefined) {
+			// Our own timeout: reported with the code a client's timeout has, so it reads as one.
+			if (stopped.limit === 'time') facts.code ??= 'ETIMEDOUT';
+			if (stopped.answer !== undefined) {
+				facts.cut = stopped.limit;
+				facts.body = stopped.answer.body;
+			}
+		}
 		const status = Number(err.response?.status ?? err.response?.statusCode);
 		if (facts.status === undefined && Number.isInteger(status) && status >= 100) {
 			facts.status = status;
@@ -87,6 +151,7 @@ function failureFacts(error: unknown): FailureFacts & { own?: Failure } {
 			if (typeof retryAfter === 'string') facts.retryAfter = retryAfter;
 		}
 		facts.code ??= networkCode(err.code);
+		facts.tls ??= tlsSign(err);
 		current = err.cause;
 	}
 	if (facts.status === undefined && typeof error === 'object' && error !== null) {
@@ -137,12 +202,27 @@ function statusKind(status: number, step: FailureStep): FailureKind {
 	return 'rejected';
 }
 
+/**
+ * A success answer longer than the cap: not one uContact documents, so a disposition may have
+ * been recorded; a login answer that long holds no token, an address problem like any other.
+ */
+function cutKind(step: FailureStep): FailureKind {
+	return step === 'login' ? 'configuration' : 'maybe-recorded';
+}
+
 /** Classifies a failed request (or the login n8n ran before it). */
 export function classify(error: unknown, step: FailureStep = 'request'): Failure {
 	const { own, ...facts } = failureFacts(error);
 	if (own !== undefined) return own;
+	// The wrong scheme for the port: nothing was recorded, and every later request would meet it.
 	const kind =
-		facts.status !== undefined ? statusKind(facts.status, step) : networkKind(facts.code, step);
+		facts.tls !== undefined
+			? 'configuration'
+			: facts.status !== undefined
+				? statusKind(facts.status, step)
+				: facts.cut === 'size'
+					? cutKind(step)
+					: networkKind(facts.code, step);
 	return { ...facts, kind, step };
 }
 

@@ -15,12 +15,14 @@ import type {
 	IHttpRequestHelper,
 } from 'n8n-workflow';
 
+import { ANSWER_CAP_BYTES } from './answerLimits';
 import { isRefusedLogin, tokenFromLoginAnswer } from './api';
 import { activeToken, credentialSecrets, skipsCertificateCheck } from './credential';
 import { classify, UContactError } from './errorFacts';
 import { describeLoginAnswer, describeLoginFailure } from './loginMessages';
 import { answerQuoter, secretForms } from './redaction';
 import { runCredential } from './requestCredentials';
+import { cutQuoter } from './requestMessages';
 import { httpRequestSender, requestUserToken, type FormSender } from './transport';
 
 interface RunLogins {
@@ -75,7 +77,12 @@ export async function logIn(
 	});
 	if (!answer.ok) {
 		const failure = classify(answer.error, 'login');
-		throw new UContactError(describeLoginFailure(failure, baseUrl, quote), failure);
+		// An answer too long to read whole is no token: it is told as the odd answer it is.
+		const message =
+			failure.cut === 'size'
+				? `${describeLoginAnswer(failure.body, baseUrl, false, cutQuoter(quote))} (it answered more than ${ANSWER_CAP_BYTES} bytes, far more than a token, and was read no further)`
+				: describeLoginFailure(failure, baseUrl, quote);
+		throw new UContactError(message, failure);
 	}
 	const sessionToken = tokenFromLoginAnswer(answer.body, user);
 	if (sessionToken === undefined) {

@@ -1,6 +1,13 @@
 /** getUserToken failures in words an admin can act on; never the password. */
 import { RESET_CODES, TIMEOUT_CODES, type Failure } from './errorFacts';
-import { codeInWords, networkProblem, redirectAdvice, redirectTarget } from './networkWords';
+import {
+	codeInWords,
+	networkProblem,
+	redirectAdvice,
+	redirectTarget,
+	schemeGuess,
+	schemeProblem,
+} from './networkWords';
 import type { Quoter } from './redaction';
 
 /**
@@ -9,6 +16,8 @@ import type { Quoter } from './redaction';
  */
 export function describeLoginFailure(failure: Failure, baseUrl: string, quote: Quoter): string {
 	const { status, code } = failure;
+	const scheme = schemeProblem(failure, baseUrl);
+	if (scheme !== undefined) return `Could not log in: ${scheme.problem}. ${scheme.advice}`;
 	if (status === 404) {
 		return (
 			`uContact at ${baseUrl} has no getUserToken endpoint (HTTP 404). Older uContact versions do not offer ` +
@@ -32,9 +41,10 @@ export function describeLoginFailure(failure: Failure, baseUrl: string, quote: Q
 	const network = networkProblem(code, baseUrl);
 	if (network !== undefined) return `Could not log in: ${network.problem}. ${network.advice}`;
 	if (code !== undefined && TIMEOUT_CODES.has(code)) return `uContact at ${baseUrl} did not answer the login in time`;
+	const guess = schemeGuess(code, baseUrl);
 	if (code !== undefined && RESET_CODES.has(code))
-		return `The connection to uContact at ${baseUrl} closed before it answered the login`;
-	return `Could not reach uContact at ${baseUrl} to log in${code ? ` (${codeInWords(code)})` : ''}: check the server address and that n8n can reach it`;
+		return `The connection to uContact at ${baseUrl} closed before it answered the login${guess ? `. ${guess}` : ''}`;
+	return `Could not reach uContact at ${baseUrl} to log in${code ? ` (${codeInWords(code)})` : ''}: check the server address and that n8n can reach it${guess ? `. ${guess}` : ''}`;
 }
 
 /** getUserToken answered, but not with a token. */

@@ -3,7 +3,8 @@
  * replaces any error message that contains a network code such as ECONNRESET with its own
  * generic sentence, so codes go in descriptions (codeNote), never in messages.
  */
-import { CERT_CODES, PROTOCOL_CODES } from './errorFacts';
+import { CERT_CODES, PROTOCOL_CODES, RESET_CODES, type FailureFacts } from './errorFacts';
+import { CLOUD_DOMAIN } from './serverAddress';
 
 const CODE_WORDS: Record<string, string> = {
 	ECONNREFUSED: 'connection refused',
@@ -23,6 +24,8 @@ const CODE_WORDS: Record<string, string> = {
 export function codeInWords(code: string): string {
 	const upper = code.toUpperCase();
 	if (CODE_WORDS[upper] !== undefined) return CODE_WORDS[upper];
+	// Node's HTTP parser (llhttp) names what it choked on, which tells an admin nothing.
+	if (upper.startsWith('HPE_')) return 'its answer was not HTTP';
 	const bare = upper.startsWith('ERR_') ? upper.slice(4) : /^E[A-Z]+$/.test(upper) ? upper.slice(1) : upper;
 	return bare.toLowerCase().replace(/_/g, ' ');
 }
@@ -84,3 +87,55 @@ export function networkProblem(code: string | undefined, baseUrl: string): { pro
 	return undefined;
 }
 
+/** Whether the address is uContact Cloud's, whose scheme and port the user does not choose. */
+function isCloud(baseUrl: string): boolean {
+	try {
+		return new URL(baseUrl).hostname.endsWith(`.${CLOUD_DOMAIN}`);
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * A failure that shows the port speaks the other scheme (errorFacts' `tls`), in words that say
+ * which scheme to use. EPROTO on https:// is networkProblem's.
+ */
+export function schemeProblem(
+	failure: Pick<FailureFacts, 'tls' | 'status'>,
+	baseUrl: string,
+): { problem: string; advice: string } | undefined {
+	if (failure.tls === 'port-speaks-tls' && baseUrl.startsWith('http://')) {
+		const how = failure.status === undefined ? 'in TLS' : `with HTTP ${failure.status}, saying so`;
+		return {
+			problem: `the server at ${baseUrl} expects HTTPS on that port, not plain HTTP: use https://`,
+			advice: `It answered the plain HTTP request ${how}. Keep the host and port in the base URL; only the scheme changes.`,
+		};
+	}
+	if (failure.tls === 'handshake-cut' && baseUrl.startsWith('https://')) {
+		if (isCloud(baseUrl)) {
+			return {
+				problem: `the connection to ${baseUrl} closed before HTTPS was set up`,
+				advice: 'Something between n8n and uContact Cloud (a firewall or proxy) may be cutting HTTPS connections.',
+			};
+		}
+		return {
+			problem: `the server at ${baseUrl} closed the connection before HTTPS was set up; if that port serves plain HTTP, use http://`,
+			advice:
+				'Otherwise use the port where the server offers HTTPS; if it does offer HTTPS on this one, a firewall or proxy may be cutting the connection.',
+		};
+	}
+	return undefined;
+}
+
+/**
+ * For failures the wrong scheme can cause without proving it (a closed connection, an answer that
+ * is not HTTP): the scheme to try, as a sentence; '' when there is nothing to suggest.
+ */
+export function schemeGuess(code: string | undefined, baseUrl: string): string {
+	if (code === undefined) return '';
+	if (baseUrl.startsWith('https://') && RESET_CODES.has(code) && !isCloud(baseUrl))
+		return 'If this happens on every request, the port may serve plain HTTP: try http:// in the base URL.';
+	if (baseUrl.startsWith('http://') && (RESET_CODES.has(code) || code.toUpperCase().startsWith('HPE_')))
+		return 'If this happens on every request, the port may expect HTTPS (a TLS port drops a plain HTTP request, or answers it in TLS): try https:// in the base URL.';
+	return '';
+}

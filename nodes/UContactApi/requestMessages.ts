@@ -4,9 +4,18 @@
  */
 import type { Failure as N8nFailure } from 'n8n-workflow';
 
+import { ANSWER_CAP_BYTES } from './answerLimits';
 import type { Disposition } from './api';
 import { RESET_CODES, TIMEOUT_CODES, type Failure } from './errorFacts';
-import { codeInWords, codeNote, networkProblem, redirectAdvice, redirectTarget } from './networkWords';
+import {
+	codeInWords,
+	codeNote,
+	networkProblem,
+	redirectAdvice,
+	redirectTarget,
+	schemeGuess,
+	schemeProblem,
+} from './networkWords';
 import type { Quoter } from './redaction';
 
 export interface FailureReport {
@@ -67,11 +76,17 @@ function ownFailureReport(failure: Failure, context: RequestContext): FailureRep
 	}
 	const notSent = failure.step === 'login' ? '; the disposition was not sent' : '';
 	return {
-		message: `${message}${notSent}`,
+		// A login message may end with its advice's full stop.
+		message: `${notSent ? message.replace(/\.$/, '') : message}${notSent}`,
 		description: codeNote(failure.code).trim() || undefined,
 		httpCode: failure.status === undefined ? undefined : String(failure.status),
 		failure: n8nCause(failure),
 	};
+}
+
+/** Quotes an answer cut at the cap: the quoter's count would be of what was read, not of the answer. */
+export function cutQuoter(quote: Quoter): Quoter {
+	return (body) => quote(body).replace(/… \(\d+ characters\)$/, '…');
 }
 
 /** What went wrong with a request that did not return a usable answer. */
@@ -90,6 +105,31 @@ export function describeRequestFailure(failure: Failure, context: RequestContext
 		return {
 			message: `The uContact node failed because of an error in its own code (${failure.detail})${maybe}`,
 			description: 'This is a bug in n8n-nodes-ucontact: please report it with this message.',
+			failure: cause,
+		};
+	}
+	const scheme = schemeProblem(failure, baseUrl);
+	if (scheme !== undefined) {
+		// A cut handshake wrote nothing; a TLS port read a plain request as noise.
+		const fate = failure.tls === 'handshake-cut' ? 'sent' : 'recorded';
+		return {
+			message: `${scheme.problem.charAt(0).toUpperCase()}${scheme.problem.slice(1)}${outcome(`; the disposition was not ${fate}`)}`,
+			description: `${scheme.advice}${status === undefined ? codeNote(code) : ''}`,
+			httpCode: status === undefined ? undefined : String(status),
+			failure: cause,
+		};
+	}
+	if (failure.cut === 'size') {
+		return {
+			message: `uContact gave an unexpected answer, longer than ${ANSWER_CAP_BYTES} bytes: "${cutQuoter(quote)(body)}"${maybe}`,
+			description: `Expected "OK" or "0"; an answer is read no further than ${ANSWER_CAP_BYTES} bytes. Check that the credential points at a uContact server.`,
+			failure: cause,
+		};
+	}
+	if (failure.cut === 'time') {
+		return {
+			message: `uContact's answer was still arriving after ${context.timeoutMs} ms and was read no further${maybe}`,
+			description: outcome('Raise the Timeout option if uContact is often this slow.') || undefined,
 			failure: cause,
 		};
 	}
@@ -170,13 +210,13 @@ export function describeRequestFailure(failure: Failure, context: RequestContext
 	if (code !== undefined && RESET_CODES.has(code)) {
 		return {
 			message: `The connection to uContact at ${baseUrl} closed before it answered${maybe}`,
-			description: codeNote(code).trim() || undefined,
+			description: `${schemeGuess(code, baseUrl)}${codeNote(code)}`.trim() || undefined,
 			failure: cause,
 		};
 	}
 	return {
 		message: `The request to uContact at ${baseUrl} failed${code ? ` (${codeInWords(code)})` : ''}${failure.kind === 'maybe-recorded' ? maybe : ''}`,
-		description: codeNote(code).trim() || undefined,
+		description: `${schemeGuess(code, baseUrl)}${codeNote(code)}`.trim() || undefined,
 		failure: cause,
 	};
 }

@@ -46,6 +46,25 @@ function text(value: unknown): string {
 	return typeof value === 'string' ? value.trim() : '';
 }
 
+/** The instance name of a cloud host name ("acme" of "acme.ucontactcloud.com"), if it is one. */
+function cloudLabel(host: string): string | undefined {
+	const suffix = `.${CLOUD_DOMAIN}`;
+	const label = host.endsWith(suffix) ? host.slice(0, -suffix.length) : '';
+	return DNS_LABEL.test(label) ? label : undefined;
+}
+
+/** The Instance field names a cloud instance, always reached on HTTPS's own port. */
+function portRefusal(input: string, port: string, name: string | undefined): ServerAddressError {
+	const enter =
+		name === undefined
+			? `only the name in https://INSTANCE.${CLOUD_DOMAIN}`
+			: `only the instance name, ${name} (or ${name}.${CLOUD_DOMAIN})`;
+	return new ServerAddressError(
+		`Instance "${masked(input)}" has a port (:${port}), and the Instance field takes none: enter ${enter}. ` +
+			'For a uContact server on another port, set Server to "On-Premise / Custom URL" and enter its address, port included, in Base URL',
+	);
+}
+
 /**
  * Reduces what people paste ("acme", "acme.ucontactcloud.com", "https://acme.ucontactcloud.com/Integra/...")
  * to the instance name. Anything that would point the token at another host is refused.
@@ -60,6 +79,9 @@ export function cloudInstanceName(raw: unknown): string {
 	const lowered = input.toLowerCase();
 	if (DNS_LABEL.test(lowered)) return lowered;
 
+	// Read before any scheme: in "host:443" the host would pass for one.
+	const hostPort = /^([^/?#@:\s]+):(\d+)(?:[/?#]|$)/.exec(lowered);
+	if (hostPort !== null) throw portRefusal(input, hostPort[2], cloudLabel(hostPort[1]));
 	const hasScheme = /^[a-z][a-z0-9+.-]*:/.test(lowered);
 	if (hasScheme && !/^https?:\/\//.test(lowered)) {
 		throw new ServerAddressError(`Instance "${masked(input)}" is not a uContact cloud address`);
@@ -70,15 +92,17 @@ export function cloudInstanceName(raw: unknown): string {
 			`Instance "${masked(input)}" is not valid: enter only the name in https://INSTANCE.${CLOUD_DOMAIN}`,
 		);
 	}
-	const suffix = `.${CLOUD_DOMAIN}`;
-	const host = url.hostname;
-	const label = host.endsWith(suffix) ? host.slice(0, -suffix.length) : '';
+	// The URL parser drops a scheme's own port (https://...:443), accepted as it always was.
+	if (url.port !== '' && !/\s/.test(input) && url.username === '' && url.password === '') {
+		throw portRefusal(input, url.port, cloudLabel(url.hostname));
+	}
+	const label = cloudLabel(url.hostname);
 	if (
 		/\s/.test(input) ||
 		url.username !== '' ||
 		url.password !== '' ||
 		url.port !== '' ||
-		!DNS_LABEL.test(label)
+		label === undefined
 	) {
 		throw new ServerAddressError(
 			`Instance "${masked(input)}" is not valid: enter only the name in https://INSTANCE.${CLOUD_DOMAIN}` +

@@ -1,6 +1,8 @@
 /**
  * Every request this package sends to uContact leaves from here, through n8n's HTTP helpers,
  * and none of them follows a redirect: the token or password would go wherever it points.
+ * Every answer arrives as a stream and is read within its request's Timeout and no further than
+ * ANSWER_CAP_BYTES (answerReading.ts): n8n's helpers alone would read any length, for any time.
  */
 import type {
 	ICredentialsDecrypted,
@@ -9,6 +11,16 @@ import type {
 	IHttpRequestHelper,
 } from 'n8n-workflow';
 
+import { CREDENTIAL_TEST_TIMEOUT_MS, LOGIN_TIMEOUT_MS } from './answerLimits';
+import {
+	dropAnswer,
+	failureOf,
+	fullAnswer,
+	readAnswer,
+	successText,
+	UContactHttpAnswer,
+	type FullAnswer,
+} from './answerReading';
 import {
 	DISPOSITION_PATH,
 	emptyDispositionForm,
@@ -18,10 +30,8 @@ import {
 	loginBody,
 } from './api';
 import { basicAuthorization, CREDENTIAL_TYPE, endpointUrl, usesLogin } from './credential';
+import { Deadline, deadlinePerSend } from './deadline';
 import { requestCopy } from './requestCredentials';
-
-export const LOGIN_TIMEOUT_MS = 30000;
-export const CREDENTIAL_TEST_TIMEOUT_MS = 30000;
 
 /** A form POST to uContact, whichever n8n helper sends it. */
 export interface FormPost {
@@ -32,55 +42,81 @@ export interface FormPost {
 	skipSslCertificateValidation: boolean;
 }
 
-/** Sends a form POST; resolves with the answer of a 2xx, throws otherwise. */
-export type FormSender = (post: FormPost) => Promise<unknown>;
-
-/** The answer of a request that was not 2xx, shaped as n8n's HTTP errors are (response.status...). */
-class UContactHttpAnswer extends Error {
-	constructor(readonly response: { status: number; data: unknown; headers: Record<string, unknown> }) {
-		super(`HTTP ${response.status}`);
-		this.name = 'UContactHttpAnswer';
-	}
-}
+/** Sends a form POST; resolves with the text of a 2xx answer, throws otherwise. */
+export type FormSender = (post: FormPost) => Promise<string>;
 
 /** Through n8n's httpRequest helper: what runs in workflows (login before a request). */
 export function httpRequestSender(helper: IHttpRequestHelper): FormSender {
-	return async (post) =>
-		await helper.helpers.httpRequest({
-			method: 'POST',
-			url: post.url,
-			headers: { 'Content-Type': FORM_CONTENT_TYPE, ...post.headers },
-			body: post.body,
-			encoding: 'text',
-			json: false,
-			timeout: post.timeout,
-			skipSslCertificateValidation: post.skipSslCertificateValidation,
-			disableFollowRedirect: true,
-		});
+	return async (post) => {
+		const deadline = new Deadline(post.timeout);
+		let answer: unknown;
+		try {
+			answer = await deadline.race(
+				helper.helpers.httpRequest({
+					method: 'POST',
+					url: post.url,
+					headers: { 'Content-Type': FORM_CONTENT_TYPE, ...post.headers },
+					body: post.body,
+					encoding: 'stream',
+					json: false,
+					returnFullResponse: true,
+					timeout: post.timeout,
+					abortSignal: deadline.signal,
+					skipSslCertificateValidation: post.skipSslCertificateValidation,
+					disableFollowRedirect: true,
+				}),
+				dropAnswer,
+			);
+		} catch (error) {
+			throw await failureOf(error, deadline);
+		}
+		try {
+			return await successText(fullAnswer(answer), deadline);
+		} finally {
+			deadline.end();
+		}
+	};
 }
 
 /**
  * Through the one helper n8n gives a credential test (on 1.x and 2.x alike): its request-style
  * options, asking for the full answer so that a 3xx comes back as it is instead of being followed.
+ * It takes no abort signal: its own timeout bounds the wait for the headers, the deadline the rest.
  */
 export function credentialTestSender(functions: ICredentialTestFunctions): FormSender {
 	return async (post) => {
-		const answer = (await functions.helpers.request({
-			method: 'POST',
-			uri: post.url,
-			headers: { 'Content-Type': FORM_CONTENT_TYPE, ...post.headers },
-			body: post.body,
-			json: false,
-			timeout: post.timeout,
-			rejectUnauthorized: !post.skipSslCertificateValidation,
-			followRedirect: false,
-			followAllRedirects: false,
-			simple: false,
-			resolveWithFullResponse: true,
-		})) as { statusCode?: unknown; body?: unknown; headers?: Record<string, unknown> };
-		const status = Number(answer?.statusCode);
-		if (status >= 200 && status < 300) return answer.body;
-		throw new UContactHttpAnswer({ status, data: answer?.body, headers: answer?.headers ?? {} });
+		const deadline = new Deadline(post.timeout);
+		let answer: FullAnswer;
+		try {
+			answer = fullAnswer(
+				await deadline.race(
+					functions.helpers.request({
+						method: 'POST',
+						uri: post.url,
+						headers: { 'Content-Type': FORM_CONTENT_TYPE, ...post.headers },
+						body: post.body,
+						json: false,
+						useStream: true,
+						timeout: post.timeout,
+						rejectUnauthorized: !post.skipSslCertificateValidation,
+						followRedirect: false,
+						followAllRedirects: false,
+						simple: false,
+						resolveWithFullResponse: true,
+					}) as Promise<unknown>,
+					dropAnswer,
+				),
+			);
+		} catch (error) {
+			throw await failureOf(error, deadline);
+		}
+		try {
+			if (answer.status >= 200 && answer.status < 300) return await successText(answer, deadline);
+			const read = await readAnswer(answer.body, deadline);
+			throw new UContactHttpAnswer({ status: answer.status, data: read.text, headers: answer.headers });
+		} finally {
+			deadline.end();
+		}
 	};
 }
 
@@ -92,7 +128,7 @@ export async function requestUserToken(
 	login: { baseUrl: string; user: string; password: string; skipSslCertificateValidation: boolean },
 ): Promise<LoginAnswer> {
 	try {
-		const body: unknown = await send({
+		const body = await send({
 			url: endpointUrl(login.baseUrl, LOGIN_PATH),
 			body: loginBody(login.user, login.password),
 			timeout: LOGIN_TIMEOUT_MS,
@@ -112,7 +148,7 @@ export async function requestUserToken(
 export async function postEmptyDisposition(
 	send: FormSender,
 	test: { baseUrl: string; token: string; skipSslCertificateValidation: boolean },
-): Promise<unknown> {
+): Promise<string> {
 	return await send({
 		url: endpointUrl(test.baseUrl, DISPOSITION_PATH),
 		headers: { Authorization: basicAuthorization(test.token) },
@@ -140,30 +176,46 @@ export class UContactSession {
 			credentials.data !== undefined && usesLogin(credentials.data) ? undefined : [];
 	}
 
-	/** POSTs an encoded disposition form; resolves with uContact's raw answer. */
-	async postDisposition(form: string, timeoutMs: number): Promise<unknown> {
+	/** POSTs an encoded disposition form; resolves with uContact's answer as text. */
+	async postDisposition(form: string, timeoutMs: number): Promise<string> {
 		const data = this.credentials.data;
-		return await this.context.helpers.httpRequestWithAuthentication.call(
-			this.context,
-			CREDENTIAL_TYPE,
+		const send = deadlinePerSend(
 			{
 				method: 'POST',
 				url: DISPOSITION_PATH,
 				headers: { 'Content-Type': FORM_CONTENT_TYPE },
 				body: form,
-				encoding: 'text',
+				encoding: 'stream',
 				json: false,
+				returnFullResponse: true,
 				timeout: timeoutMs,
 				// A redirect is reported instead of followed, so the token never travels to another host.
 				disableFollowRedirect: true,
 			},
-			{
-				credentialsDecrypted: {
-					...this.credentials,
-					data: data === undefined ? undefined : requestCopy(data),
-				},
-				preAuthenticationRetryStatusCode: this.retryStatusCodes,
-			},
+			timeoutMs,
 		);
+		let answer: unknown;
+		try {
+			answer = await this.context.helpers.httpRequestWithAuthentication.call(
+				this.context,
+				CREDENTIAL_TYPE,
+				send.options,
+				{
+					credentialsDecrypted: {
+						...this.credentials,
+						data: data === undefined ? undefined : requestCopy(data),
+					},
+					preAuthenticationRetryStatusCode: this.retryStatusCodes,
+				},
+			);
+		} catch (error) {
+			throw await failureOf(error, send.deadline());
+		}
+		const deadline = send.deadline();
+		try {
+			return await successText(fullAnswer(answer), deadline);
+		} finally {
+			deadline.end();
+		}
 	}
 }

@@ -14,6 +14,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createGzip } from 'node:zlib';
 
 export interface Received {
 	method: string;
@@ -26,13 +27,39 @@ export interface Received {
 export type Reply =
 	| { status?: number; headers?: Record<string, string>; body?: string }
 	| { reset: true }
-	| { delayMs: number; then: Reply };
+	| { delayMs: number; then: Reply }
+	/**
+	 * Sends `then`'s answer a byte at a time: the body (after the headers; a space every
+	 * `everyMs`, for `forMs`, then the body itself) or the headers (an X-Drip header one letter at
+	 * a time, then the rest). Chunked, so nothing says how long it will be.
+	 */
+	| { drip: 'body' | 'headers'; everyMs: number; forMs: number; then: Answer }
+	/**
+	 * A body of `bytes` bytes of `fill`, generated chunk by chunk as the client reads it (never
+	 * built in memory); gzip: sent compressed, so a few KiB on the wire can stand for gigabytes.
+	 */
+	| { stream: number; status?: number; headers?: Record<string, string>; gzip?: boolean };
+
+/** A plain answer, as a drip ends with. */
+export type Answer = { status?: number; headers?: Record<string, string>; body?: string };
+
+/** How a drip or a stream ended, as the server saw it. */
+export interface Delivery {
+	/** Body bytes written (before compression). */
+	sent: number;
+	/** Whether the whole answer was written, rather than the client hanging up first. */
+	complete: boolean;
+	/** Resolves once the connection is over, either way. */
+	over: Promise<void>;
+}
 
 export interface HostileServer {
 	/** e.g. http://127.0.0.2:40123 */
 	url: string;
 	port: number;
 	requests: Received[];
+	/** One for each drip or stream served, in order. */
+	deliveries: Delivery[];
 	close(): Promise<void>;
 }
 
@@ -81,11 +108,32 @@ export async function startHostileServer(
 	options: ServerOptions = {},
 ): Promise<HostileServer> {
 	const requests: Received[] = [];
+	const deliveries: Delivery[] = [];
 	const sockets = new Set<Socket>();
 	const timers = new Set<NodeJS.Timeout>();
+	const deliver = (res: ServerResponse): Delivery => {
+		let over = () => {};
+		const delivery: Delivery = {
+			sent: 0,
+			complete: false,
+			over: new Promise((resolve) => (over = resolve)),
+		};
+		res.on('close', over);
+		res.socket?.on('close', over);
+		deliveries.push(delivery);
+		return delivery;
+	};
 	const answer = (res: ServerResponse, reply: Reply) => {
 		if ('reset' in reply) {
 			res.socket?.destroy();
+			return;
+		}
+		if ('drip' in reply) {
+			drip(res, reply, deliver(res), timers);
+			return;
+		}
+		if ('stream' in reply) {
+			stream(res, reply, deliver(res));
 			return;
 		}
 		if ('delayMs' in reply) {
@@ -138,6 +186,7 @@ export async function startHostileServer(
 		url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
 		port,
 		requests,
+		deliveries,
 		close: async () =>
 			await new Promise<void>((resolve) => {
 				for (const timer of timers) clearTimeout(timer);
@@ -145,6 +194,85 @@ export async function startHostileServer(
 				server.close(() => resolve());
 			}),
 	};
+}
+
+/** A drip: one byte every `everyMs`, for `forMs`, then the rest of the answer. */
+function drip(
+	res: ServerResponse,
+	reply: Extract<Reply, { drip: unknown }>,
+	delivery: Delivery,
+	timers: Set<NodeJS.Timeout>,
+): void {
+	const socket = res.socket;
+	if (socket === null) return;
+	const { status = 200, headers = {}, body = '' } = reply.then;
+	const head = (extra: string) =>
+		`HTTP/1.1 ${status} Drip\r\n${extra}` +
+		Object.entries({ 'Content-Type': 'text/plain', ...headers })
+			.map(([name, value]) => `${name}: ${value}\r\n`)
+			.join('') +
+		'Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n';
+	const chunk = (text: string) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
+	// Raw socket writes: the headers themselves must be able to drip.
+	if (reply.drip === 'body') socket.write(head(''));
+	else socket.write(`HTTP/1.1 ${status} Drip\r\nX-Drip: `);
+	const ticks = Math.ceil(reply.forMs / reply.everyMs);
+	let tick = 0;
+	const next = () => {
+		if (socket.destroyed) return;
+		if (tick++ < ticks) {
+			socket.write(reply.drip === 'body' ? chunk(' ') : 'a');
+			if (reply.drip === 'body') delivery.sent++;
+			const timer = setTimeout(() => {
+				timers.delete(timer);
+				next();
+			}, reply.everyMs);
+			timers.add(timer);
+			return;
+		}
+		if (reply.drip === 'headers')
+			socket.write(`\r\n${head('').slice(head('').indexOf('\r\n') + 2)}`);
+		socket.end(`${body === '' ? '' : chunk(body)}0\r\n\r\n`);
+		delivery.sent += Buffer.byteLength(body);
+		delivery.complete = true;
+	};
+	next();
+}
+
+// One chunk, reused for every write: a stream of any length costs the server 64 KiB.
+const FILL = Buffer.alloc(64 * 1024, 'A');
+
+/** A body generated chunk by chunk as the client takes it, until it is complete or dropped. */
+function stream(
+	res: ServerResponse,
+	reply: Extract<Reply, { stream: number }>,
+	delivery: Delivery,
+): void {
+	const headers: Record<string, string> = { 'Content-Type': 'text/plain', ...reply.headers };
+	if (reply.gzip) headers['Content-Encoding'] = 'gzip';
+	else headers['Content-Length'] = String(reply.stream);
+	res.writeHead(reply.status ?? 200, headers);
+	const sink = reply.gzip ? createGzip() : res;
+	if (reply.gzip) {
+		sink.pipe(res);
+		res.on('close', () => sink.destroy());
+	}
+	let dropped = false;
+	res.on('close', () => (dropped = !delivery.complete));
+	const pump = () => {
+		while (!dropped && delivery.sent < reply.stream) {
+			const piece = FILL.subarray(0, Math.min(FILL.length, reply.stream - delivery.sent));
+			delivery.sent += piece.length;
+			if (!sink.write(piece)) {
+				sink.once('drain', pump);
+				return;
+			}
+		}
+		if (dropped) return;
+		delivery.complete = true;
+		sink.end();
+	};
+	pump();
 }
 
 /** A port nothing listens on: bound once, then released. */

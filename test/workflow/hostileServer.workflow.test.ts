@@ -5,10 +5,15 @@
  * nothing secret), the message names what happened and the address, nothing secret appears
  * in anything n8n returns or logs, and no session token is stored that should not be.
  *
+ * Every answer is bounded in time and size (issue 29): a drip of the body or the headers ends at
+ * the Timeout, an answer of any length (or a gzip bomb) is read no further than the cap, with the
+ * process's memory growth measured, and the server sees the client hang up.
+ *
  * A new request path joins PATHS; a new way to misbehave joins SCENARIOS.
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import * as limits from '../../nodes/UContactApi/answerLimits';
 import { DISPOSITION_PATH, LOGIN_PATH } from '../../nodes/UContactApi/api';
 import { harnessLogger } from '../support/harness';
 import {
@@ -182,14 +187,13 @@ let otherHost: HostileServer;
 let otherPort: HostileServer;
 let refusedPort: number;
 // Which reply the hostile server gives on the path under test; everything else is uContact's.
-let misbehave: { endpoint: Endpoint; reply: Reply } | undefined;
+let misbehave: { endpoint: Endpoint; reply: Reply | ((request: Received) => Reply) } | undefined;
 
 beforeAll(async () => {
-	hostile = await startHostileServer((request) =>
-		misbehave !== undefined && request.path === misbehave.endpoint
-			? misbehave.reply
-			: uContact(request),
-	);
+	hostile = await startHostileServer((request) => {
+		if (misbehave === undefined || request.path !== misbehave.endpoint) return uContact(request);
+		return typeof misbehave.reply === 'function' ? misbehave.reply(request) : misbehave.reply;
+	});
 	tlsServer = await startHostileServer(uContact, { tls: selfSignedCertificate() });
 	otherHost = await startHostileServer(() => ({ body: '"OK"' }), { host: '127.0.0.2' });
 	otherPort = await startHostileServer(() => ({ body: '"OK"' }));
@@ -202,18 +206,27 @@ afterAll(async () => {
 });
 beforeEach(() => {
 	misbehave = undefined;
-	for (const server of [hostile, tlsServer, otherHost, otherPort]) server.requests.length = 0;
+	for (const server of [hostile, tlsServer, otherHost, otherPort]) {
+		server.requests.length = 0;
+		server.deliveries.length = 0;
+	}
 });
 
 interface Scenario {
 	name: string;
-	/** The misbehaving reply on the path's endpoint. */
-	reply?: Reply;
+	/** The misbehaving reply on the path's endpoint (from the request: a drip ends with uContact's own answer). */
+	reply?: Reply | ((request: Received) => Reply);
 	/** Or a server-wide problem: the base URL to use (the path must be the first request). */
 	baseUrl?: () => string;
 	onlyWithTimeoutOption?: boolean;
 	/** What the message must say, for this path and base URL. */
 	says(path: RequestPath, baseUrl: string): RegExp[];
+	/** The run must end within this many ms (the Timeout and some slack), not when the server is done. */
+	endsWithinMs?: number;
+	/** The server must see the client hang up before the answer was complete. */
+	hungUp?: boolean;
+	/** The growth of the process's RSS during the run must stay under this many MiB. */
+	memoryMiB?: number;
 }
 
 const redirects: Scenario[] = [301, 302, 303, 307, 308].flatMap((status) =>
@@ -237,6 +250,134 @@ const redirects: Scenario[] = [301, 302, 303, 307, 308].flatMap((status) =>
 		}),
 	),
 );
+
+// The fixed Timeout of the login and the credential test during the matrix, as short as the node's.
+const FIXED_TIMEOUT_MS = 1000;
+// A drip lasts long enough that a client waiting for all of it is told apart from one that stops.
+const DRIP_MS = 8000;
+const ENDS_AT_TIMEOUT_MS = FIXED_TIMEOUT_MS + 3000;
+
+const onTest = (path: RequestPath) => path.run === viaCredentialTest;
+const maybe = (path: RequestPath) =>
+	onTest(path) ? '' : '; the disposition may or may not have been recorded';
+
+/** A success answer longer than the cap: an unexpected answer, quoted in part. */
+function tooLong(path: RequestPath, baseUrl: string): RegExp[] {
+	if (path.kind === 'login') {
+		return [
+			new RegExp(
+				`uContact at ${escape(baseUrl)} did not answer the login with a token: getUserToken answered "A{200}…"\\. .*more than 8192 bytes`,
+			),
+		];
+	}
+	return [new RegExp(`unexpected answer, longer than 8192 bytes: "A{200}…"${maybe(path)}`)];
+}
+
+/** An answer still arriving at the Timeout. */
+function stillArriving(path: RequestPath, baseUrl: string): RegExp[] {
+	if (path.kind === 'login')
+		return [new RegExp(`uContact at ${escape(baseUrl)} did not answer the login in time`)];
+	return [
+		new RegExp(
+			`uContact's answer was still arriving after 1000 ms and was read no further${maybe(path)}`,
+		),
+	];
+}
+
+/** No answer (not even its headers) by the Timeout. */
+function noAnswer(path: RequestPath, baseUrl: string): RegExp[] {
+	if (path.kind === 'login')
+		return [new RegExp(`uContact at ${escape(baseUrl)} did not answer the login in time`)];
+	return [new RegExp(`uContact did not answer within 1000 ms${maybe(path)}`)];
+}
+
+/** A 500, reported as such whatever its body did. */
+function serverError(path: RequestPath, baseUrl: string): RegExp[] {
+	if (path.kind === 'login')
+		return [
+			new RegExp(`uContact at ${escape(baseUrl)} could not log in: getUserToken answered HTTP 500`),
+		];
+	return [new RegExp(`uContact had a server error \\(HTTP 500\\)${maybe(path)}`)];
+}
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+/** uContact's own answer, sent a byte at a time. */
+const dripping =
+	(drip: 'body' | 'headers', status?: number) =>
+	(request: Received): Reply => {
+		const then = uContact(request) as {
+			status?: number;
+			headers?: Record<string, string>;
+			body?: string;
+		};
+		return { drip, everyMs: 100, forMs: DRIP_MS, then: status === undefined ? then : { status } };
+	};
+
+const LIMITS: Scenario[] = [
+	{
+		name: 'a body dripping past the Timeout',
+		reply: dripping('body'),
+		says: stillArriving,
+		endsWithinMs: ENDS_AT_TIMEOUT_MS,
+		hungUp: true,
+	},
+	{
+		name: 'headers dripping past the Timeout',
+		reply: dripping('headers'),
+		says: noAnswer,
+		endsWithinMs: ENDS_AT_TIMEOUT_MS,
+		hungUp: true,
+	},
+	{
+		name: 'a 500 whose body drips past the Timeout',
+		reply: dripping('body', 500),
+		says: serverError,
+		endsWithinMs: ENDS_AT_TIMEOUT_MS,
+		hungUp: true,
+	},
+	{ name: 'a 64 KiB answer', reply: { stream: 64 * 1024 }, says: tooLong },
+	{
+		name: 'a 100 MB answer',
+		reply: { stream: 100 * MiB },
+		says: tooLong,
+		hungUp: true,
+		memoryMiB: 50,
+	},
+	{ name: 'a 1 GB answer', reply: { stream: GiB }, says: tooLong, hungUp: true, memoryMiB: 50 },
+	{
+		name: 'a 500 of 100 MB',
+		reply: { stream: 100 * MiB, status: 500 },
+		says: serverError,
+		hungUp: true,
+		memoryMiB: 50,
+	},
+	// 64 KiB in under 200 bytes on the wire: only the decompressed bytes tell it is too long.
+	{ name: 'a gzipped 64 KiB answer', reply: { stream: 64 * 1024, gzip: true }, says: tooLong },
+	{
+		name: 'a gzip bomb (1 GB)',
+		reply: { stream: GiB, gzip: true },
+		says: tooLong,
+		hungUp: true,
+		memoryMiB: 50,
+	},
+];
+
+/** Runs `run`, sampling the process's RSS: its peak growth in MiB over the value before. */
+async function withPeakRss<T>(run: () => Promise<T>): Promise<{ result: T; growthMiB: number }> {
+	const before = process.memoryUsage.rss();
+	let peak = before;
+	const sample = () => (peak = Math.max(peak, process.memoryUsage.rss()));
+	const sampler = setInterval(sample, 5);
+	try {
+		const result = await run();
+		sample();
+		return { result, growthMiB: (peak - before) / MiB };
+	} finally {
+		clearInterval(sampler);
+	}
+}
 
 const loginAnswer = (answer: RegExp) => (path: RequestPath, baseUrl: string) =>
 	path.kind === 'login'
@@ -280,11 +421,8 @@ const SCENARIOS: Scenario[] = [
 					]
 				: [/unexpected answer: ""/],
 	},
-	{
-		name: 'a huge answer',
-		reply: { body: 'A'.repeat(1_000_000) },
-		says: () => [/"A{200}… \(1000000 characters\)"/],
-	},
+	{ name: 'a huge answer', reply: { body: 'A'.repeat(1_000_000) }, says: tooLong },
+	...LIMITS,
 	{
 		name: 'a reset connection',
 		reply: { reset: true },
@@ -375,14 +513,33 @@ describe('every request path behaves on a well-behaved server', () => {
 });
 
 describe.each(CASES)('%s, %s', (_path, _scenario, path, scenario) => {
+	beforeEach(() => {
+		// The credential has no Timeout field: its fixed ones are shortened, so the table stays fast.
+		const fixed = limits as { LOGIN_TIMEOUT_MS: number; CREDENTIAL_TEST_TIMEOUT_MS: number };
+		jest.replaceProperty(fixed, 'LOGIN_TIMEOUT_MS', FIXED_TIMEOUT_MS);
+		jest.replaceProperty(fixed, 'CREDENTIAL_TEST_TIMEOUT_MS', FIXED_TIMEOUT_MS);
+	});
+	afterEach(() => jest.restoreAllMocks());
+
 	it('follows nothing, leaks nothing, stores nothing and says what happened', async () => {
 		const baseUrl = scenario.baseUrl?.() ?? hostile.url;
 		if (scenario.reply !== undefined)
 			misbehave = { endpoint: path.endpoint, reply: scenario.reply };
 
-		const outcome = await path.run(credentialsFor(path, baseUrl));
+		const started = Date.now();
+		const { result: outcome, growthMiB } = await withPeakRss(
+			async () => await path.run(credentialsFor(path, baseUrl)),
+		);
+		const tookMs = Date.now() - started;
 
 		expect(outcome.ok).toBe(false);
+		if (scenario.endsWithinMs !== undefined) expect(tookMs).toBeLessThan(scenario.endsWithinMs);
+		if (scenario.memoryMiB !== undefined) expect(growthMiB).toBeLessThan(scenario.memoryMiB);
+		if (scenario.hungUp) {
+			expect(hostile.deliveries).toHaveLength(1);
+			await hostile.deliveries[0].over;
+			expect(hostile.deliveries[0].complete).toBe(false);
+		}
 		expect(otherHost.requests).toEqual([]);
 		expect(otherPort.requests).toEqual([]);
 		for (const pattern of scenario.says(path, baseUrl)) expect(outcome.message).toMatch(pattern);
@@ -570,6 +727,20 @@ describe('login hiccups', () => {
 		expect(result.items.map((item) => item.json.success)).toEqual(Array(10).fill(true));
 		expect(uc.state.recorded).toHaveLength(10);
 		expect(new Set(uc.state.recorded).size).toBe(10);
+	});
+
+	it("a disposition's Timeout counts from when it is sent: a 1.5 s login before it takes none of its 1 s", async () => {
+		const normal = uc.handler;
+		uc.handler = (request) =>
+			request.path === LOGIN_PATH ? { delayMs: 1500, then: normal(request) } : normal(request);
+		const result = await runDisposition({
+			parameters: { ...MAPPED, options: { safeRetries: 0, timeout: 1000 } },
+			items: [call(0)],
+			credentials: credentialsFor(PATHS[0], server.url),
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.success)).toEqual([true]);
+		expect(uc.state.recorded).toEqual(['guid-0']);
 	});
 
 	it.each(LOGIN_HICCUPS)(
