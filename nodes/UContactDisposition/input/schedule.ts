@@ -197,3 +197,76 @@ export function toUContactSchedule(value: unknown, zone: string): string {
 		`"${text}" is not a date and time uContact can take; use YYYY-MM-DD HH:MM:SS (e.g. 2026-12-01 15:30:00) or ISO 8601 (2026-12-01T15:30:00-03:00)`,
 	);
 }
+
+function offsetAt(epochMs: number, zone: string): number {
+	return asUtcMs(wallTimeAt(epochMs, zone)) - epochMs;
+}
+
+/** The wall time whose Date.UTC reading is `naiveMs`. */
+function naiveWall(naiveMs: number): WallTime {
+	const date = new Date(naiveMs);
+	return {
+		year: date.getUTCFullYear(),
+		month: date.getUTCMonth() + 1,
+		day: date.getUTCDate(),
+		hour: date.getUTCHours(),
+		minute: date.getUTCMinutes(),
+		second: date.getUTCSeconds(),
+	};
+}
+
+function clock(wall: WallTime): string {
+	return `${pad(wall.hour)}:${pad(wall.minute)}${wall.second === 0 ? '' : `:${pad(wall.second)}`}`;
+}
+
+function utcOffset(offsetMs: number): string {
+	const minutes = Math.abs(offsetMs) / 60_000;
+	return `UTC${offsetMs < 0 ? '-' : '+'}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * uContact reads `schedule` as a wall time in its zone. In the hour the clocks go back that wall
+ * time happens twice, so the callback may come at either instant: the words for the item's
+ * output hint, or undefined when it happens once. `schedule` is what toUContactSchedule made.
+ */
+export function repeatedHourNote(schedule: string, zone: string): string | undefined {
+	const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(schedule);
+	if (match === null) return undefined;
+	const [year, month, day, hour, minute, second] = match.slice(1).map(Number);
+	const wall = { year, month, day, hour, minute, second };
+	const naive = asUtcMs(wall);
+	let before: number;
+	let after: number;
+	try {
+		before = offsetAt(naive - DAY_MS, zone);
+		after = offsetAt(naive + DAY_MS, zone);
+	} catch {
+		return undefined;
+	}
+	// Only where the offset shrinks (the clocks go back) does a wall time happen twice.
+	if (before <= after) return undefined;
+	const earlier = naive - before;
+	const later = naive - after;
+	if (offsetAt(earlier, zone) !== before || offsetAt(later, zone) !== after) return undefined;
+	// The instant the clocks go back, to the second: the last one still at `before` is below it.
+	let low = earlier;
+	let high = later;
+	while (high - low > 1000) {
+		const middle = low + Math.max(1000, Math.floor((high - low) / 2000) * 1000);
+		if (offsetAt(middle, zone) === before) low = middle;
+		else high = middle;
+	}
+	const from = clock(naiveWall(high + before));
+	const backTo = clock(naiveWall(high + after));
+	const gap = before - after;
+	const afterGap = gap === 3_600_000 ? 'an hour later' : `${gap / 60_000} minutes later`;
+	const shown = formatWallTime(wall);
+	return (
+		`Schedule Callback At "${shown}" happens twice in ${zone}: the clocks go back from ${from} to ${backTo} ` +
+		`that night, so ${backTo} to ${from} comes twice, first at ${utcOffset(before)} and again ${afterGap} at ` +
+		`${utcOffset(after)}. uContact receives only the wall time and may call back at either. To be sure of ` +
+		`one, schedule the callback outside ${backTo} to ${from} that night.`
+	);
+}

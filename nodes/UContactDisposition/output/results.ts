@@ -14,6 +14,7 @@ import {
 import { DISPOSITION_PATH, FORM_CONTENT_TYPE, type Disposition } from '../../UContactApi/api';
 import { basicAuthorization, endpointUrl } from '../../UContactApi/credential';
 import type { FailureReport } from '../../UContactApi/requestMessages';
+import { repeatedHourNote } from '../input/schedule';
 
 /**
  * A failed item, as words: the n8n error is made from it only when one is thrown (failureError),
@@ -161,6 +162,21 @@ export function failureError(
 }
 
 /**
+ * A schedule uContact may call back at twice (the hour the clocks go back), read from what the
+ * item carries, so a sent item and its Dry Run say the same.
+ */
+function scheduleNote(outcome: Outcome): string | undefined {
+	const zone = outcome.scheduleTimezone;
+	const disposition = outcome.ok ? (outcome.json.disposition as Disposition | null) : outcome.disposition;
+	if (!zone || !disposition?.schedule) return undefined;
+	return repeatedHourNote(disposition.schedule, zone);
+}
+
+function joined(...parts: unknown[]): string | null {
+	return parts.filter((part) => typeof part === 'string' && part !== '').join(' ') || null;
+}
+
+/**
  * The output items. With `routeErrors` (On Error: Continue (using error output)) a failed item is
  * `{ error, message }`: n8n 1.x and 2.x move to the error output only an item holding `error`
  * alone or with `message` (an item with an n8n error attached is cut down to `{ error }`), and
@@ -170,8 +186,10 @@ export function toOutputItems(outcomes: Outcome[], routeErrors = false): INodeEx
 	return outcomes.map((outcome, itemIndex) => {
 		const pairedItem = { item: itemIndex };
 		const scheduleTimezone = outcome.scheduleTimezone ?? null;
+		const note = scheduleNote(outcome);
 		if (outcome.ok) {
 			const json = scheduleTimezone ? { ...outcome.json, scheduleTimezone } : outcome.json;
+			if (note !== undefined) return { json: { ...json, hint: joined(json.hint, note) }, pairedItem };
 			return { json, pairedItem };
 		}
 		const { message, description } = outcome;
@@ -179,7 +197,7 @@ export function toOutputItems(outcomes: Outcome[], routeErrors = false): INodeEx
 			return { json: { error: message, message: description || message }, pairedItem };
 		const json = outputJson({
 			error: message,
-			hint: description || null,
+			hint: joined(description, note),
 			disposition: outcome.disposition ?? null,
 			scheduleTimezone,
 		});
