@@ -233,9 +233,16 @@ export function describeRejection(disposition: Disposition): FailureReport {
 }
 
 /** uContact answered something other than OK or 0. */
-export function describeUnexpectedAnswer(response: string, quote: Quoter): FailureReport {
+/**
+ * A 2xx answer that is neither "OK" nor "0". uContact processed the request, so a disposition
+ * (not the credential test's empty one) may have been recorded.
+ */
+export function describeUnexpectedAnswer(response: string, quote: Quoter, disposition = false): FailureReport {
+	const maybe = disposition
+		? '; the disposition may or may not have been recorded, so check in uContact before sending it again'
+		: '';
 	return {
-		message: `uContact gave an unexpected answer: "${quote(response)}"`,
+		message: `uContact gave an unexpected answer: "${quote(response)}"${maybe}`,
 		description: 'Expected "OK" or "0". Check that the credential points at a uContact server.',
 	};
 }

@@ -94,7 +94,7 @@ describe('answers and failures', () => {
 			sim.setBehaviour({ kind: 'body', body: html, contentType: 'text/html' }),
 		);
 		expect(error?.message).toMatch(
-			/^uContact gave an unexpected answer: "<html><body>Maintenance .*… \(\d+ characters\)" \(item 0\)$/,
+			/^uContact gave an unexpected answer: "<html><body>Maintenance .*… \(\d+ characters\)"; the disposition may or may not have been recorded, so check in uContact before sending it again \(item 0\)$/,
 		);
 	});
 

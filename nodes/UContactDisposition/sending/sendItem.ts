@@ -50,7 +50,7 @@ export async function sendItem(
 			const report =
 				answer.outcome === 'rejected'
 					? describeRejection(item.disposition)
-					: describeUnexpectedAnswer(answer.response, answerQuoter(forms()));
+					: describeUnexpectedAnswer(answer.response, answerQuoter(forms()), true);
 			// Any 2xx means uContact processed the request: only its documented "0" says it recorded nothing.
 			const kind = answer.outcome === 'rejected' ? 'rejected' : 'maybe-recorded';
 			return { ok: false, report: redactReport(report, forms()), kind };
