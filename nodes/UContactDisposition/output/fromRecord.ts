@@ -16,7 +16,7 @@ function who(known: Known, itemIndex: number): string {
 	if (known.sameRun)
 		return entry.itemIndex === itemIndex
 			? 'an earlier try'
-			: `item ${entry.itemIndex} of this run, which is the same disposition,`;
+			: `item ${entry.itemIndex} of this run, which is the same disposition`;
 	return `execution ${entry.executionId} at ${new Date(entry.at).toISOString()}`;
 }
 
@@ -46,7 +46,8 @@ export function knownRecorded(
 /** Maybe recorded before: not sent again unless the user opted in, and a failure item that says so. */
 export function knownUncertain(disposition: Disposition, known: Known, itemIndex: number): Outcome {
 	const earlier = known.entry?.report;
-	const sender = who(known, itemIndex);
+	// "item 2 of this run, which is the same disposition," reads on before "may have".
+	const sender = known.sameRun ? `${who(known, itemIndex)},` : who(known, itemIndex);
 	const message =
 		known.sameRun && known.entry?.itemIndex === itemIndex
 			? `Not sent again by Retry On Fail, because an earlier try may have recorded it: ${earlier?.message ?? ''}`

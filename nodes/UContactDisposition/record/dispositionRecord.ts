@@ -90,8 +90,9 @@ export class DispositionRecord {
 		for (let busy = this.local.sending(key); busy !== undefined; busy = this.local.sending(key))
 			await busy;
 		// From here until the hold, nothing awaits: no other item of this process takes the key between.
-		const entry = this.local.get(this.run.scope, key);
-		const sameRun = entry?.runId === this.run.runId;
+		const own = this.local.own(this.run.runId, key);
+		const entry = own ?? this.local.get(this.run.scope, key);
+		const sameRun = own !== undefined;
 		const localKnows = entry !== undefined && (sameRun || this.remembered(entry.at));
 		if (localKnows && entry.state !== 'not-recorded') {
 			const known: Known = { state: entry.state, sameRun, entry };

@@ -45,14 +45,21 @@ export class ProcessRecord {
 		private readonly now: () => number = Date.now,
 	) {}
 
+	/** The latest outcome for this key in this workflow and node, whichever run wrote it. */
 	get(scope: string, key: string): Entry | undefined {
 		return this.entries.get(`${scope}\n${key}`);
 	}
 
+	/** This run's own outcome for the key: another run sending the same key in between does not hide it. */
+	own(runId: string, key: string): Entry | undefined {
+		return this.entries.get(`run:${runId}\n${key}`);
+	}
+
 	set(scope: string, key: string, entry: Entry): void {
-		const id = `${scope}\n${key}`;
-		this.entries.delete(id);
-		this.entries.set(id, entry);
+		for (const id of [`${scope}\n${key}`, `run:${entry.runId}\n${key}`]) {
+			this.entries.delete(id);
+			this.entries.set(id, entry);
+		}
 		this.ageOut();
 	}
 

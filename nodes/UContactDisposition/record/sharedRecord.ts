@@ -185,7 +185,10 @@ export class SharedRecord {
 			if (looked.length > 0) void this.queue.remove(looked);
 			return isNew ? ('new' as const) : ('claimed' as const);
 		});
-		if (first !== 'new' || !verify) return { claimed: first, period };
+		if (first !== 'new' || !verify) {
+			if (verify) void this.queue.remove([mine]);
+			return { claimed: first, period };
+		}
 		// Another process that read the row before our write lands its write within about one call;
 		// read back only after that, or its write could drop ours after we looked.
 		await sleep(this.settleMs());
@@ -194,7 +197,11 @@ export class SharedRecord {
 			if (seen === undefined) return { claimed: 'unknown', period };
 			if (seen.has(mine)) break;
 			// Ours dropped and the claim there: another process claimed it at the same moment.
-			if (seen.has(current)) return { claimed: 'claimed', period };
+			if (seen.has(current)) {
+				// This read wrote our mark again: it goes too.
+				void this.queue.remove([mine]);
+				return { claimed: 'claimed', period };
+			}
 			// Both dropped by a write of something else: this check wrote them again; read once more.
 			if (check === 3) break;
 		}
