@@ -17,8 +17,8 @@
  * REGULAR mode: a plain `n8n start` (SQLite), debug logs. The process holding the session calls
  * the tool itself, in the webhook's request, through n8n-core's makeHandleToolInvocation: Retry
  * On Fail DOES retry there (min(5, max(2, maxTries)) tries, each a new run with no execution
- * id), then n8n saves an execution of the trigger's output. The node keys its retry memory by
- * the arguments object n8n hands every try of one call, so a try after one that may have
+ * id), then n8n saves an execution of the trigger's output. The node's record tells one call's
+ * tries by the arguments object n8n hands every try of one call, so a try after one that may have
  * recorded does not send again (the original bug of issue 21: two DispositionCalls per call).
  *
  * A table of contexts × promises, for each mode and entry point:

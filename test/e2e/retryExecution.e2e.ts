@@ -12,6 +12,9 @@
  *  - queue mode (n8n 2.x, PostgreSQL, Redis): a production execution fails on one worker, that
  *    worker stops, and another worker, on a user folder of its own, runs the Retry.
  * One `n8n start` per runtime serves the manual cases; the production case restarts it.
+ * The retry's hint names the failed execution when the process that ran it runs the retry (the
+ * manual cases); after a restart or on another worker only n8n's deduplication store knows, and
+ * the hint says "an earlier execution". That store (processed_data) holds hashes only.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -28,11 +31,13 @@ import {
 	retriedOutput,
 	retryAsTheListDoes,
 	webhookTrigger,
+	type RecordedBy,
 	MANUAL_TRIGGER,
 	workflowJson,
 	NODE,
 	type Variant,
 } from './support/retryExecution';
+import { postgresQuery, sqliteQuery } from './support/recordOnce';
 import { makeUserFolder, packPackage, runtime, type Runtime } from './support/runtime';
 import {
 	printTimings,
@@ -53,6 +58,8 @@ interface Context {
 	api: RestClient;
 	rt: Runtime;
 	log: string[];
+	/** One query against this n8n's database (SQLite, or PostgreSQL in queue mode). */
+	sql: (query: string) => string;
 }
 
 /** The failed execution: stopped by our node in the outage, saved with its error, 15 recorded. */
@@ -63,13 +70,17 @@ function expectFailed(sim: Simulator, execution: Execution, mode: string): void 
 	expect(recordedGuids(sim)).toEqual(FIRST_RUN.map((call) => call.guid));
 }
 
-/** Retries `failed` the way the execution list does, then checks the retry and the simulator. */
-async function retryAndCheck({ sim, api, rt, log }: Context, failed: Execution, workflowId: string, variant: Variant) {
+/**
+ * Retries `failed` the way the execution list does, then checks the retry, the simulator and
+ * n8n's deduplication store. `recordedBy`: whether the process running the retry ran the failed
+ * execution too, or only n8n's store knows what it recorded.
+ */
+async function retryAndCheck({ sim, api, rt, log, sql }: Context, failed: Execution, workflowId: string, variant: Variant, recordedBy: RecordedBy) {
 	const retried = await retryAsTheListDoes(api, failed.id, variant);
 	expect(String(retried.retryOf)).toBe(String(failed.id));
 	const execution = await waitForExecution(api, rt, { workflowId, executionId: String(retried.id) });
 	expect([execution.mode, execution.status, execution.data.resultData.error]).toEqual(['retry', 'success', undefined]);
-	const output = retriedOutput(rt, execution, failed);
+	const output = retriedOutput(execution, failed, recordedBy, sql);
 	// 40 recorded in all, each once: the first run's 15, and the other 25 by the retry.
 	const recorded = recordedGuids(sim);
 	expect(recorded).toHaveLength(CALLS.length);
@@ -78,9 +89,12 @@ async function retryAndCheck({ sim, api, rt, log }: Context, failed: Execution, 
 	log.push(
 		`${variant === 'saved' ? 'Retry with the saved workflow' : 'Retry with the original workflow'} of ${failed.mode} execution ${failed.id} ` +
 			`(as retry ${execution.id}): ${FIRST_RUN.length} recorded by the failed run, ${output.skipped} marked alreadyRecorded, ` +
-			`${output.sent} sent by the retry, ${recorded.length} recorded in all, ${recorded.length - new Set(recorded).size} duplicates; ` +
-			`the record adds ${output.recordBytes} bytes to the saved failed execution, ${(output.recordBytes / FIRST_RUN.length).toFixed(1)} per recorded item`,
+			`${output.sent} sent by the retry, ${recorded.length} recorded in all, ${recorded.length - new Set(recorded).size} duplicates, ` +
+			`the hint naming ${recordedBy === 'this process' ? 'the failed execution' : 'an earlier execution'}; n8n's store (processed_data) holds ` +
+			`${output.stored.entries.length} entries, ${output.stored.bytes} bytes, ${(output.stored.bytes / CALLS.length).toFixed(1)} per recorded disposition`,
 	);
+	// What the store keeps stays bounded: per disposition its claim and its outcome, nothing more.
+	expect(output.stored.entries).toHaveLength(2 * CALLS.length);
 	return execution;
 }
 
@@ -127,7 +141,7 @@ describe.each(selectedRuntimes())("%s: n8n's Retry of a failed execution, throug
 		return { id: created.id, versionId: created.versionId, saved };
 	}
 
-	const ctx = (): Context => ({ sim, api, rt, log });
+	const ctx = (): Context => ({ sim, api, rt, log, sql: sqliteQuery(rt, userFolder) });
 
 	for (const variant of ['original', 'saved'] as const) {
 		it(`a manual execution that failed at the 16th of 40 calls, Retry with the ${variant === 'saved' ? 'currently saved' : 'original'} workflow: 40 recorded once each`, async () => {
@@ -155,7 +169,8 @@ describe.each(selectedRuntimes())("%s: n8n's Retry of a failed execution, throug
 			);
 			await api.patch(`/rest/workflows/${id}`, { ...saved, nodes });
 
-			const retry = await retryAndCheck(ctx(), failed, id, variant);
+			// Retried by the n8n process that ran the failed execution: its own record names it.
+			const retry = await retryAndCheck(ctx(), failed, id, variant, 'this process');
 			const ran = (retry as unknown as { workflowData: { nodes: Array<{ name: string; notes?: string }> } }).workflowData.nodes.find(
 				(node) => node.name === NODE,
 			);
@@ -193,7 +208,8 @@ describe.each(selectedRuntimes())("%s: n8n's Retry of a failed execution, throug
 		const reread = await waitForExecution(api, rt, { workflowId: id, executionId: failed.id });
 		expect([reread.mode, reread.status]).toEqual(['webhook', 'error']);
 
-		await retryAndCheck(ctx(), failed, id, 'original');
+		// A new process: only n8n's store knows what the failed execution recorded.
+		await retryAndCheck(ctx(), failed, id, 'original', "n8n's store");
 	});
 });
 
@@ -262,7 +278,14 @@ describeQueue("n8n-2 queue mode (PostgreSQL, Redis, main + workers): n8n's Retry
 		other = await startWorker(queue.runtime, otherFolder, { ...queueEnv(queue.redis, queue.postgres), N8N_ENCRYPTION_KEY: encryptionKey });
 		timings.push({ name: `the first worker stopped, another started (ready after ${(other.readyMs / 1000).toFixed(1)} s)`, ms: other.readyMs });
 
-		const retry = await retryAndCheck({ sim, api, rt: queue.runtime, log }, failed, created.id, 'saved');
+		// Another worker: only n8n's store (PostgreSQL) knows what the failed execution recorded.
+		const retry = await retryAndCheck(
+			{ sim, api, rt: queue.runtime, log, sql: postgresQuery(queue.postgres) },
+			failed,
+			created.id,
+			'saved',
+			"n8n's store",
+		);
 		const mainLog = await waitForLogLine(queue.main.logFile, `Enqueued execution ${retry.id} (job `);
 		await waitForLogLine(other.logFile, `Worker started execution ${retry.id} (job `);
 		await waitForLogLine(other.logFile, `Worker finished execution ${retry.id} (job `);

@@ -2,6 +2,8 @@
 export const NODE = 'uContact Disposition';
 export const NODE_TYPE = 'n8n-nodes-ucontact.uContactDisposition';
 export const CODE = 'Calls';
+/** Our node's id: n8n's deduplication store keeps the node's record under it (context `n:<id>`). */
+export const NODE_ID = 'b8e2d3f4-0003-4f00-9000-000000000003';
 
 /** The required fields, each dragged from the call: `{{ $json.<key> }}`. */
 export const MAPPED_FIELDS = {
@@ -38,7 +40,7 @@ export function dispositionWorkflow(
 				parameters: { mode: 'runOnceForAllItems', language: 'javaScript', jsCode },
 			},
 			{
-				id: 'b8e2d3f4-0003-4f00-9000-000000000003',
+				id: NODE_ID,
 				name: NODE,
 				type: NODE_TYPE,
 				typeVersion: 1,

@@ -1,12 +1,9 @@
 // What the Retry-of-a-failed-execution e2e tests share (retryExecution.e2e.ts, and its queue-mode
 // part): the calls, the outage, the workflows, the Retry as n8n's execution list sends it, and
 // what the retried execution must show.
-import * as path from 'node:path';
-
 import type { Simulator } from '../../support/simulator/simulator';
 import type { Execution, RestClient, RunItem } from './rest';
-import { dispositionWorkflow, NODE, NODE_TYPE } from './dispositionWorkflow';
-import type { Runtime } from './runtime';
+import { dispositionWorkflow, NODE, NODE_ID, NODE_TYPE } from './dispositionWorkflow';
 
 export { NODE, NODE_TYPE };
 
@@ -89,27 +86,49 @@ export async function retryAsTheListDoes(api: RestClient, executionId: string, v
 	);
 }
 
-/** The record our node keeps in the failed execution's node context, as n8n saved it. */
-export function savedRecord(failed: Execution): Record<string, { at: number; keys: string[] }> | undefined {
-	const data = failed.data as unknown as { executionData?: { contextData?: Record<string, { uContactRecorded?: Record<string, { at: number; keys: string[] }> }> } };
-	return data.executionData?.contextData?.[`node:${NODE}`]?.uContactRecorded;
+/**
+ * Who the retry's hint names for the failed run's items: the failed execution itself, when the
+ * retry runs in the n8n process that ran it (this process's record knows it); or only "an earlier
+ * execution of this workflow", when n8n's deduplication store is all that knows (after a restart,
+ * or on another queue-mode worker).
+ */
+export type RecordedBy = 'this process' | "n8n's store";
+
+/**
+ * What our node keeps in n8n's deduplication store (table processed_data, one row per workflow
+ * and node id) for `workflowId`: the row's entries and its size in bytes. `sql` runs one query
+ * and returns tab-separated rows (recordOnce.ts's sqliteQuery or postgresQuery).
+ */
+export function storedRecord(sql: (query: string) => string, workflowId: string): { context: string; entries: string[]; bytes: number } {
+	const rows = sql(`SELECT "context", "value" FROM processed_data WHERE "workflowId" = '${workflowId}'`)
+		.split('\n')
+		.filter(Boolean);
+	expect(rows).toHaveLength(1);
+	const [context, value] = rows[0].split('\t');
+	const parsed = JSON.parse(value) as { mode: string; data: string[] };
+	expect(parsed.mode).toBe('entries');
+	return { context, entries: parsed.data, bytes: Buffer.byteLength(value) };
 }
 
 /**
  * Checks our node's output in the retried execution: one run, 40 items in input order, the
- * failed run's 15 as alreadyRecorded (response null, the hint naming the failed execution), the
- * other 25 sent now. Returns the counts and the size of the record the failed execution kept.
+ * failed run's 15 as alreadyRecorded (response null, the hint naming who recorded them), the
+ * other 25 sent now; and what n8n's store keeps: hashes only, no call's field values, two
+ * entries per disposition (its claim and its outcome). Returns the counts and the store's size.
  */
-export function retriedOutput(rt: Runtime, retried: Execution, failed: Execution) {
+export function retriedOutput(retried: Execution, failed: Execution, recordedBy: RecordedBy, sql: (query: string) => string) {
 	const runs = retried.data.resultData.runData[NODE];
 	expect(runs).toHaveLength(1);
 	const items: RunItem[] = runs[0].data?.main[0] ?? [];
 	expect(items.map((item) => (item.json.disposition as Call).guid)).toEqual(CALLS.map((call) => call.guid));
 	expect(items.every((item) => item.json.success === true)).toBe(true);
 	const firstRun = new Set(FIRST_RUN.map((call) => call.guid));
-	const hint = new RegExp(
-		`^Recorded by execution ${failed.id} at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z; this retry of it did not send it again\\.$`,
-	);
+	const hint =
+		recordedBy === 'this process'
+			? new RegExp(
+					`^Recorded by execution ${failed.id} at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z; this retry of it did not send it again\\.$`,
+				)
+			: /^Recorded by an earlier execution of this workflow; this retry of it did not send it again\.$/;
 	for (const item of items) {
 		const guid = (item.json.disposition as Call).guid;
 		if (firstRun.has(guid)) {
@@ -119,29 +138,21 @@ export function retriedOutput(rt: Runtime, retried: Execution, failed: Execution
 			expect([item.json.alreadyRecorded, item.json.response, item.json.hint]).toEqual([false, 'OK', null]);
 		}
 	}
-	const record = savedRecord(failed);
-	expect(Object.keys(record ?? {})).toEqual([String(failed.id)]);
-	expect(record?.[failed.id].keys).toHaveLength(FIRST_RUN.length);
-	const recorded = JSON.stringify(record);
-	// Hashes only: no call's field values in the saved record.
-	for (const call of FIRST_RUN) {
-		expect(recorded).not.toContain(call.guid);
-		expect(recorded).not.toContain(call.callerid);
+	// Nothing of ours in the failed execution's saved node context: the record is n8n's store.
+	const saved = failed.data as unknown as { executionData?: { contextData?: Record<string, Record<string, unknown>> } };
+	expect(Object.keys(saved.executionData?.contextData?.[`node:${NODE}`] ?? {})).toEqual([]);
+	const stored = storedRecord(sql, failed.workflowId);
+	expect(stored.context).toBe(`n:${NODE_ID}`);
+	// Hashes only (n8n keeps an MD5 of each entry, base64): no call's field values.
+	const text = JSON.stringify(stored.entries);
+	for (const call of CALLS) {
+		expect(text).not.toContain(call.guid);
+		expect(text).not.toContain(call.callerid);
 	}
+	expect(stored.entries.filter((entry) => !/^[A-Za-z0-9+/]{22}==$/.test(entry))).toEqual([]);
 	return {
 		skipped: items.filter((item) => item.json.alreadyRecorded === true).length,
 		sent: items.filter((item) => item.json.alreadyRecorded === false).length,
-		recordBytes: savedBytes(rt, failed),
+		stored,
 	};
-}
-
-/**
- * What the record adds to the failed execution as n8n saves it (its run data in n8n's flatted
- * format, the runtime's own flatted): the data's size with the record minus without it.
- */
-function savedBytes(rt: Runtime, failed: Execution): number {
-	const flatted = require(path.join(rt.dir, 'node_modules/flatted')) as { stringify(value: unknown): string };
-	const without = structuredClone(failed.data) as unknown as { executionData: { contextData: Record<string, Record<string, unknown>> } };
-	delete without.executionData.contextData[`node:${NODE}`].uContactRecorded;
-	return Buffer.byteLength(flatted.stringify(failed.data)) - Buffer.byteLength(flatted.stringify(without));
 }
