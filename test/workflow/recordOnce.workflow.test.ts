@@ -191,7 +191,7 @@ const ROWS: Row[] = [
 			};
 			const results = await Promise.all([run(retrying), run(retrying)]);
 			// The late answers come in before the requests are counted.
-			while (sim.requests.some((request) => request.status === null)) await sleep(10);
+			await waitFor(() => sim.requests.every((request) => request.status !== null));
 			return { outputs: items(results), inputs: 2 };
 		},
 	},
@@ -250,7 +250,7 @@ const ROWS: Row[] = [
 				/^Not sent, because execution \S+ at \S+ may have recorded it: uContact did not answer within 1000 ms/,
 			);
 			// uContact's late answer comes in; the request's fields are read by then.
-			while (sim.requests.some((request) => request.status === null)) await sleep(10);
+			await waitFor(() => sim.requests.every((request) => request.status !== null));
 			return { outputs: [], inputs: 0 };
 		},
 	},
@@ -332,8 +332,13 @@ const ROWS: Row[] = [
 	},
 ];
 
-async function waitFor(done: () => boolean): Promise<void> {
-	while (!done()) await sleep(5);
+/** Waits for a state, for as long as a test may take: a state never reached fails the test, never hangs the run. */
+async function waitFor(done: () => boolean, limitMs = 20_000): Promise<void> {
+	const until = Date.now() + limitMs;
+	while (!done()) {
+		if (Date.now() > until) throw new Error('the state waited for never came');
+		await sleep(5);
+	}
 }
 
 function normal(count: number): Behaviour[] {
