@@ -11,8 +11,6 @@ import {
 
 import { CREDENTIAL_TYPE } from '../UContactApi/credential';
 import { testUContactCredential } from '../UContactApi/credentialTest';
-import { resolveBaseUrl } from '../UContactApi/serverAddress';
-import { UContactSession } from '../UContactApi/transport';
 import { dispositionProperties } from './description';
 import { WORKFLOW_TIMEZONE } from './input/options';
 import { itemOptionsReader, readRunOptions } from './input/readOptions';
@@ -21,6 +19,7 @@ import { failureError, invalidItem, toOutputItems, type Outcome } from './output
 import { DispositionRecord } from './record/dispositionRecord';
 import { runIdentity } from './record/runIdentity';
 import { sharedRecord } from './record/sharedRecord';
+import { itemCredentials, type ItemCredential } from './sending/itemCredentials';
 import { sendItems } from './sending/sendItems';
 
 export class UContactDisposition implements INodeType {
@@ -103,18 +102,27 @@ async function recordDispositions(
 		return invalid;
 	});
 
-	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-	const session = new UContactSession(context, {
-		id: node.credentials?.[CREDENTIAL_TYPE]?.id ?? '',
-		name: node.credentials?.[CREDENTIAL_TYPE]?.name ?? '',
-		type: CREDENTIAL_TYPE,
-		data: credentials,
-	});
-	let baseUrl: { ok: true; url: string } | { ok: false; problem: string };
-	try {
-		baseUrl = { ok: true, url: resolveBaseUrl(credentials) };
-	} catch (error) {
-		baseUrl = { ok: false, problem: error instanceof Error ? error.message : String(error) };
+	// n8n resolves a credential's expressions per item: each item goes where its own one says.
+	// Read per item only when it varies by item; then an item whose credential does not resolve,
+	// or names no usable server, is refused like any other bad input, before anything is sent.
+	const resolved = await itemCredentials(context, node, items.length, (i) => 'form' in items[i]);
+	let credentialOf: (itemIndex: number) => ItemCredential;
+	if (resolved.perItem) {
+		for (const { itemIndex, problem } of resolved.refused) {
+			const invalid = invalidItem(itemIndex, problem);
+			if (!continueOnFail) throw failureError(node, invalid);
+			items[itemIndex] = invalid;
+		}
+		const { of } = resolved;
+		context.logger.debug('uContact Disposition: the credential varies by item', {
+			node: node.name,
+			credentials: new Set(of.filter((credential) => credential !== undefined)).size,
+			refused: resolved.refused.map(({ itemIndex }) => itemIndex),
+		});
+		credentialOf = (itemIndex) => of[itemIndex] as ItemCredential;
+	} else {
+		const { credential } = resolved;
+		credentialOf = () => credential;
 	}
 
 	const settings = runOptions.options;
@@ -134,9 +142,7 @@ async function recordDispositions(
 	);
 	const { outcomes, stopAt } = await sendItems({
 		items,
-		session,
-		credentials,
-		baseUrl,
+		credentialOf,
 		settings,
 		continueOnFail,
 		record,

@@ -1,14 +1,11 @@
 /**
  * Sending a run's prepared items through the pool: dry run, the stop after a failure that would
- * repeat for every later item, and which failure stops the workflow.
+ * repeat for every later item of the same credential, and which failure stops the workflow.
  */
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-
 import { credentialSecrets } from '../../UContactApi/credential';
 import { bugFailure, stopsTheRun } from '../../UContactApi/errorFacts';
 import { redactReport, secretForms } from '../../UContactApi/redaction';
 import { describeRequestFailure } from '../../UContactApi/requestMessages';
-import type { UContactSession } from '../../UContactApi/transport';
 import type { RunOptions } from '../input/options';
 import type { ReadyItem } from '../input/prepareItem';
 import { knownRecorded, knownUncertain } from '../output/fromRecord';
@@ -16,6 +13,7 @@ import { dryRun, notSent, recorded, sendFailed, type Outcome } from '../output/r
 import type { DispositionRecord } from '../record/dispositionRecord';
 import type { Policy } from '../record/policy';
 import { recordKey } from '../record/recordKey';
+import type { ItemCredential } from './itemCredentials';
 import { dispatch } from './pool';
 import { sendItem } from './sendItem';
 
@@ -25,10 +23,11 @@ const FOREIGN_WAIT_MS = 5_000;
 export interface SendItemsInput {
 	/** Items ready to send, or already failed the checks before sending. */
 	items: Array<ReadyItem | Outcome>;
-	session: UContactSession;
-	credentials: ICredentialDataDecryptedObject;
-	/** The server address, or why it is unusable (then nothing is sent). */
-	baseUrl: { ok: true; url: string } | { ok: false; problem: string };
+	/**
+	 * The credential a ready item is sent with (n8n resolves a credential's expressions per item):
+	 * its session, its secrets, its server address (or why it is unusable: then nothing is sent with it).
+	 */
+	credentialOf: (itemIndex: number) => ItemCredential;
 	settings: RunOptions;
 	continueOnFail: boolean;
 	/** What was recorded, or may have been, and what is in flight: every item takes a turn on it. */
@@ -44,24 +43,37 @@ export interface SendItemsResult {
 }
 
 export async function sendItems(input: SendItemsInput): Promise<SendItemsResult> {
-	const { items, session, credentials, settings, continueOnFail } = input;
-	const baseUrl = input.baseUrl.ok ? input.baseUrl.url : '';
-	// After a refused credential, a wrong address or a bug every further request would fail the
-	// same way (and repeated failed logins can lock the uContact user), so the rest is not sent.
-	let stopReason = input.baseUrl.ok ? undefined : input.baseUrl.problem;
+	const { items, credentialOf, settings, continueOnFail } = input;
+	const baseUrlOf = (credential: ItemCredential) =>
+		credential.baseUrl.ok ? credential.baseUrl.url : '';
+	// After a refused credential or a wrong address every further request with that credential
+	// would fail the same way (and repeated failed logins can lock the uContact user), so no more
+	// is sent with it; after a bug in this node nothing more is sent at all.
+	const stopped = new Map<ItemCredential, string>();
+	let bugStop: string | undefined;
+	const stopReasonOf = (credential: ItemCredential) =>
+		bugStop ??
+		stopped.get(credential) ??
+		(credential.baseUrl.ok ? undefined : credential.baseUrl.problem);
 	let stopAt: number | undefined;
 	const outcomes: Array<Outcome | undefined> = new Array(items.length).fill(undefined);
-	const keys = items.map((item) => ('form' in item ? recordKey(baseUrl, item.form) : ''));
+	const keys = items.map((item, itemIndex) =>
+		'form' in item ? recordKey(baseUrlOf(credentialOf(itemIndex)), item.form) : '',
+	);
 	input.record.expect(
 		items.flatMap((item, itemIndex) =>
-			'form' in item && !item.options.dryRun && stopReason === undefined
+			'form' in item && !item.options.dryRun && credentialOf(itemIndex).baseUrl.ok
 				? [{ itemIndex, key: keys[itemIndex] }]
 				: [],
 		),
 	);
 
 	const run = async (itemIndex: number, item: ReadyItem): Promise<Outcome> => {
-		if (stopReason !== undefined) return notSent(itemIndex, item.disposition, stopReason);
+		const credential = credentialOf(itemIndex);
+		const { session, credentials } = credential;
+		const baseUrl = baseUrlOf(credential);
+		const stoppedBefore = stopReasonOf(credential);
+		if (stoppedBefore !== undefined) return notSent(itemIndex, item.disposition, stoppedBefore);
 		if (item.options.dryRun) return dryRun(item.disposition, item.form, baseUrl);
 		// A send in flight elsewhere is waited for, briefly: a claim left by a process that stopped looks the same.
 		const turn = await input.record.turn(
@@ -75,9 +87,10 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 				: knownUncertain(item.disposition, turn.known, itemIndex);
 		}
 		// The run may have stopped while this item waited for an equal one in flight.
-		if (stopReason !== undefined) {
+		const stopping = stopReasonOf(credential);
+		if (stopping !== undefined) {
 			turn.abandon();
-			return notSent(itemIndex, item.disposition, stopReason);
+			return notSent(itemIndex, item.disposition, stopping);
 		}
 		let sent: Awaited<ReturnType<typeof sendItem>> | undefined;
 		try {
@@ -89,7 +102,9 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 			);
 		}
 		if (sent.ok) return recorded(item.disposition, sent.response);
-		if (stopsTheRun(sent.kind)) stopReason ??= sent.report.message;
+		if (sent.kind === 'bug') bugStop ??= sent.report.message;
+		else if (stopsTheRun(sent.kind) && !stopped.has(credential))
+			stopped.set(credential, sent.report.message);
 		return sendFailed(itemIndex, item.disposition, sent.report);
 	};
 
@@ -114,15 +129,16 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 				outcome = await run(itemIndex, item);
 			} catch (error) {
 				// Our own code broke: said as such, and nothing more is sent.
+				const { credentials, baseUrl } = credentialOf(itemIndex);
 				const report = redactReport(
 					describeRequestFailure(bugFailure(error), {
-						baseUrl,
+						baseUrl: baseUrl.ok ? baseUrl.url : '',
 						timeoutMs: item.options.timeout,
 						quote: () => '',
 					}),
 					secretForms(credentialSecrets(credentials), credentials.user),
 				);
-				stopReason ??= report.message;
+				bugStop ??= report.message;
 				outcome = sendFailed(itemIndex, item.disposition, report);
 			}
 			outcome.scheduleTimezone = item.scheduleTimezone;
