@@ -90,7 +90,8 @@ export class UContactApi implements ICredentialType {
 				{
 					name: 'User and Password',
 					value: 'userPassword',
-					description: 'Log in with a uContact user and password (getUserToken); n8n logs in again when the token expires',
+					description:
+						'Log in with a uContact user and password (getUserToken); n8n logs in again when the token expires',
 				},
 			],
 			default: 'token',
@@ -164,7 +165,10 @@ export class UContactApi implements ICredentialType {
 			baseURL: relative ? resolveBaseUrl(credentials) : requestOptions.baseURL,
 			skipSslCertificateValidation:
 				requestOptions.skipSslCertificateValidation === true || skipsCertificateCheck(credentials),
-			headers: { ...requestOptions.headers, Authorization: basicAuthorization(activeToken(credentials)) },
+			headers: {
+				...requestOptions.headers,
+				Authorization: basicAuthorization(activeToken(credentials)),
+			},
 		};
 	}
 	// The credential test is the node's (testedBy): see nodes/UContactApi/credentialTest.ts.

@@ -109,7 +109,8 @@ function realTarget(env: NodeJS.ProcessEnv): { data: CredentialData; where: stri
 	const baseUrl = (env.UCONTACT_BASE_URL || '').trim();
 	if (!instance && !baseUrl) {
 		for (const key of ['UCONTACT_TOKEN', 'UCONTACT_USER', 'UCONTACT_PASSWORD']) {
-			if (env[key]) throw new Error(`${key} is set but neither UCONTACT_INSTANCE nor UCONTACT_BASE_URL is`);
+			if (env[key])
+				throw new Error(`${key} is set but neither UCONTACT_INSTANCE nor UCONTACT_BASE_URL is`);
 		}
 		return null;
 	}
@@ -122,11 +123,18 @@ function realTarget(env: NodeJS.ProcessEnv): { data: CredentialData; where: stri
 		Object.assign(data, { authentication: 'token', token: env.UCONTACT_TOKEN });
 	} else if (env.UCONTACT_USER && env.UCONTACT_PASSWORD) {
 		secrets.push(env.UCONTACT_PASSWORD);
-		Object.assign(data, { authentication: 'userPassword', user: env.UCONTACT_USER, password: env.UCONTACT_PASSWORD });
+		Object.assign(data, {
+			authentication: 'userPassword',
+			user: env.UCONTACT_USER,
+			password: env.UCONTACT_PASSWORD,
+		});
 	} else {
 		throw new Error('a real uContact needs UCONTACT_TOKEN, or UCONTACT_USER and UCONTACT_PASSWORD');
 	}
-	return { data, where: instance ? `https://${instance}.ucontactcloud.com (instance "${instance}")` : baseUrl };
+	return {
+		data,
+		where: instance ? `https://${instance}.ucontactcloud.com (instance "${instance}")` : baseUrl,
+	};
 }
 
 function loudBanner(lines: string[]): void {
@@ -154,7 +162,10 @@ function describeItem(item: RunItem, index: number): string[] {
 	if (json.dryRun) outcome = 'DRY RUN: not sent';
 	else if (json.success) outcome = `OK (uContact answered ${JSON.stringify(json.response)})`;
 	else outcome = `ERROR: ${json.error}`;
-	const paired = item.pairedItem && typeof item.pairedItem === 'object' ? ` <- input ${(item.pairedItem as { item: number }).item}` : '';
+	const paired =
+		item.pairedItem && typeof item.pairedItem === 'object'
+			? ` <- input ${(item.pairedItem as { item: number }).item}`
+			: '';
 	return [`  item ${index}${paired}: ${what}`, `      ${outcome}`];
 }
 
@@ -163,7 +174,8 @@ async function main(): Promise<void> {
 	if (args.help) return usage();
 	const target = realTarget(process.env);
 	const dryRun = target !== null && !args.reallySend;
-	if (target === null && args.reallySend) out('(--really-send has no effect with the simulator: it only accepts dispositions.)');
+	if (target === null && args.reallySend)
+		out('(--really-send has no effect with the simulator: it only accepts dispositions.)');
 
 	if (target) {
 		loudBanner(
@@ -187,10 +199,16 @@ async function main(): Promise<void> {
 	const tarball = await timed('time', 'build + npm pack', () => packPackage());
 	out(`    ${tarball}`);
 
-	step('Getting n8n 2.x (installed once into ~/.cache/n8n-nodes-ucontact; several minutes the first time)');
+	step(
+		'Getting n8n 2.x (installed once into ~/.cache/n8n-nodes-ucontact; several minutes the first time)',
+	);
 	const rt = await timed('time', 'n8n runtime', () => runtime('n8n-2'));
-	const n8nVersion = JSON.parse(fs.readFileSync(path.join(rt.dir, 'node_modules/n8n/package.json'), 'utf8')).version;
-	const nodeVersion = execFileSync(path.join(rt.nodeBin, 'node'), ['-v'], { encoding: 'utf8' }).trim();
+	const n8nVersion = JSON.parse(
+		fs.readFileSync(path.join(rt.dir, 'node_modules/n8n/package.json'), 'utf8'),
+	).version;
+	const nodeVersion = execFileSync(path.join(rt.nodeBin, 'node'), ['-v'], {
+		encoding: 'utf8',
+	}).trim();
 	out(`    n8n ${n8nVersion} on Node ${nodeVersion.replace(/^v/, '')}`);
 
 	let sim: Simulator | null = null;
@@ -201,8 +219,15 @@ async function main(): Promise<void> {
 		step('Starting the bundled uContact simulator');
 		sim = await startSimulator({ campaigns: KNOWN_CAMPAIGNS, users: { [SIM_USER]: SIM_PASSWORD } });
 		secrets.push(sim.token);
-		credentialData = { server: 'custom', baseUrl: sim.url, authentication: 'token', token: sim.token };
-		out(`    ${sim.url}  (known campaign: ${KNOWN_CAMPAIGNS.join(', ')}; any other is answered "0")`);
+		credentialData = {
+			server: 'custom',
+			baseUrl: sim.url,
+			authentication: 'token',
+			token: sim.token,
+		};
+		out(
+			`    ${sim.url}  (known campaign: ${KNOWN_CAMPAIGNS.join(', ')}; any other is answered "0")`,
+		);
 	}
 
 	const userFolder = makeUserFolder(tarball);
@@ -210,10 +235,13 @@ async function main(): Promise<void> {
 		step('Installing the package into a throwaway n8n user folder');
 		out(`    ${path.join(userFolder, '.n8n/nodes/node_modules/n8n-nodes-ucontact')}`);
 		const brokerPort = await freePort();
-		const n8n = (args: string[]): Promise<CliResult> => runN8n(rt, userFolder, args, { brokerPort });
+		const n8n = (args: string[]): Promise<CliResult> =>
+			runN8n(rt, userFolder, args, { brokerPort });
 		function fail(what: string, result: CliResult): never {
 			const tail = (text: string): string => scrub(text).trim().split('\n').slice(-25).join('\n');
-			throw new Error(`${what} failed (exit ${result.code ?? result.signal}):\n${tail(result.stdout)}\n${tail(result.stderr)}`);
+			throw new Error(
+				`${what} failed (exit ${result.code ?? result.signal}):\n${tail(result.stdout)}\n${tail(result.stderr)}`,
+			);
 		}
 
 		const workflow: Workflow = JSON.parse(fs.readFileSync(path.join(ROOT, WORKFLOW_FILE), 'utf8'));
@@ -231,30 +259,45 @@ async function main(): Promise<void> {
 		const workflowFile = path.join(files, 'workflow.json');
 		fs.writeFileSync(workflowFile, JSON.stringify(workflow, null, 2));
 
-		step(`n8n import:credentials  (credential "${credentialRef.name}", ${credentialData.authentication})`);
-		const creds = await timed('time', 'n8n import:credentials', () => n8n(['import:credentials', '--input', credentialFile]));
+		step(
+			`n8n import:credentials  (credential "${credentialRef.name}", ${credentialData.authentication})`,
+		);
+		const creds = await timed('time', 'n8n import:credentials', () =>
+			n8n(['import:credentials', '--input', credentialFile]),
+		);
 		fs.rmSync(credentialFile, { force: true });
 		if (creds.code !== 0) fail('n8n import:credentials', creds);
 
-		step(`n8n import:workflow --input ${WORKFLOW_FILE}${dryRun ? '  (with options.dryRun = true)' : ''}`);
-		const imported = await timed('time', 'n8n import:workflow', () => n8n(['import:workflow', '--input', workflowFile]));
+		step(
+			`n8n import:workflow --input ${WORKFLOW_FILE}${dryRun ? '  (with options.dryRun = true)' : ''}`,
+		);
+		const imported = await timed('time', 'n8n import:workflow', () =>
+			n8n(['import:workflow', '--input', workflowFile]),
+		);
 		if (imported.code !== 0) fail('n8n import:workflow', imported);
 
 		step(`n8n execute --id ${workflow.id} --rawOutput`);
-		const executed = await timed('time', 'n8n execute', () => n8n(['execute', '--id', workflow.id, '--rawOutput']));
+		const executed = await timed('time', 'n8n execute', () =>
+			n8n(['execute', '--id', workflow.id, '--rawOutput']),
+		);
 		const run = parseRunOutput(executed.stdout);
 		if (executed.code !== 0 || !run) fail('n8n execute', executed);
 		const items = nodeOutput(run, NODE) || [];
 
 		out('');
 		out(bold(`== "${workflow.name}": Manual Trigger -> Finished calls -> ${NODE}`));
-		out(`   run by n8n ${n8nVersion} (status: ${run.status ?? (run.finished ? 'success' : 'unknown')}), ${target ? `against ${target.where}` : 'against the uContact simulator'}`);
+		out(
+			`   run by n8n ${n8nVersion} (status: ${run.status ?? (run.finished ? 'success' : 'unknown')}), ${target ? `against ${target.where}` : 'against the uContact simulator'}`,
+		);
 		out('');
 		out(bold('What n8n output, per item:'));
-		for (const [index, item] of items.entries()) for (const line of describeItem(item, index)) out(scrub(line));
+		for (const [index, item] of items.entries())
+			for (const line of describeItem(item, index)) out(scrub(line));
 		const ok = items.filter((item) => item.json.success && !item.json.dryRun).length;
 		const failed = items.filter((item) => !item.json.success).length;
-		out(`  ${items.length} items: ${dryRun ? `${items.length} dry-run, ` : ''}${ok} recorded, ${failed} error item(s) (the node's On Error is "Continue")`);
+		out(
+			`  ${items.length} items: ${dryRun ? `${items.length} dry-run, ` : ''}${ok} recorded, ${failed} error item(s) (the node's On Error is "Continue")`,
+		);
 
 		out('');
 		if (sim) {
@@ -270,13 +313,19 @@ async function main(): Promise<void> {
 				if (request.problems.length > 0) out(`      PROBLEMS: ${request.problems.join('; ')}`);
 			}
 			const problems = sim.requests.reduce((sum, request) => sum + request.problems.length, 0);
-			out(`  ${sim.requests.length} request(s), ${problems === 0 ? 'no wire-format problems' : `${problems} wire-format problem(s)`}`);
+			out(
+				`  ${sim.requests.length} request(s), ${problems === 0 ? 'no wire-format problems' : `${problems} wire-format problem(s)`}`,
+			);
 		} else if (dryRun) {
 			out(bold('What n8n would send (dry run, nothing was sent):'));
 			for (const item of items) {
 				const request = (item.json as DispositionJson).request;
 				if (!request) continue;
-				out(scrub(`  ${request.method} ${request.url}  Authorization: ${request.headers.Authorization}`));
+				out(
+					scrub(
+						`  ${request.method} ${request.url}  Authorization: ${request.headers.Authorization}`,
+					),
+				);
 				out(scrub(`      ${request.body}`));
 			}
 		} else {

@@ -7,6 +7,7 @@ step "node $(node --version)"
 step "build"; npm run build
 step "lint (n8n community-node rules)"; npm run lint
 step "typecheck (sources and tests)"; npm run typecheck
+step "formatting (prettier --check)"; npm run format:check
 step "tests (units, and workflows through n8n's engine)"; npm test -- --ci
 # n8n's quickjs expression engine loads through dynamic imports, which jest runs only with
 # Node's VM modules on; the rest of the suite runs without them, as n8n does.

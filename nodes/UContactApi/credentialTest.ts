@@ -42,7 +42,10 @@ export async function testUContactCredential(
 	const failed = (report: FailureReport): INodeCredentialTestResult => {
 		const { message, description } = redactReport(report, forms());
 		// A message may already end with its advice's full stop.
-		return { status: 'Error', message: description ? `${message.replace(/\.$/, '')}. ${description}` : message };
+		return {
+			status: 'Error',
+			message: description ? `${message.replace(/\.$/, '')}. ${description}` : message,
+		};
 	};
 	const send = credentialTestSender(this);
 	let baseUrl = '';
@@ -65,6 +68,7 @@ export async function testUContactCredential(
 	// uContact answers "0" (no such call) to the empty disposition; anything but its two answers
 	// means the address is not a uContact server (a login page, a proxy).
 	const { outcome, response } = interpretAnswer(answer);
-	if (outcome === 'unexpected') return failed(describeUnexpectedAnswer(response, context(baseUrl).quote));
+	if (outcome === 'unexpected')
+		return failed(describeUnexpectedAnswer(response, context(baseUrl).quote));
 	return { status: 'OK', message: 'Connection successful!' };
 }

@@ -70,7 +70,7 @@ export class UContactError extends Error {
 
 function ownFailure(error: unknown): Failure | undefined {
 	return typeof error === 'object' && error !== null && OWN in error
-		? ((error as { [OWN]: Failure })[OWN])
+		? (error as { [OWN]: Failure })[OWN]
 		: undefined;
 }
 
@@ -86,7 +86,11 @@ export class AnswerLimitError extends Error {
 	readonly [LIMIT]: { limit: AnswerLimit; answer?: { status: number; body: string } };
 
 	constructor(limit: AnswerLimit, answer?: { status: number; body: string }) {
-		super(limit === 'time' ? 'The Timeout passed before the answer was complete' : 'The answer was longer than the cap');
+		super(
+			limit === 'time'
+				? 'The Timeout passed before the answer was complete'
+				: 'The answer was longer than the cap',
+		);
 		this.name = 'AnswerLimitError';
 		this[LIMIT] = { limit, answer };
 	}
@@ -100,11 +104,17 @@ function answerLimit(error: unknown): AnswerLimitError[typeof LIMIT] | undefined
 
 type Loose = Record<string, unknown> & {
 	cause?: unknown;
-	response?: { status?: unknown; statusCode?: unknown; data?: unknown; headers?: Record<string, unknown> };
+	response?: {
+		status?: unknown;
+		statusCode?: unknown;
+		data?: unknown;
+		headers?: Record<string, unknown>;
+	};
 };
 
 // The pages nginx and Apache httpd answer a plain HTTP request on their HTTPS port with.
-const PLAIN_ON_TLS_PORT = /plain HTTP request was sent to HTTPS port|speaking plain HTTP to an SSL-enabled server port/i;
+const PLAIN_ON_TLS_PORT =
+	/plain HTTP request was sent to HTTPS port|speaking plain HTTP to an SSL-enabled server port/i;
 // Node's words for a server that closed the connection before the TLS handshake was done. n8n
 // 1.x keeps them only in its NodeApiError's `messages`.
 const HANDSHAKE_CUT = /before secure TLS connection was established/i;
@@ -114,12 +124,18 @@ function tlsSign(err: Loose): FailureFacts['tls'] {
 	// Node's HTTP parser keeps the bytes it could not read: a TLS record (alert or handshake,
 	// version 3.x) where "HTTP/1.1" should be is a TLS port answering a plain request.
 	const packet = err.rawPacket;
-	if (packet instanceof Uint8Array && (packet[0] === 0x15 || packet[0] === 0x16) && packet[1] === 0x03)
+	if (
+		packet instanceof Uint8Array &&
+		(packet[0] === 0x15 || packet[0] === 0x16) &&
+		packet[1] === 0x03
+	)
 		return 'port-speaks-tls';
 	const data = err.response?.data;
-	if (typeof data === 'string' && PLAIN_ON_TLS_PORT.test(data.slice(0, 4096))) return 'port-speaks-tls';
+	if (typeof data === 'string' && PLAIN_ON_TLS_PORT.test(data.slice(0, 4096)))
+		return 'port-speaks-tls';
 	const said = [err.message, ...(Array.isArray(err.messages) ? err.messages : [])];
-	if (said.some((text) => typeof text === 'string' && HANDSHAKE_CUT.test(text))) return 'handshake-cut';
+	if (said.some((text) => typeof text === 'string' && HANDSHAKE_CUT.test(text)))
+		return 'handshake-cut';
 	return undefined;
 }
 
@@ -171,7 +187,13 @@ function networkCode(value: unknown): string | undefined {
 export const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
 export const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_BAD_RESPONSE', 'ECONNCLOSED']);
 /** Failures before anything reached the server, that may pass. */
-const UNREACHED_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const UNREACHED_CODES = new Set([
+	'ECONNREFUSED',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'EADDRNOTAVAIL',
+]);
 export const CERT_CODES = new Set([
 	'DEPTH_ZERO_SELF_SIGNED_CERT',
 	'SELF_SIGNED_CERT_IN_CHAIN',
@@ -186,7 +208,8 @@ export const PROTOCOL_CODES = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER']
 function networkKind(code: string | undefined, step: FailureStep): FailureKind {
 	if (code === undefined) return step === 'login' ? 'not-recorded' : 'maybe-recorded';
 	if (UNREACHED_CODES.has(code)) return 'not-recorded';
-	if (code === 'ENOTFOUND' || CERT_CODES.has(code) || PROTOCOL_CODES.has(code)) return 'configuration';
+	if (code === 'ENOTFOUND' || CERT_CODES.has(code) || PROTOCOL_CODES.has(code))
+		return 'configuration';
 	// A login records nothing, so whatever broke it, trying again is safe.
 	if (step === 'login') return 'not-recorded';
 	return 'maybe-recorded';
@@ -197,7 +220,8 @@ function statusKind(status: number, step: FailureStep): FailureKind {
 	if (status === 401 || status === 403) return 'refused';
 	if (status === 404 || (status >= 300 && status < 400)) return 'configuration';
 	if (status === 429 || status === 503) return 'not-recorded';
-	if (step === 'login') return status >= 500 || (status >= 200 && status < 300) ? 'not-recorded' : 'configuration';
+	if (step === 'login')
+		return status >= 500 || (status >= 200 && status < 300) ? 'not-recorded' : 'configuration';
 	if (status >= 500 || (status >= 200 && status < 300)) return 'maybe-recorded';
 	return 'rejected';
 }

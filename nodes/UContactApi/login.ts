@@ -9,11 +9,7 @@
  * lock the uContact user); a login that failed in passing is forgotten at once, so the next
  * try, within the node's Safe Retries, logs in anew.
  */
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	IHttpRequestHelper,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } from 'n8n-workflow';
 
 import { ANSWER_CAP_BYTES } from './answerLimits';
 import { isRefusedLogin, tokenFromLoginAnswer } from './api';
@@ -123,7 +119,8 @@ export async function sharedLogin(
 		}
 	}
 	// Another request may have started a login while this one waited.
-	if (logins.latest !== latest && logins.latest !== undefined) return await sharedLogin(helper, credentials, baseUrl);
+	if (logins.latest !== latest && logins.latest !== undefined)
+		return await sharedLogin(helper, credentials, baseUrl);
 	const login = { replaces: stale, token: logIn(httpRequestSender(helper), credentials, baseUrl) };
 	logins.latest = login;
 	// Registered before the await below, so it has run by the time this request goes on.

@@ -33,14 +33,17 @@ export function describeLoginFailure(failure: Failure, baseUrl: string, quote: Q
 			redirectAdvice('password')
 		);
 	}
-	if (status === 429) return `uContact at ${baseUrl} is limiting requests and did not log in (getUserToken answered HTTP 429)`;
+	if (status === 429)
+		return `uContact at ${baseUrl} is limiting requests and did not log in (getUserToken answered HTTP 429)`;
 	if (status !== undefined) {
-		const answered = failure.body === undefined || failure.body === '' ? '' : `: ${quote(failure.body)}`;
+		const answered =
+			failure.body === undefined || failure.body === '' ? '' : `: ${quote(failure.body)}`;
 		return `uContact at ${baseUrl} could not log in: getUserToken answered HTTP ${status}${answered}`;
 	}
 	const network = networkProblem(code, baseUrl);
 	if (network !== undefined) return `Could not log in: ${network.problem}. ${network.advice}`;
-	if (code !== undefined && TIMEOUT_CODES.has(code)) return `uContact at ${baseUrl} did not answer the login in time`;
+	if (code !== undefined && TIMEOUT_CODES.has(code))
+		return `uContact at ${baseUrl} did not answer the login in time`;
 	const guess = schemeGuess(code, baseUrl);
 	if (code !== undefined && RESET_CODES.has(code))
 		return `The connection to uContact at ${baseUrl} closed before it answered the login${guess ? `. ${guess}` : ''}`;
@@ -48,7 +51,12 @@ export function describeLoginFailure(failure: Failure, baseUrl: string, quote: Q
 }
 
 /** getUserToken answered, but not with a token. */
-export function describeLoginAnswer(body: unknown, baseUrl: string, refused: boolean, quote: Quoter): string {
+export function describeLoginAnswer(
+	body: unknown,
+	baseUrl: string,
+	refused: boolean,
+	quote: Quoter,
+): string {
 	if (refused) {
 		return `uContact at ${baseUrl} refused the user name or password (getUserToken answered "0" or nothing)`;
 	}

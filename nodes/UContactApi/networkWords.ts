@@ -26,7 +26,11 @@ export function codeInWords(code: string): string {
 	if (CODE_WORDS[upper] !== undefined) return CODE_WORDS[upper];
 	// Node's HTTP parser (llhttp) names what it choked on, which tells an admin nothing.
 	if (upper.startsWith('HPE_')) return 'its answer was not HTTP';
-	const bare = upper.startsWith('ERR_') ? upper.slice(4) : /^E[A-Z]+$/.test(upper) ? upper.slice(1) : upper;
+	const bare = upper.startsWith('ERR_')
+		? upper.slice(4)
+		: /^E[A-Z]+$/.test(upper)
+			? upper.slice(1)
+			: upper;
 	return bare.toLowerCase().replace(/_/g, ' ');
 }
 
@@ -51,7 +55,10 @@ export function redirectAdvice(secret: string): string {
 }
 
 /** Network failures that are the address's fault, or pass by themselves, in words. */
-export function networkProblem(code: string | undefined, baseUrl: string): { problem: string; advice: string } | undefined {
+export function networkProblem(
+	code: string | undefined,
+	baseUrl: string,
+): { problem: string; advice: string } | undefined {
 	if (code === 'ECONNREFUSED') {
 		return {
 			problem: `could not connect to uContact at ${baseUrl} (connection refused)`,
@@ -115,7 +122,8 @@ export function schemeProblem(
 		if (isCloud(baseUrl)) {
 			return {
 				problem: `the connection to ${baseUrl} closed before HTTPS was set up`,
-				advice: 'Something between n8n and uContact Cloud (a firewall or proxy) may be cutting HTTPS connections.',
+				advice:
+					'Something between n8n and uContact Cloud (a firewall or proxy) may be cutting HTTPS connections.',
 			};
 		}
 		return {
@@ -135,7 +143,10 @@ export function schemeGuess(code: string | undefined, baseUrl: string): string {
 	if (code === undefined) return '';
 	if (baseUrl.startsWith('https://') && RESET_CODES.has(code) && !isCloud(baseUrl))
 		return 'If this happens on every request, the port may serve plain HTTP: try http:// in the base URL.';
-	if (baseUrl.startsWith('http://') && (RESET_CODES.has(code) || code.toUpperCase().startsWith('HPE_')))
+	if (
+		baseUrl.startsWith('http://') &&
+		(RESET_CODES.has(code) || code.toUpperCase().startsWith('HPE_'))
+	)
 		return 'If this happens on every request, the port may expect HTTPS (a TLS port drops a plain HTTP request, or answers it in TLS): try https:// in the base URL.';
 	return '';
 }

@@ -49,7 +49,8 @@ export function secretForms(secrets: unknown[], user?: unknown): string[] {
 		]);
 	});
 	if (typeof user === 'string' && user !== '') {
-		for (const secret of texts) forms.push(base64(`${user}:${secret}`), base64(`${user.trim()}:${secret}`));
+		for (const secret of texts)
+			forms.push(base64(`${user}:${secret}`), base64(`${user.trim()}:${secret}`));
 	}
 	// Longest first, so a form that contains another is masked whole.
 	return [...new Set(forms)]
@@ -70,8 +71,15 @@ export function maskSecrets(text: string, forms: string[]): string {
 	for (const form of forms) {
 		if (form.includes('%')) {
 			const anyCase = (hex: string) =>
-				[...hex].map((digit) => (/[a-f]/i.test(digit) ? `[${digit.toLowerCase()}${digit.toUpperCase()}]` : digit)).join('');
-			const pattern = escapeRegExp(form).replace(/%([0-9A-F]{2})/gi, (_m, hex: string) => `%${anyCase(hex)}`);
+				[...hex]
+					.map((digit) =>
+						/[a-f]/i.test(digit) ? `[${digit.toLowerCase()}${digit.toUpperCase()}]` : digit,
+					)
+					.join('');
+			const pattern = escapeRegExp(form).replace(
+				/%([0-9A-F]{2})/gi,
+				(_m, hex: string) => `%${anyCase(hex)}`,
+			);
 			masked = masked.replace(new RegExp(pattern, 'g'), MASK);
 		} else {
 			masked = masked.split(form).join(MASK);
@@ -111,6 +119,7 @@ export function redactReport<T extends { message: string; description?: string }
 	return {
 		...report,
 		message: maskSecrets(report.message, forms),
-		description: report.description === undefined ? undefined : maskSecrets(report.description, forms),
+		description:
+			report.description === undefined ? undefined : maskSecrets(report.description, forms),
 	};
 }

@@ -15,6 +15,8 @@ export function requestCopy(run: ICredentialDataDecryptedObject): ICredentialDat
 }
 
 /** The run's credential behind a request's copy (or the credential itself). */
-export function runCredential(credentials: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject {
+export function runCredential(
+	credentials: ICredentialDataDecryptedObject,
+): ICredentialDataDecryptedObject {
 	return runOfCopy.get(credentials) ?? credentials;
 }

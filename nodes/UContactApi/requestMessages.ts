@@ -28,7 +28,8 @@ export interface FailureReport {
 /** n8n's own failure cause, which its UI and error workflows read. */
 function n8nCause(failure: Failure): N8nFailure {
 	if (failure.kind === 'refused') return { cause: 'credential-invalid' };
-	if (failure.kind === 'configuration' || failure.kind === 'bug') return { cause: 'configuration-invalid' };
+	if (failure.kind === 'configuration' || failure.kind === 'bug')
+		return { cause: 'configuration-invalid' };
 	if (failure.status === 429) return { cause: 'rate-limited' };
 	return { cause: 'temporarily-unavailable' };
 }
@@ -71,8 +72,13 @@ function unauthorized(context: RequestContext): { message: string; description: 
 function ownFailureReport(failure: Failure, context: RequestContext): FailureReport {
 	const message = failure.ownMessage ?? 'uContact could not be reached';
 	if (context.test) {
-		const again = failure.kind === 'not-recorded' ? ' This is usually temporary: try again in a moment.' : '';
-		return { message, description: `${again}${codeNote(failure.code)}`.trim() || undefined, failure: n8nCause(failure) };
+		const again =
+			failure.kind === 'not-recorded' ? ' This is usually temporary: try again in a moment.' : '';
+		return {
+			message,
+			description: `${again}${codeNote(failure.code)}`.trim() || undefined,
+			failure: n8nCause(failure),
+		};
 	}
 	const notSent = failure.step === 'login' ? '; the disposition was not sent' : '';
 	return {
@@ -203,7 +209,9 @@ export function describeRequestFailure(failure: Failure, context: RequestContext
 	if (code !== undefined && TIMEOUT_CODES.has(code)) {
 		return {
 			message: `uContact did not answer within ${context.timeoutMs} ms${maybe}`,
-			description: `${outcome('Raise the Timeout option if uContact is often this slow.')}${codeNote(code)}`.trim() || undefined,
+			description:
+				`${outcome('Raise the Timeout option if uContact is often this slow.')}${codeNote(code)}`.trim() ||
+				undefined,
 			failure: cause,
 		};
 	}
@@ -237,7 +245,11 @@ export function describeRejection(disposition: Disposition): FailureReport {
  * A 2xx answer that is neither "OK" nor "0". uContact processed the request, so a disposition
  * (not the credential test's empty one) may have been recorded.
  */
-export function describeUnexpectedAnswer(response: string, quote: Quoter, disposition = false): FailureReport {
+export function describeUnexpectedAnswer(
+	response: string,
+	quote: Quoter,
+	disposition = false,
+): FailureReport {
 	const maybe = disposition
 		? '; the disposition may or may not have been recorded, so check in uContact before sending it again'
 		: '';

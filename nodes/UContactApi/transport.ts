@@ -113,7 +113,11 @@ export function credentialTestSender(functions: ICredentialTestFunctions): FormS
 		try {
 			if (answer.status >= 200 && answer.status < 300) return await successText(answer, deadline);
 			const read = await readAnswer(answer.body, deadline);
-			throw new UContactHttpAnswer({ status: answer.status, data: read.text, headers: answer.headers });
+			throw new UContactHttpAnswer({
+				status: answer.status,
+				data: read.text,
+				headers: answer.headers,
+			});
 		} finally {
 			deadline.end();
 		}

@@ -83,7 +83,8 @@ async function recordDispositions(
 	// half a run sent.
 	const runOptions = readRunOptions(context, node.parameters.options, inputItems.length);
 	if (!runOptions.ok) {
-		const refused = (itemIndex: number) => invalidItem(itemIndex, runProblem(runOptions, itemIndex));
+		const refused = (itemIndex: number) =>
+			invalidItem(itemIndex, runProblem(runOptions, itemIndex));
 		if (!continueOnFail) throw failureError(node, refused(runOptions.itemIndex));
 		return inputItems.map((_, i) => refused(i));
 	}

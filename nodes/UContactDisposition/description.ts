@@ -51,7 +51,7 @@ const inputFieldPath: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. body',
-	hint: 'Where the fields are in each item: body for a Webhook\'s payload; empty for the item itself',
+	hint: "Where the fields are in each item: body for a Webhook's payload; empty for the item itself",
 	description:
 		'A dot path to the object holding the fields, such as body or body.call. Empty takes the fields from the top level of the item.',
 	displayOptions: { show: { mappingMode: ['autoMapInputData'] } },

@@ -74,9 +74,20 @@ export async function runSuite(
 		return best as Run;
 	};
 
-	const webhookKeys = args.webhookCeiling ? ['defineC', 'httpAll', 'ceilingC'] : ['defineC', 'httpAll'];
+	const webhookKeys = args.webhookCeiling
+		? ['defineC', 'httpAll', 'ceilingC']
+		: ['defineC', 'httpAll'];
 	const webhookRows = (idle: number) =>
-		runWebhooks(ctx, webhookKeys, settings, args.posts, args.clients, args.webhookRounds, idle, log);
+		runWebhooks(
+			ctx,
+			webhookKeys,
+			settings,
+			args.posts,
+			args.clients,
+			args.webhookRounds,
+			idle,
+			log,
+		);
 	if (args.webhookOnly) {
 		const webhook = await webhookRows(await idleCpuPerMs(ctx.pids));
 		return { rows: [], bigItems: bigN, memoryItems: 0, rawInFlight: null, webhook };
@@ -99,7 +110,9 @@ export async function runSuite(
 	// anything is timed. It also proves every workflow is right: runOnce fails if the simulator
 	// flags any request, or sees the wrong number of them.
 	const warmed = args.memoryOnly ? [baselineKey, ...MEMORY_KEYS] : SCENARIOS.map((s) => s.key);
-	log(`warm-up: ${warmed.length} scenarios on ${warmN} items, checking the simulator sees no problems`);
+	log(
+		`warm-up: ${warmed.length} scenarios on ${warmN} items, checking the simulator sees no problems`,
+	);
 	for (const key of warmed) await measure(key, warmN, 1);
 
 	const rows: Row[] = [];
@@ -224,6 +237,9 @@ export async function runSuite(
 
 /** An error's message with its cause's code, which is where fetch puts what happened. */
 function failure(error: unknown): string {
-	const { message, cause } = error as { message?: string; cause?: { code?: string; message?: string } };
+	const { message, cause } = error as {
+		message?: string;
+		cause?: { code?: string; message?: string };
+	};
 	return [message, cause?.code ?? cause?.message].filter(Boolean).join(': ');
 }

@@ -87,7 +87,8 @@ function modelArgs(guid: string, campaign = CAMPAIGN): Record<string, string> {
 }
 const FROM_AI_KEYS = Object.keys(modelArgs('')).sort();
 
-const fromAI = (key: string, description: string) => `={{ $fromAI('${key}', \`${description}\`, 'string') }}`;
+const fromAI = (key: string, description: string) =>
+	`={{ $fromAI('${key}', \`${description}\`, 'string') }}`;
 
 interface Agent {
 	version: number;
@@ -107,8 +108,16 @@ interface Context {
 }
 const CONTEXTS: Context[] = [
 	{ name: 'once', calls: 1, script: ([a]) => [[{ args: a }]] },
-	{ name: 'twice, one call after the other (two steps)', calls: 2, script: ([a, b]) => [[{ args: a }], [{ args: b }]] },
-	{ name: 'twice in parallel (one answer, two tool_calls)', calls: 2, script: ([a, b]) => [[{ args: a }, { args: b }]] },
+	{
+		name: 'twice, one call after the other (two steps)',
+		calls: 2,
+		script: ([a, b]) => [[{ args: a }], [{ args: b }]],
+	},
+	{
+		name: 'twice in parallel (one answer, two tool_calls)',
+		calls: 2,
+		script: ([a, b]) => [[{ args: a }, { args: b }]],
+	},
 ];
 
 interface OnError {
@@ -119,7 +128,11 @@ interface OnError {
 }
 const ON_ERRORS: OnError[] = [
 	{ name: 'On Error: Stop Workflow, Token credential', continues: false, credential: 'token' },
-	{ name: 'On Error: Continue, User and Password credential', continues: true, credential: 'login' },
+	{
+		name: 'On Error: Continue, User and Password credential',
+		continues: true,
+		credential: 'login',
+	},
 ];
 
 /**
@@ -145,7 +158,8 @@ function delivery(agent: Agent, onError: OnError, runtimeName: string): 'text' |
  */
 const TIMED_OUT =
 	/uContact did not answer within 1000 ms; the disposition may or may not have been recorded, so check in uContact before sending it again/;
-const EARLIER_TRY = 'Not sent again by Retry On Fail, because an earlier try may have recorded it: ';
+const EARLIER_TRY =
+	'Not sent again by Retry On Fail, because an earlier try may have recorded it: ';
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const REFUSED = /uContact rejected the disposition \(it answered "0"\)/;
 
@@ -193,10 +207,12 @@ function runError(toolRun: ToolRun): string {
 	return typeof item?.error === 'string' ? item.error : '';
 }
 /** A field of a DispositionCall, read from the body as it arrived (uContact may not have answered yet). */
-const sentField = (call: Recorded | undefined, key: string) => new URLSearchParams(call?.rawBody ?? '').get(key);
+const sentField = (call: Recorded | undefined, key: string) =>
+	new URLSearchParams(call?.rawBody ?? '').get(key);
 const guidOf = (call: Recorded) => sentField(call, 'guid');
 const toolInput = (toolRun: ToolRun) => toolRun.inputOverride?.ai_tool?.[0]?.[0]?.json ?? {};
-const pick = (json: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((key) => [key, json[key]]));
+const pick = (json: Record<string, unknown>, keys: string[]) =>
+	Object.fromEntries(keys.map((key) => [key, json[key]]));
 const byGuid = <T extends Record<string, unknown>>(list: T[]): T[] =>
 	[...list].sort((a, b) => String(a.guid).localeCompare(String(b.guid)));
 
@@ -213,38 +229,53 @@ describe.each(selectedRuntimes())('%s: uContact Disposition as an AI Agent tool'
 	const log: string[] = [];
 	let suiteStarted = 0;
 
-	beforeAll(async () => {
-		suiteStarted = Date.now();
-		sim = await startSimulator({ campaigns: [CAMPAIGN], users: { [LOGIN_USER]: LOGIN_PASSWORD } });
-		model = await startScriptedModel();
-		rt = runtime(runtimeName);
-		// UCONTACT_E2E_TARBALL: run another build of the package (to see a test fail without a fix).
-		userFolder = makeUserFolder(process.env.UCONTACT_E2E_TARBALL || packPackage());
-		server = await startN8n(rt, userFolder, { env: { N8N_LOG_LEVEL: 'debug' } });
-		api = await restClient(server.url, server.owner);
-		ucontactCredentials.token = await api.post('/rest/credentials', {
-			name: 'uContact simulator (token)',
-			type: 'uContactApi',
-			data: { server: 'custom', baseUrl: sim.url, authentication: 'token', token: sim.token },
-		});
-		ucontactCredentials.login = await api.post('/rest/credentials', {
-			name: 'uContact simulator (user and password)',
-			type: 'uContactApi',
-			data: { server: 'custom', baseUrl: sim.url, authentication: 'userPassword', user: LOGIN_USER, password: LOGIN_PASSWORD },
-		});
-		openAiCredential = await api.post('/rest/credentials', {
-			name: 'Scripted model',
-			type: 'openAiApi',
-			data: { apiKey: SCRIPTED_MODEL_KEY, url: `${model.url}/v1` },
-		});
-		log.push(`n8n start: ready after ${(server.readyMs / 1000).toFixed(1)} s; set-up ${((Date.now() - suiteStarted) / 1000).toFixed(1)} s`);
-	}, 5 * 60 * 1000);
+	beforeAll(
+		async () => {
+			suiteStarted = Date.now();
+			sim = await startSimulator({
+				campaigns: [CAMPAIGN],
+				users: { [LOGIN_USER]: LOGIN_PASSWORD },
+			});
+			model = await startScriptedModel();
+			rt = runtime(runtimeName);
+			// UCONTACT_E2E_TARBALL: run another build of the package (to see a test fail without a fix).
+			userFolder = makeUserFolder(process.env.UCONTACT_E2E_TARBALL || packPackage());
+			server = await startN8n(rt, userFolder, { env: { N8N_LOG_LEVEL: 'debug' } });
+			api = await restClient(server.url, server.owner);
+			ucontactCredentials.token = await api.post('/rest/credentials', {
+				name: 'uContact simulator (token)',
+				type: 'uContactApi',
+				data: { server: 'custom', baseUrl: sim.url, authentication: 'token', token: sim.token },
+			});
+			ucontactCredentials.login = await api.post('/rest/credentials', {
+				name: 'uContact simulator (user and password)',
+				type: 'uContactApi',
+				data: {
+					server: 'custom',
+					baseUrl: sim.url,
+					authentication: 'userPassword',
+					user: LOGIN_USER,
+					password: LOGIN_PASSWORD,
+				},
+			});
+			openAiCredential = await api.post('/rest/credentials', {
+				name: 'Scripted model',
+				type: 'openAiApi',
+				data: { apiKey: SCRIPTED_MODEL_KEY, url: `${model.url}/v1` },
+			});
+			log.push(
+				`n8n start: ready after ${(server.readyMs / 1000).toFixed(1)} s; set-up ${((Date.now() - suiteStarted) / 1000).toFixed(1)} s`,
+			);
+		},
+		5 * 60 * 1000,
+	);
 
 	afterAll(async () => {
 		await server?.stop();
 		await sim?.close();
 		await model?.close();
-		if (userFolder && !keep()) fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 3 });
+		if (userFolder && !keep())
+			fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 3 });
 		log.push(`whole suite: ${((Date.now() - suiteStarted) / 1000).toFixed(1)} s`);
 		process.stderr.write(`aiAgentTool e2e (${runtimeName}):\n  ${log.join('\n  ')}\n`);
 	}, 60 * 1000);
@@ -263,14 +294,25 @@ describe.each(selectedRuntimes())('%s: uContact Disposition as an AI Agent tool'
 			active: false,
 			settings: { executionOrder: 'v1' },
 			nodes: [
-				{ id: 'a1000000-0000-4000-8000-000000000001', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'a1000000-0000-4000-8000-000000000001',
+					name: TRIGGER,
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
 				{
 					id: 'a1000000-0000-4000-8000-000000000002',
 					name: INPUT,
 					type: 'n8n-nodes-base.set',
 					typeVersion: 3.4,
 					position: [220, 0],
-					parameters: { mode: 'raw', jsonOutput: JSON.stringify({ prompt, call: CALL }), options: {} },
+					parameters: {
+						mode: 'raw',
+						jsonOutput: JSON.stringify({ prompt, call: CALL }),
+						options: {},
+					},
 				},
 				{
 					id: 'a1000000-0000-4000-8000-000000000003',
@@ -281,7 +323,9 @@ describe.each(selectedRuntimes())('%s: uContact Disposition as an AI Agent tool'
 					parameters: {
 						promptType: 'define',
 						text: '={{ $json.prompt }}',
-						options: { systemMessage: 'Record the disposition of the call with the uContact tool, as told.' },
+						options: {
+							systemMessage: 'Record the disposition of the call with the uContact tool, as told.',
+						},
 					},
 				},
 				{
@@ -290,7 +334,15 @@ describe.each(selectedRuntimes())('%s: uContact Disposition as an AI Agent tool'
 					type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
 					typeVersion: 1.2,
 					position: [360, 220],
-					parameters: { model: { __rl: true, value: SCRIPTED_MODEL, mode: 'list', cachedResultName: SCRIPTED_MODEL }, options: {} },
+					parameters: {
+						model: {
+							__rl: true,
+							value: SCRIPTED_MODEL,
+							mode: 'list',
+							cachedResultName: SCRIPTED_MODEL,
+						},
+						options: {},
+					},
 					credentials: { openAiApi: openAiCredential },
 				},
 				{
@@ -330,28 +382,54 @@ describe.each(selectedRuntimes())('%s: uContact Disposition as an AI Agent tool'
 	}
 
 	/** Creates the workflow, scripts the model, runs it as the editor does, and gathers what the tests read. */
-	async function run(agent: Agent, context: Context, label: string, args: Array<Record<string, string>>, tool: ToolSettings = {}): Promise<RunResult> {
+	async function run(
+		agent: Agent,
+		context: Context,
+		label: string,
+		args: Array<Record<string, string>>,
+		tool: ToolSettings = {},
+	): Promise<RunResult> {
 		const scenario = `s${++scenarios}`;
 		model.script(scenario, context.script(args));
 		const prompt = `${scenarioTag(scenario)} Record the disposition of this call.`;
 		// n8n takes names of up to 128 characters.
-		const body = workflow(`uContact agent tool e2e ${scenario}: v${agent.version}, ${context.name}, ${label}`.slice(0, 128), agent, prompt, tool);
+		const body = workflow(
+			`uContact agent tool e2e ${scenario}: v${agent.version}, ${context.name}, ${label}`.slice(
+				0,
+				128,
+			),
+			agent,
+			prompt,
+			tool,
+		);
 		const created = await api.post<{ id: string }>('/rest/workflows', body);
 		const saved = await api.get<Record<string, unknown>>(`/rest/workflows/${created.id}`);
 		const started = Date.now();
-		const { executionId } = await api.post<{ executionId: string }>(`/rest/workflows/${created.id}/run`, {
-			// n8n 1.x runs the workflow it is sent; 2.x reads the saved one.
-			...(runtimeName === 'n8n-1' ? { workflowData: saved } : {}),
-			triggerToStartFrom: { name: TRIGGER },
+		const { executionId } = await api.post<{ executionId: string }>(
+			`/rest/workflows/${created.id}/run`,
+			{
+				// n8n 1.x runs the workflow it is sent; 2.x reads the saved one.
+				...(runtimeName === 'n8n-1' ? { workflowData: saved } : {}),
+				triggerToStartFrom: { name: TRIGGER },
+			},
+		);
+		const execution = await waitForExecution(api, rt, {
+			workflowId: created.id,
+			executionId,
+			timeoutMs: 120000,
 		});
-		const execution = await waitForExecution(api, rt, { workflowId: created.id, executionId, timeoutMs: 120000 });
-		log.push(`${scenario} v${agent.version}, ${context.name}, ${label}: ${execution.status} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		log.push(
+			`${scenario} v${agent.version}, ${context.name}, ${label}: ${execution.status} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+		);
 		const requests = model.requestsOf(scenario);
 		const calls = sim.requests.filter((request) => request.endpoint === 'DispositionCall');
 		if (process.env.UCONTACT_E2E_DUMP) {
 			// For a look at what n8n did: the execution, what the model was sent, the wire.
 			fs.mkdirSync(process.env.UCONTACT_E2E_DUMP, { recursive: true });
-			fs.writeFileSync(`${process.env.UCONTACT_E2E_DUMP}/${runtimeName}-${scenario}.json`, JSON.stringify({ execution, requests, calls }, null, 1));
+			fs.writeFileSync(
+				`${process.env.UCONTACT_E2E_DUMP}/${runtimeName}-${scenario}.json`,
+				JSON.stringify({ execution, requests, calls }, null, 1),
+			);
 		}
 		const last = requests[requests.length - 1];
 		const agentRuns = execution.data.resultData.runData[AGENT] ?? [];
@@ -364,7 +442,9 @@ describe.each(selectedRuntimes())('%s: uContact Disposition as an AI Agent tool'
 			calls,
 			toolResults: last ? toolMessages(last).map((message) => textOf(message.content)) : [],
 			// Runs that ran: n8n 1.x leaves the engine's placeholder of a call that failed (or never ran) as it was.
-			toolRuns: ((execution.data.resultData.runData[TOOL] ?? []) as unknown as ToolRun[]).filter((toolRun) => toolRun.executionStatus !== undefined),
+			toolRuns: ((execution.data.resultData.runData[TOOL] ?? []) as unknown as ToolRun[]).filter(
+				(toolRun) => toolRun.executionStatus !== undefined,
+			),
 		};
 	}
 
@@ -379,7 +459,9 @@ describe.each(selectedRuntimes())('%s: uContact Disposition as an AI Agent tool'
 	function expectNoSecret(result: RunResult): void {
 		expect(leaked(result.output)).toBe(0);
 		expect(leaked(result.executionText)).toBe(0);
-		expect(result.requests.map((request) => leaked(request.raw))).toEqual(result.requests.map(() => 0));
+		expect(result.requests.map((request) => leaked(request.raw))).toEqual(
+			result.requests.map(() => 0),
+		);
 	}
 
 	/** The tool node's runs are the path's: the engine's node runs, or the tool invocation's sub-runs. */
@@ -391,137 +473,186 @@ describe.each(selectedRuntimes())('%s: uContact Disposition as an AI Agent tool'
 	}
 
 	describe.each(AGENTS)('AI Agent v$version ($path)', (agent) => {
-		it.each(CONTEXTS)('the model calls the tool $name: one disposition per call, the $fromAI values and the dragged $json field as n8n gives them, no token anywhere', async (context) => {
-			const args = Array.from({ length: context.calls }, (_, index) => modelArgs(`guid-${runtimeName}-v${agent.version}-${index}`));
-			const result = await run(agent, context, 'values', args);
-			expect(result.execution.status).toBe('success');
-			expectNoSecret(result);
-			expectPath(agent, result);
-			// Every call was recorded: no tool run failed (its error, if one did), one DispositionCall each.
-			expect(result.toolRuns.map(runError)).toEqual(args.map(() => ''));
-			expect(result.calls.map(guidOf).sort()).toEqual(args.map((given) => given.guid.trim()).sort());
+		it.each(CONTEXTS)(
+			'the model calls the tool $name: one disposition per call, the $fromAI values and the dragged $json field as n8n gives them, no token anywhere',
+			async (context) => {
+				const args = Array.from({ length: context.calls }, (_, index) =>
+					modelArgs(`guid-${runtimeName}-v${agent.version}-${index}`),
+				);
+				const result = await run(agent, context, 'values', args);
+				expect(result.execution.status).toBe('success');
+				expectNoSecret(result);
+				expectPath(agent, result);
+				// Every call was recorded: no tool run failed (its error, if one did), one DispositionCall each.
+				expect(result.toolRuns.map(runError)).toEqual(args.map(() => ''));
+				expect(result.calls.map(guidOf).sort()).toEqual(
+					args.map((given) => given.guid.trim()).sort(),
+				);
 
-			// The model was offered the tool with the $fromAI keys; every call came back as a result.
-			const tools = result.requests[0].body.tools ?? [];
-			expect(tools.map((tool) => tool.function.name)).toEqual(['uContact_Disposition']);
-			expect(Object.keys((tools[0].function.parameters as { properties?: object }).properties ?? {}).sort()).toEqual(FROM_AI_KEYS);
-			expect(result.toolResults).toHaveLength(context.calls);
-			for (const text of result.toolResults) expect(text).toContain('"success":true');
-			expect(result.output).toContain('Tool result');
+				// The model was offered the tool with the $fromAI keys; every call came back as a result.
+				const tools = result.requests[0].body.tools ?? [];
+				expect(tools.map((tool) => tool.function.name)).toEqual(['uContact_Disposition']);
+				expect(
+					Object.keys(
+						(tools[0].function.parameters as { properties?: object }).properties ?? {},
+					).sort(),
+				).toEqual(FROM_AI_KEYS);
+				expect(result.toolResults).toHaveLength(context.calls);
+				for (const text of result.toolResults) expect(text).toContain('"success":true');
+				expect(result.output).toContain('Tool result');
 
-			// n8n's own record of each call's arguments: exactly what the model sent (n8n trims
-			// nothing, "007" stays text, quotes, backslash, accents and emoji pass as they are).
-			expect(result.toolRuns).toHaveLength(context.calls);
-			const inputs = result.toolRuns.map(toolInput);
-			expect(byGuid(inputs.map((input) => pick(input, FROM_AI_KEYS)))).toEqual(byGuid(args));
-			if (agent.path === 'engine' && runtimeName === 'n8n-1') {
-				// n8n 1.x's engine: the agent's item, the call's arguments and the call's id, merged.
-				for (const input of inputs) expect(input).toMatchObject({ call: CALL, toolCallId: expect.stringMatching(/^call_s\d+_\d_\d$/) });
-			} else {
-				for (const input of inputs) expect(Object.keys(input).sort()).toEqual(FROM_AI_KEYS);
-			}
+				// n8n's own record of each call's arguments: exactly what the model sent (n8n trims
+				// nothing, "007" stays text, quotes, backslash, accents and emoji pass as they are).
+				expect(result.toolRuns).toHaveLength(context.calls);
+				const inputs = result.toolRuns.map(toolInput);
+				expect(byGuid(inputs.map((input) => pick(input, FROM_AI_KEYS)))).toEqual(byGuid(args));
+				if (agent.path === 'engine' && runtimeName === 'n8n-1') {
+					// n8n 1.x's engine: the agent's item, the call's arguments and the call's id, merged.
+					for (const input of inputs)
+						expect(input).toMatchObject({
+							call: CALL,
+							toolCallId: expect.stringMatching(/^call_s\d+_\d_\d$/),
+						});
+				} else {
+					for (const input of inputs) expect(Object.keys(input).sort()).toEqual(FROM_AI_KEYS);
+				}
 
-			// 1. Exactly one disposition per call, carrying n8n's values (trimmed by the node).
-			expect(sim.dispositions).toHaveLength(context.calls);
-			const sent = byGuid(result.calls.map((call) => call.fields));
-			for (const [index, given] of byGuid(args).entries()) {
-				expect(sent[index]).toEqual({
-					campaign: given.campaign,
-					// 2. The dragged field, as the node read it, is n8n's evaluator's value (Extra Data 1).
-					agent: sent[index].d1,
-					callerid: '007',
-					guid: given.guid.trim(),
-					l1: 'Crédito',
-					l2: `Dijo "sí" y 'ok' \\ listo`,
-					l3: '🎧 Venta 😀',
-					d1: CALL.agent.trim(),
-					d2: '',
-					comment: given.comment.trim(),
-					schedule: '',
-					camptoreschedule: '',
-					tag: '',
-				});
-			}
-			for (const call of result.calls) expect(call.problems).toEqual([]);
-		});
+				// 1. Exactly one disposition per call, carrying n8n's values (trimmed by the node).
+				expect(sim.dispositions).toHaveLength(context.calls);
+				const sent = byGuid(result.calls.map((call) => call.fields));
+				for (const [index, given] of byGuid(args).entries()) {
+					expect(sent[index]).toEqual({
+						campaign: given.campaign,
+						// 2. The dragged field, as the node read it, is n8n's evaluator's value (Extra Data 1).
+						agent: sent[index].d1,
+						callerid: '007',
+						guid: given.guid.trim(),
+						l1: 'Crédito',
+						l2: `Dijo "sí" y 'ok' \\ listo`,
+						l3: '🎧 Venta 😀',
+						d1: CALL.agent.trim(),
+						d2: '',
+						comment: given.comment.trim(),
+						schedule: '',
+						camptoreschedule: '',
+						tag: '',
+					});
+				}
+				for (const call of result.calls) expect(call.problems).toEqual([]);
+			},
+		);
 
 		describe.each(ON_ERRORS)('$name', (onError) => {
 			const settings = onError.continues ? { onError: 'continueRegularOutput' } : {};
 			const credential = onError.credential;
 			const outcome = delivery(agent, onError, runtimeName);
 
-			it.each(CONTEXTS)(`the model calls the tool $name with Retry On Fail (2 tries, Timeout 1000 ms), uContact recording and answering after 2.5 s: 1 DispositionCall per call, the error names the earlier try (${outcome === 'text' ? 'in the tool result' : outcome === 'empty' ? "in n8n's execution data; the model gets an empty result" : 'the execution stops'})`, async (context) => {
-				// Every call has the same arguments: each is a call of its own, and is sent.
-				const same = modelArgs(`guid-retry-${runtimeName}-v${agent.version}`);
-				sim.queue(...Array.from({ length: context.calls }, () => ({ kind: 'slow' as const, ms: 2500 })));
-				const result = await run(agent, context, `Retry On Fail, ${onError.name}`, Array.from({ length: context.calls }, () => same), {
-					options: { timeout: 1000 },
-					settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 100, ...settings },
-					credential,
-				});
-				expectNoSecret(result);
-				expectPath(agent, result);
-				// One DispositionCall per call made (uContact records each, 2.5 s later); a stopped
-				// execution made only the call that stopped it.
-				expect(result.calls.map(guidOf)).toEqual(Array.from({ length: outcome === 'stops' ? 1 : context.calls }, () => same.guid.trim()));
+			it.each(CONTEXTS)(
+				`the model calls the tool $name with Retry On Fail (2 tries, Timeout 1000 ms), uContact recording and answering after 2.5 s: 1 DispositionCall per call, the error names the earlier try (${outcome === 'text' ? 'in the tool result' : outcome === 'empty' ? "in n8n's execution data; the model gets an empty result" : 'the execution stops'})`,
+				async (context) => {
+					// Every call has the same arguments: each is a call of its own, and is sent.
+					const same = modelArgs(`guid-retry-${runtimeName}-v${agent.version}`);
+					sim.queue(
+						...Array.from({ length: context.calls }, () => ({ kind: 'slow' as const, ms: 2500 })),
+					);
+					const result = await run(
+						agent,
+						context,
+						`Retry On Fail, ${onError.name}`,
+						Array.from({ length: context.calls }, () => same),
+						{
+							options: { timeout: 1000 },
+							settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 100, ...settings },
+							credential,
+						},
+					);
+					expectNoSecret(result);
+					expectPath(agent, result);
+					// One DispositionCall per call made (uContact records each, 2.5 s later); a stopped
+					// execution made only the call that stopped it.
+					expect(result.calls.map(guidOf)).toEqual(
+						Array.from({ length: outcome === 'stops' ? 1 : context.calls }, () => same.guid.trim()),
+					);
 
-				// A tool invocation retries only a throw: with On Error: Continue there is no second try.
-				const retried = !(agent.path === 'toolInvocation' && onError.continues);
-				const firstTry = new RegExp(`^${TIMED_OUT.source}`);
-				const laterTry = new RegExp(`^${escapeRegExp(EARLIER_TRY)}${TIMED_OUT.source}`);
-				const failure = retried ? laterTry : firstTry;
-				if (outcome === 'stops') {
-					expect(result.execution.status).toBe('error');
-					expect(result.execution.data.resultData.error?.message).toMatch(failure);
-					expect(result.output).toBe('null');
-					return;
-				}
-				expect(result.execution.status).toBe('success');
-				expect(result.toolResults).toHaveLength(context.calls);
-				if (outcome === 'empty') {
-					expect(result.toolResults).toEqual(Array.from({ length: context.calls }, () => ''));
-					// Each try is a run of its own: the first timed out, the second names it.
-					const errors = result.toolRuns.map((toolRun) => toolRun.error?.message ?? '');
-					expect(errors).toHaveLength(2 * context.calls);
-					expect(errors.filter((message) => firstTry.test(message))).toHaveLength(context.calls);
-					expect(errors.filter((message) => laterTry.test(message))).toHaveLength(context.calls);
-				} else {
-					for (const text of result.toolResults) expect(errorIn(text)).toMatch(failure);
-					expect(result.output).toContain(retried ? 'Not sent again by Retry On Fail' : 'may or may not have been recorded');
-				}
-			});
+					// A tool invocation retries only a throw: with On Error: Continue there is no second try.
+					const retried = !(agent.path === 'toolInvocation' && onError.continues);
+					const firstTry = new RegExp(`^${TIMED_OUT.source}`);
+					const laterTry = new RegExp(`^${escapeRegExp(EARLIER_TRY)}${TIMED_OUT.source}`);
+					const failure = retried ? laterTry : firstTry;
+					if (outcome === 'stops') {
+						expect(result.execution.status).toBe('error');
+						expect(result.execution.data.resultData.error?.message).toMatch(failure);
+						expect(result.output).toBe('null');
+						return;
+					}
+					expect(result.execution.status).toBe('success');
+					expect(result.toolResults).toHaveLength(context.calls);
+					if (outcome === 'empty') {
+						expect(result.toolResults).toEqual(Array.from({ length: context.calls }, () => ''));
+						// Each try is a run of its own: the first timed out, the second names it.
+						const errors = result.toolRuns.map((toolRun) => toolRun.error?.message ?? '');
+						expect(errors).toHaveLength(2 * context.calls);
+						expect(errors.filter((message) => firstTry.test(message))).toHaveLength(context.calls);
+						expect(errors.filter((message) => laterTry.test(message))).toHaveLength(context.calls);
+					} else {
+						for (const text of result.toolResults) expect(errorIn(text)).toMatch(failure);
+						expect(result.output).toContain(
+							retried ? 'Not sent again by Retry On Fail' : 'may or may not have been recorded',
+						);
+					}
+				},
+			);
 
-			it.each(CONTEXTS)(`the model calls the tool $name, the first call refused by uContact ("0"): ${outcome === 'text' ? 'the model reads the refusal and the agent finishes' : outcome === 'empty' ? "the model gets an empty result, the refusal is in n8n's execution data, the agent finishes" : 'the execution stops with the refusal'}`, async (context) => {
-				const args = Array.from({ length: context.calls }, (_, index) =>
-					modelArgs(`guid-refused-${runtimeName}-v${agent.version}-${index}`, index === 0 ? REFUSED_CAMPAIGN : CAMPAIGN),
-				);
-				const result = await run(agent, context, `refused, ${onError.name}`, args, { settings, credential });
-				expectNoSecret(result);
-				expectPath(agent, result);
-				if (outcome === 'stops') {
-					expect(result.execution.status).toBe('error');
-					expect(result.execution.data.resultData.error?.message).toMatch(REFUSED);
-					expect(result.output).toBe('null');
-					// Nothing ran after the refused call (n8n 1.x's engine runs parallel calls last first).
-					expect(sentField(result.calls.at(-1), 'campaign')).toBe(REFUSED_CAMPAIGN);
-					expect(sim.dispositions).toHaveLength(result.calls.length - 1);
-					return;
-				}
-				expect(result.execution.status).toBe('success');
-				expect(result.calls.map(guidOf).sort()).toEqual(args.map((given) => given.guid.trim()).sort());
-				expect(sim.dispositions.map((call) => call.fields.guid)).toEqual(args.slice(1).map((given) => given.guid.trim()));
-				expect(result.toolResults).toHaveLength(context.calls);
-				// n8n's execution data shows the refusal, whatever the model got.
-				expect(result.toolRuns.filter((toolRun) => REFUSED.test(runError(toolRun)))).toHaveLength(1);
-				if (outcome === 'empty') {
-					expect(result.toolResults.filter((text) => text === '')).toHaveLength(1);
-					expect(result.output).not.toContain('uContact rejected the disposition');
-				} else {
-					expect(result.toolResults.filter((text) => REFUSED.test(errorIn(text)))).toHaveLength(1);
-					expect(result.output).toContain('uContact rejected the disposition');
-				}
-				expect(result.toolResults.filter((text) => text.includes('"success":true'))).toHaveLength(context.calls - 1);
-			});
+			it.each(CONTEXTS)(
+				`the model calls the tool $name, the first call refused by uContact ("0"): ${outcome === 'text' ? 'the model reads the refusal and the agent finishes' : outcome === 'empty' ? "the model gets an empty result, the refusal is in n8n's execution data, the agent finishes" : 'the execution stops with the refusal'}`,
+				async (context) => {
+					const args = Array.from({ length: context.calls }, (_, index) =>
+						modelArgs(
+							`guid-refused-${runtimeName}-v${agent.version}-${index}`,
+							index === 0 ? REFUSED_CAMPAIGN : CAMPAIGN,
+						),
+					);
+					const result = await run(agent, context, `refused, ${onError.name}`, args, {
+						settings,
+						credential,
+					});
+					expectNoSecret(result);
+					expectPath(agent, result);
+					if (outcome === 'stops') {
+						expect(result.execution.status).toBe('error');
+						expect(result.execution.data.resultData.error?.message).toMatch(REFUSED);
+						expect(result.output).toBe('null');
+						// Nothing ran after the refused call (n8n 1.x's engine runs parallel calls last first).
+						expect(sentField(result.calls.at(-1), 'campaign')).toBe(REFUSED_CAMPAIGN);
+						expect(sim.dispositions).toHaveLength(result.calls.length - 1);
+						return;
+					}
+					expect(result.execution.status).toBe('success');
+					expect(result.calls.map(guidOf).sort()).toEqual(
+						args.map((given) => given.guid.trim()).sort(),
+					);
+					expect(sim.dispositions.map((call) => call.fields.guid)).toEqual(
+						args.slice(1).map((given) => given.guid.trim()),
+					);
+					expect(result.toolResults).toHaveLength(context.calls);
+					// n8n's execution data shows the refusal, whatever the model got.
+					expect(result.toolRuns.filter((toolRun) => REFUSED.test(runError(toolRun)))).toHaveLength(
+						1,
+					);
+					if (outcome === 'empty') {
+						expect(result.toolResults.filter((text) => text === '')).toHaveLength(1);
+						expect(result.output).not.toContain('uContact rejected the disposition');
+					} else {
+						expect(result.toolResults.filter((text) => REFUSED.test(errorIn(text)))).toHaveLength(
+							1,
+						);
+						expect(result.output).toContain('uContact rejected the disposition');
+					}
+					expect(result.toolResults.filter((text) => text.includes('"success":true'))).toHaveLength(
+						context.calls - 1,
+					);
+				},
+			);
 		});
 	});
 

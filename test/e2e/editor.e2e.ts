@@ -14,7 +14,13 @@ import { join } from 'node:path';
 import type { Locator, Page, Response } from 'playwright-core';
 
 import { makeToken, startSimulator, type Simulator } from '../support/simulator/simulator';
-import { launchBrowser, screenshotPath, signIn, stopwatch, type LaunchedBrowser } from './support/browser';
+import {
+	launchBrowser,
+	screenshotPath,
+	signIn,
+	stopwatch,
+	type LaunchedBrowser,
+} from './support/browser';
 import { saveWorkflow } from './support/editor-rest';
 import { startN8nWithPackage, type PackagedN8nServer } from './support/server';
 
@@ -30,9 +36,24 @@ const REQUIRED_FIELDS: Array<[label: string, name: string]> = [
 ];
 /** Shaped like a uContact token, but not one the simulator issued. */
 const UNKNOWN_TOKEN = makeToken('intruder');
-const REFUSED_TOKEN_MESSAGE = 'uContact refused the credentials (HTTP 401): the token is wrong or has expired';
+const REFUSED_TOKEN_MESSAGE =
+	'uContact refused the credentials (HTTP 401): the token is wrong or has expired';
 const NEXT_NODE = 'Edit Fields';
-const DISPOSITION_KEYS = ['campaign', 'agent', 'callerid', 'guid', 'l1', 'l2', 'l3', 'd1', 'd2', 'comment', 'schedule', 'camptoreschedule', 'tag'];
+const DISPOSITION_KEYS = [
+	'campaign',
+	'agent',
+	'callerid',
+	'guid',
+	'l1',
+	'l2',
+	'l3',
+	'd1',
+	'd2',
+	'comment',
+	'schedule',
+	'camptoreschedule',
+	'tag',
+];
 
 interface JsonSchema {
 	properties?: Record<string, JsonSchema>;
@@ -40,22 +61,40 @@ interface JsonSchema {
 
 /** Every field path the shipped schema declares, nested ones included, as n8n's pills name them. */
 function schemaPaths(schema: JsonSchema, prefix = ''): string[] {
-	return Object.entries(schema.properties ?? {}).flatMap(([key, child]) => [`${prefix}.${key}`, ...schemaPaths(child, `${prefix}.${key}`)]);
+	return Object.entries(schema.properties ?? {}).flatMap(([key, child]) => [
+		`${prefix}.${key}`,
+		...schemaPaths(child, `${prefix}.${key}`),
+	]);
 }
-const SCHEMA = JSON.parse(readFileSync(join(__dirname, '../../nodes/UContactDisposition/__schema__/v1.0.0.json'), 'utf8')) as JsonSchema;
+const SCHEMA = JSON.parse(
+	readFileSync(join(__dirname, '../../nodes/UContactDisposition/__schema__/v1.0.0.json'), 'utf8'),
+) as JsonSchema;
 
 /** Manual Trigger -> uContact Disposition -> Edit Fields, never run. */
 const NEVER_RUN_WORKFLOW = {
 	name: 'uContact: schema preview',
 	nodes: [
-		{ id: 'a1e0c2d4-0001-4f00-9000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'a1e0c2d4-0001-4f00-9000-000000000001',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{
 			id: 'a1e0c2d4-0002-4f00-9000-000000000002',
 			name: NODE_NAME,
 			type: NODE_TYPE,
 			typeVersion: 1,
 			position: [240, 0],
-			parameters: { campaign: 'Ventas->', agent: 'jperez', callerid: '59899123456', guid: 'f9b7', l1: 'Venta' },
+			parameters: {
+				campaign: 'Ventas->',
+				agent: 'jperez',
+				callerid: '59899123456',
+				guid: 'f9b7',
+				l1: 'Venta',
+			},
 		},
 		{
 			id: 'a1e0c2d4-0003-4f00-9000-000000000003',
@@ -134,12 +173,18 @@ interface ParentLike {
 }
 
 /** What the visible <img>s show: their src, whether loading ended, and their pixel width. */
-async function iconState(images: Locator): Promise<Array<{ src: string; complete: boolean; width: number }>> {
+async function iconState(
+	images: Locator,
+): Promise<Array<{ src: string; complete: boolean; width: number }>> {
 	return await images.evaluateAll((nodes) =>
 		nodes
 			.map((node) => node as unknown as ImageLike)
 			.filter((img) => img.offsetWidth > 0)
-			.map((img) => ({ src: img.getAttribute('src') ?? '', complete: img.complete, width: img.naturalWidth })),
+			.map((img) => ({
+				src: img.getAttribute('src') ?? '',
+				complete: img.complete,
+				width: img.naturalWidth,
+			})),
 	);
 }
 
@@ -148,13 +193,15 @@ async function expectIconLoaded(scope: Locator): Promise<void> {
 	const images = scope.locator('img[src*="ucontact"]');
 	await images.first().waitFor();
 	// An <img> is "complete" once loaded or failed; naturalWidth then tells the two apart.
-	await scope.page().waitForFunction(
-		(root) =>
-			Array.from((root as unknown as ParentLike).querySelectorAll('img[src*="ucontact"]')).every(
-				(img) => (img as ImageLike).complete,
-			),
-		await scope.elementHandle(),
-	);
+	await scope
+		.page()
+		.waitForFunction(
+			(root) =>
+				Array.from((root as unknown as ParentLike).querySelectorAll('img[src*="ucontact"]')).every(
+					(img) => (img as ImageLike).complete,
+				),
+			await scope.elementHandle(),
+		);
 	const icons = await iconState(images);
 	expect(icons.length).toBeGreaterThan(0);
 	for (const icon of icons) {
@@ -163,7 +210,9 @@ async function expectIconLoaded(scope: Locator): Promise<void> {
 }
 
 function isCredentialTest(response: Response): boolean {
-	return response.url().endsWith('/rest/credentials/test') && response.request().method() === 'POST';
+	return (
+		response.url().endsWith('/rest/credentials/test') && response.request().method() === 'POST'
+	);
 }
 
 /** Opens the credential dialog from the node: the empty slot, or "Create new credential" in the picker. */
@@ -175,14 +224,23 @@ async function openNewCredentialFromNode(page: Page): Promise<Locator> {
 		await emptySlot.click();
 	} else {
 		await picker.click();
-		await page.getByTestId('node-credentials-select-item-new').filter({ visible: true }).first().click();
+		await page
+			.getByTestId('node-credentials-select-item-new')
+			.filter({ visible: true })
+			.first()
+			.click();
 	}
 	const modal = page.getByTestId('editCredential-modal');
 	await modal.waitFor();
 	return modal;
 }
 
-async function chooseOption(page: Page, modal: Locator, parameter: string, option: string): Promise<void> {
+async function chooseOption(
+	page: Page,
+	modal: Locator,
+	parameter: string,
+	option: string,
+): Promise<void> {
 	await modal.getByTestId(`parameter-input-${parameter}`).click();
 	await page.getByRole('option').filter({ visible: true }).filter({ hasText: option }).click();
 	await modal.getByTestId(`parameter-input-${parameter}`).locator('input').first().waitFor();
@@ -196,15 +254,20 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 	let page: Page;
 	let credentialModal: Locator;
 
-	beforeAll(async () => {
-		simulator = await startSimulator();
-		server = await startN8nWithPackage('n8n-2');
-		clock.step(`build, pack, install and start n8n (ready after ${(server.readyMs / 1000).toFixed(1)} s)`);
-		browser = await launchBrowser();
-		page = browser.page;
-		await signIn(page, server);
-		clock.step('launch Chromium and sign in');
-	}, 5 * 60 * 1000);
+	beforeAll(
+		async () => {
+			simulator = await startSimulator();
+			server = await startN8nWithPackage('n8n-2');
+			clock.step(
+				`build, pack, install and start n8n (ready after ${(server.readyMs / 1000).toFixed(1)} s)`,
+			);
+			browser = await launchBrowser();
+			page = browser.page;
+			await signIn(page, server);
+			clock.step('launch Chromium and sign in');
+		},
+		5 * 60 * 1000,
+	);
 
 	afterAll(async () => {
 		await browser?.close();
@@ -215,7 +278,9 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		clock.print(
 			`peak memory n8n ${n8nPeak ?? '?'} MiB, Chromium ${chromiumPeak ?? '?'} MiB (PSS); ` +
 				`blocked non-local requests from the page: ${browser ? browser.blocked.length : '?'}` +
-				(browser && browser.blocked.length > 0 ? ` (${[...new Set(browser.blocked)].join(', ')})` : ''),
+				(browser && browser.blocked.length > 0
+					? ` (${[...new Set(browser.blocked)].join(', ')})`
+					: ''),
 		);
 	}, 60 * 1000);
 
@@ -226,13 +291,15 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		await creator.getByTestId('node-creator-search-bar').fill('uContact');
 		const item = creator.getByTestId('node-creator-node-item').filter({ hasText: NODE_NAME });
 		await item.waitFor();
-		expect(await creator.getByTestId('node-creator-item-name').allTextContents()).toEqual([NODE_NAME]);
+		expect(await creator.getByTestId('node-creator-item-name').allTextContents()).toEqual([
+			NODE_NAME,
+		]);
 		expect(await item.getByTestId('node-creator-item-description').textContent()).toMatch(
 			/^Record the disposition \(outcome\) of a finished uContact call/,
 		);
-		await expect(
-			creator.locator(`[data-keyboard-nav-id^="${NODE_TYPE}-"]`).count(),
-		).resolves.toBe(1);
+		await expect(creator.locator(`[data-keyboard-nav-id^="${NODE_TYPE}-"]`).count()).resolves.toBe(
+			1,
+		);
 		await expectIconLoaded(item);
 		await page.screenshot({ path: screenshotPath('node-panel-search') });
 		// uContact's own word for a disposition finds it too, typed with or without the accent.
@@ -264,9 +331,18 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		await parameters.getByText('Options', { exact: true }).waitFor();
 		// A fresh node says which fields are required (n8n draws no marks here), and what
 		// switching the mode does; Campaign shows the direction mark uContact needs.
-		await parameters.getByText(/^Campaign, Agent, Caller ID, Call GUID and Disposition Level 1 are required/).waitFor();
-		await parameters.getByText('Switching the mode clears the fields set in the other mode').waitFor();
-		expect(await parameters.getByTestId('parameter-input-campaign').locator('input').getAttribute('placeholder')).toBe('e.g. Ventas->');
+		await parameters
+			.getByText(/^Campaign, Agent, Caller ID, Call GUID and Disposition Level 1 are required/)
+			.waitFor();
+		await parameters
+			.getByText('Switching the mode clears the fields set in the other mode')
+			.waitFor();
+		expect(
+			await parameters
+				.getByTestId('parameter-input-campaign')
+				.locator('input')
+				.getAttribute('placeholder'),
+		).toBe('e.g. Ventas->');
 		await parameters.getByText(/^With its direction mark, as in uContact: Ventas->/).waitFor();
 		await ndv.getByText(NODE_NAME, { exact: true }).filter({ visible: true }).first().waitFor();
 		// The header and the credential slot both show our icon.
@@ -275,11 +351,17 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		// Callback Dialer is named like a campaign, direction mark included, and says so.
 		// The first "Add Field" list is Additional Fields' (Options comes after it).
 		await parameters.getByTestId('collection-parameter-add').first().click();
-		await page.getByTestId('collection-parameter-option').filter({ visible: true }).filter({ hasText: 'Callback Dialer' }).click();
+		await page
+			.getByTestId('collection-parameter-option')
+			.filter({ visible: true })
+			.filter({ hasText: 'Callback Dialer' })
+			.click();
 		const dialer = parameters.getByTestId('parameter-input-camptoreschedule');
 		await dialer.waitFor();
 		expect(await dialer.locator('input').getAttribute('placeholder')).toBe('e.g. Ventas->');
-		await parameters.getByText('Its name as in uContact, direction mark included, like a campaign').waitFor();
+		await parameters
+			.getByText('Its name as in uContact, direction mark included, like a campaign')
+			.waitFor();
 		clock.step('add the node, check its fields and icon');
 	});
 
@@ -288,8 +370,14 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		await credentialModal.getByText('uContact API').first().waitFor();
 		await expectIconLoaded(credentialModal);
 		await chooseOption(page, credentialModal, 'server', 'On-Premise / Custom URL');
-		await credentialModal.getByTestId('parameter-input-baseUrl').locator('input').fill(simulator.url);
-		await credentialModal.getByTestId('parameter-input-token').locator('input').fill(simulator.token);
+		await credentialModal
+			.getByTestId('parameter-input-baseUrl')
+			.locator('input')
+			.fill(simulator.url);
+		await credentialModal
+			.getByTestId('parameter-input-token')
+			.locator('input')
+			.fill(simulator.token);
 		expect(await credentialModal.getByTestId('parameter-input-instance').count()).toBe(0);
 
 		simulator.reset();
@@ -321,7 +409,7 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		clock.step('credential: On-Premise, save, test OK');
 	});
 
-	it('a wrong token fails the credential test with the node\'s message', async () => {
+	it("a wrong token fails the credential test with the node's message", async () => {
 		simulator.reset();
 		await credentialModal.getByTestId('parameter-input-token').locator('input').fill(UNKNOWN_TOKEN);
 		const tested = page.waitForResponse(isCredentialTest);
@@ -339,7 +427,11 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		const banner = credentialModal.getByText(/Couldn.t connect with these settings/);
 		await banner.waitFor();
 		await credentialModal.getByText('More details').click();
-		await credentialModal.getByText(REFUSED_TOKEN_MESSAGE).or(page.getByText(REFUSED_TOKEN_MESSAGE)).first().waitFor();
+		await credentialModal
+			.getByText(REFUSED_TOKEN_MESSAGE)
+			.or(page.getByText(REFUSED_TOKEN_MESSAGE))
+			.first()
+			.waitFor();
 		await page.screenshot({ path: screenshotPath('credential-failure') });
 		clock.step('credential: wrong token, test fails');
 	});
@@ -347,7 +439,10 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 	it('an address nothing answers on fails the credential test, naming the address it tried', async () => {
 		const address = `http://127.0.0.1:${await closedPort()}`;
 		await credentialModal.getByTestId('parameter-input-baseUrl').locator('input').fill(address);
-		await credentialModal.getByTestId('parameter-input-token').locator('input').fill(simulator.token);
+		await credentialModal
+			.getByTestId('parameter-input-token')
+			.locator('input')
+			.fill(simulator.token);
 		const tested = page.waitForResponse(isCredentialTest);
 		await credentialModal.getByTestId('credential-save-button').click();
 		const answer = (await (await tested).json()) as CredentialTestAnswer;
@@ -365,18 +460,33 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		await page.goto(`${server.url}/workflow/${saved.id}`);
 		await page.locator(`[data-test-id="canvas-node"][data-node-name="${NODE_NAME}"]`).dblclick();
 		const parameters = page.getByTestId('ndv').getByTestId('node-parameters');
-		await parameters.getByText(/^Each input item needs campaign, agent, callerid, guid and l1, and may have l2, l3/).waitFor();
+		await parameters
+			.getByText(
+				/^Each input item needs campaign, agent, callerid, guid and l1, and may have l2, l3/,
+			)
+			.waitFor();
 		await parameters.getByTestId('parameter-input-inputFieldPath').waitFor();
-		await parameters.getByText("Where the fields are in each item: body for a Webhook's payload; empty for the item itself").waitFor();
+		await parameters
+			.getByText(
+				"Where the fields are in each item: body for a Webhook's payload; empty for the item itself",
+			)
+			.waitFor();
 		// The Define Below fields are gone in this mode.
 		expect(await parameters.getByTestId('parameter-input-campaign').count()).toBe(0);
-		const zone = parameters.getByTestId('parameter-input-scheduleTimezone').locator('input').first();
+		const zone = parameters
+			.getByTestId('parameter-input-scheduleTimezone')
+			.locator('input')
+			.first();
 		// The list comes from the node's loadOptions, which n8n runs without the workflow's
 		// settings: it can name n8n's default zone (this server's, America/New_York), not the
 		// workflow's own; the label must not claim more. The selected label shows once loaded.
 		const wanted = 'Workflow Time Zone (default America/New_York)';
 		let shown = '';
-		for (const deadline = Date.now() + 15_000; Date.now() < deadline && shown !== wanted; await page.waitForTimeout(250))
+		for (
+			const deadline = Date.now() + 15_000;
+			Date.now() < deadline && shown !== wanted;
+			await page.waitForTimeout(250)
+		)
 			shown = await zone.inputValue();
 		expect(shown).toBe(wanted);
 		await page.screenshot({ path: screenshotPath('map-automatically') });
@@ -397,7 +507,9 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 	});
 
 	it("before the first run, the next node's input panel offers the node's output schema", async () => {
-		const schemaRequest = page.waitForResponse((response) => response.url().includes(`/schemas/${NODE_TYPE}/1.0.0.json`));
+		const schemaRequest = page.waitForResponse((response) =>
+			response.url().includes(`/schemas/${NODE_TYPE}/1.0.0.json`),
+		);
 		const saved = await saveWorkflow(page, server.url, NEVER_RUN_WORKFLOW);
 		await page.goto(`${server.url}/workflow/${saved.id}`);
 		await page.locator(`[data-test-id="canvas-node"][data-node-name="${NEXT_NODE}"]`).dblclick();
@@ -413,17 +525,28 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		await pills.first().waitFor();
 		const fields = await pills.evaluateAll((nodes) =>
 			nodes.map((node) => {
-				const element = node as unknown as { getAttribute(name: string): string | null; className: string };
-				return { path: element.getAttribute('data-path'), value: element.getAttribute('data-value'), preview: element.className.includes('pill--preview') };
+				const element = node as unknown as {
+					getAttribute(name: string): string | null;
+					className: string;
+				};
+				return {
+					path: element.getAttribute('data-path'),
+					value: element.getAttribute('data-value'),
+					preview: element.className.includes('pill--preview'),
+				};
 			}),
 		);
 		// The list is virtual: its rows are in the DOM in no particular order.
 		const expected = schemaPaths(SCHEMA);
 		// The schema itself must still declare the 13 keys the node sends.
-		expect(expected).toEqual(expect.arrayContaining(DISPOSITION_KEYS.map((key) => `.disposition.${key}`)));
+		expect(expected).toEqual(
+			expect.arrayContaining(DISPOSITION_KEYS.map((key) => `.disposition.${key}`)),
+		);
 		expect(fields.map((field) => field.path).sort()).toEqual(expected.sort());
 		expect(fields.every((field) => field.preview)).toBe(true);
-		expect(fields.find((field) => field.path === '.disposition.guid')?.value).toBe('{{ $json.disposition.guid }}');
+		expect(fields.find((field) => field.path === '.disposition.guid')?.value).toBe(
+			'{{ $json.disposition.guid }}',
+		);
 		await page.screenshot({ path: screenshotPath('input-panel-schema-preview') });
 		clock.step('schema preview in the next node before a run');
 	});

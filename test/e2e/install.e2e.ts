@@ -22,9 +22,23 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 
 import { startSimulator, type Simulator } from '../support/simulator/simulator';
-import { launchBrowser, screenshotPath, signIn, stopwatch, type LaunchedBrowser, type Stopwatch } from './support/browser';
+import {
+	launchBrowser,
+	screenshotPath,
+	signIn,
+	stopwatch,
+	type LaunchedBrowser,
+	type Stopwatch,
+} from './support/browser';
 import { restPost, saveWorkflow } from './support/editor-rest';
-import { interceptRegistry, n8nRegistryUrl, startRegistry, withVersion, type LocalRegistry, type RegistryInterceptor } from './support/registry';
+import {
+	interceptRegistry,
+	n8nRegistryUrl,
+	startRegistry,
+	withVersion,
+	type LocalRegistry,
+	type RegistryInterceptor,
+} from './support/registry';
 import { restClient, waitForExecution, type RestClient } from './support/rest';
 import { PACKAGE_NAME, packPackage, runtime, tempRoot, type Runtime } from './support/runtime';
 import { startN8n, type N8nServer } from './support/server';
@@ -69,13 +83,23 @@ function onDisk(userFolder: string): OnDisk {
 	const packages = fs
 		.readdirSync(modules)
 		.filter((name) => !name.startsWith('.'))
-		.flatMap((name) => (name.startsWith('@') ? fs.readdirSync(path.join(modules, name)).map((inner) => `${name}/${inner}`) : [name]));
-	const installed = JSON.parse(fs.readFileSync(path.join(modules, PACKAGE_NAME, 'package.json'), 'utf8')) as {
+		.flatMap((name) =>
+			name.startsWith('@')
+				? fs.readdirSync(path.join(modules, name)).map((inner) => `${name}/${inner}`)
+				: [name],
+		);
+	const installed = JSON.parse(
+		fs.readFileSync(path.join(modules, PACKAGE_NAME, 'package.json'), 'utf8'),
+	) as {
 		version: string;
 		peerDependencies?: Record<string, string>;
 	};
 	return {
-		dependencies: (JSON.parse(fs.readFileSync(path.join(nodes, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies,
+		dependencies: (
+			JSON.parse(fs.readFileSync(path.join(nodes, 'package.json'), 'utf8')) as {
+				dependencies: Record<string, string>;
+			}
+		).dependencies,
 		version: installed.version,
 		packages,
 		sizeKiB: Math.round(folderSize(path.join(modules, PACKAGE_NAME)) / 1024),
@@ -88,14 +112,29 @@ function workflow(name: string, guid: string, credential: { id: string; name: st
 	return {
 		name,
 		nodes: [
-			{ id: 'b2c0d1e4-0001-4f00-9000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'b2c0d1e4-0001-4f00-9000-000000000001',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'b2c0d1e4-0002-4f00-9000-000000000002',
 				name: NODE_NAME,
 				type: NODE_TYPE,
 				typeVersion: 1,
 				position: [240, 0],
-				parameters: { campaign: 'Ventas->', agent: 'jperez', callerid: '59899123456', guid, l1: 'Venta', l2: 'Contado', options: {} },
+				parameters: {
+					campaign: 'Ventas->',
+					agent: 'jperez',
+					callerid: '59899123456',
+					guid,
+					l1: 'Venta',
+					l2: 'Contado',
+					options: {},
+				},
 				credentials: { uContactApi: credential },
 			},
 		],
@@ -105,9 +144,20 @@ function workflow(name: string, guid: string, credential: { id: string; name: st
 
 /** The one disposition the simulator recorded for `guid`, checked on the wire. */
 function expectRecorded(simulator: Simulator, guid: string): void {
-	const requests = simulator.requests.filter((request) => request.endpoint === 'DispositionCall' && request.fields.guid === guid);
-	expect(requests.map((request) => [request.status, request.auth, request.problems])).toEqual([[200, 'ok', []]]);
-	expect(requests[0].fields).toMatchObject({ campaign: 'Ventas->', agent: 'jperez', callerid: '59899123456', guid, l1: 'Venta', l2: 'Contado' });
+	const requests = simulator.requests.filter(
+		(request) => request.endpoint === 'DispositionCall' && request.fields.guid === guid,
+	);
+	expect(requests.map((request) => [request.status, request.auth, request.problems])).toEqual([
+		[200, 'ok', []],
+	]);
+	expect(requests[0].fields).toMatchObject({
+		campaign: 'Ventas->',
+		agent: 'jperez',
+		callerid: '59899123456',
+		guid,
+		l1: 'Venta',
+		l2: 'Contado',
+	});
 }
 
 async function waitUntil(what: string, check: () => boolean, timeoutMs = 60000): Promise<void> {
@@ -120,9 +170,14 @@ async function waitUntil(what: string, check: () => boolean, timeoutMs = 60000):
 
 /** The registry served what an install of `version` needs: its metadata and its tarball. */
 function expectServedInstall(interceptor: RegistryInterceptor, version: string): void {
-	const paths = interceptor.served.map((request) => `${request.method} ${request.path} ${request.status}`);
+	const paths = interceptor.served.map(
+		(request) => `${request.method} ${request.path} ${request.status}`,
+	);
 	expect(paths).toEqual(
-		expect.arrayContaining([`GET /${PACKAGE_NAME} 200`, `GET /${PACKAGE_NAME}/-/${PACKAGE_NAME}-${version}.tgz 200`]),
+		expect.arrayContaining([
+			`GET /${PACKAGE_NAME} 200`,
+			`GET /${PACKAGE_NAME}/-/${PACKAGE_NAME}-${version}.tgz 200`,
+		]),
 	);
 }
 
@@ -157,7 +212,8 @@ async function startFixture(rt: Runtime, env: Record<string, string> = {}): Prom
 		await interceptor.stop();
 		await registry.stop();
 		await simulator.close();
-		if (process.env.UCONTACT_KEEP_E2E !== '1') fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 3 });
+		if (process.env.UCONTACT_KEEP_E2E !== '1')
+			fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 3 });
 	};
 	let server: N8nServer | undefined;
 	try {
@@ -183,7 +239,12 @@ function simulatorCredential(simulator: Simulator) {
 	return {
 		name: 'uContact simulator',
 		type: 'uContactApi',
-		data: { server: 'custom', baseUrl: simulator.url, authentication: 'token', token: simulator.token },
+		data: {
+			server: 'custom',
+			baseUrl: simulator.url,
+			authentication: 'token',
+			token: simulator.token,
+		},
 	};
 }
 
@@ -200,22 +261,29 @@ describe('n8n 2.x: installed and updated from Settings -> Community Nodes (headl
 	let credential: { id: string; name: string };
 	let workflowId: string;
 
-	beforeAll(async () => {
-		clock = stopwatch('install e2e (n8n 2.x, Chromium)');
-		fixture = await startFixture(runtime('n8n-2'));
-		({ simulator, registry, interceptor, userFolder, server } = fixture);
-		clock.step(`publish ${FIRST} to a local verdaccio, start n8n with nothing installed (ready after ${(server.readyMs / 1000).toFixed(1)} s)`);
-		browser = await launchBrowser();
-		page = browser.page;
-		await signIn(page, server);
-		clock.step('launch Chromium and sign in');
-	}, 5 * 60 * 1000);
+	beforeAll(
+		async () => {
+			clock = stopwatch('install e2e (n8n 2.x, Chromium)');
+			fixture = await startFixture(runtime('n8n-2'));
+			({ simulator, registry, interceptor, userFolder, server } = fixture);
+			clock.step(
+				`publish ${FIRST} to a local verdaccio, start n8n with nothing installed (ready after ${(server.readyMs / 1000).toFixed(1)} s)`,
+			);
+			browser = await launchBrowser();
+			page = browser.page;
+			await signIn(page, server);
+			clock.step('launch Chromium and sign in');
+		},
+		5 * 60 * 1000,
+	);
 
 	afterAll(async () => {
 		await browser?.close();
 		await fixture?.stop();
 		clock?.step('stop everything');
-		clock?.print(`hosts n8n asked for besides ${fixture?.registryHost ?? 'its registry'} (refused): ${fixture?.refusedHosts() ?? '?'}`);
+		clock?.print(
+			`hosts n8n asked for besides ${fixture?.registryHost ?? 'its registry'} (refused): ${fixture?.refusedHosts() ?? '?'}`,
+		);
 	}, 60 * 1000);
 
 	it(`installs ${PACKAGE_NAME} by name, the way the page asks for it`, async () => {
@@ -252,12 +320,24 @@ describe('n8n 2.x: installed and updated from Settings -> Community Nodes (headl
 		await creator.getByTestId('node-creator-node-item').filter({ hasText: NODE_NAME }).waitFor();
 		await page.keyboard.press('Escape');
 
-		credential = await restPost<{ id: string; name: string }>(page, server.url, 'credentials', simulatorCredential(simulator));
-		const saved = await saveWorkflow(page, server.url, workflow('uContact: installed from the registry', 'install-run-1', credential));
+		credential = await restPost<{ id: string; name: string }>(
+			page,
+			server.url,
+			'credentials',
+			simulatorCredential(simulator),
+		);
+		const saved = await saveWorkflow(
+			page,
+			server.url,
+			workflow('uContact: installed from the registry', 'install-run-1', credential),
+		);
 		workflowId = saved.id;
 		await page.goto(`${server.url}/workflow/${workflowId}`);
 		await page.getByTestId('execute-workflow-button').click();
-		await waitUntil('the disposition reaches the simulator', () => simulator.dispositions.length === 1);
+		await waitUntil(
+			'the disposition reaches the simulator',
+			() => simulator.dispositions.length === 1,
+		);
 		expectRecorded(simulator, 'install-run-1');
 		clock.step('find the node, run a workflow with it');
 	});
@@ -281,20 +361,34 @@ describe('n8n 2.x: installed and updated from Settings -> Community Nodes (headl
 
 		expectServedInstall(interceptor, NEXT);
 		const disk = onDisk(userFolder);
-		expect([disk.dependencies, disk.version, disk.packages]).toEqual([{ [PACKAGE_NAME]: NEXT }, NEXT, [PACKAGE_NAME]]);
+		expect([disk.dependencies, disk.version, disk.packages]).toEqual([
+			{ [PACKAGE_NAME]: NEXT },
+			NEXT,
+			[PACKAGE_NAME],
+		]);
 
 		// The saved workflow, unchanged, on the updated package: no restart in between.
 		await page.goto(`${server.url}/workflow/${workflowId}`);
 		await page.getByTestId('execute-workflow-button').click();
-		await waitUntil('the disposition reaches the simulator', () => simulator.dispositions.length === 2);
-		expect(simulator.requests.filter((request) => request.endpoint === 'DispositionCall')).toHaveLength(2);
-		expect(simulator.dispositions.map((request) => request.fields.guid)).toEqual(['install-run-1', 'install-run-1']);
+		await waitUntil(
+			'the disposition reaches the simulator',
+			() => simulator.dispositions.length === 2,
+		);
+		expect(
+			simulator.requests.filter((request) => request.endpoint === 'DispositionCall'),
+		).toHaveLength(2);
+		expect(simulator.dispositions.map((request) => request.fields.guid)).toEqual([
+			'install-run-1',
+			'install-run-1',
+		]);
 		clock.step('run the same workflow on the update');
 	});
 
 	it('sends nothing of the credential to the registry or the proxy', () => {
 		for (const request of interceptor.served) expect(request.text).not.toContain(simulator.token);
-		expect(interceptor.refused.every((line) => !line.includes(new URL(simulator.url).host))).toBe(true);
+		expect(interceptor.refused.every((line) => !line.includes(new URL(simulator.url).host))).toBe(
+			true,
+		);
 	});
 });
 
@@ -308,18 +402,25 @@ describe('n8n 1.x: installed and updated through the REST calls of its Community
 	let api: RestClient;
 	let rt: Runtime;
 
-	beforeAll(async () => {
-		clock = stopwatch('install e2e (n8n 1.x, REST)');
-		rt = runtime('n8n-1');
-		fixture = await startFixture(rt);
-		({ simulator, registry, interceptor, userFolder } = fixture);
-		api = await restClient(fixture.server.url, fixture.server.owner);
-		clock.step(`publish ${FIRST}, start n8n 1.x with nothing installed (ready after ${(fixture.server.readyMs / 1000).toFixed(1)} s), sign in`);
-	}, 5 * 60 * 1000);
+	beforeAll(
+		async () => {
+			clock = stopwatch('install e2e (n8n 1.x, REST)');
+			rt = runtime('n8n-1');
+			fixture = await startFixture(rt);
+			({ simulator, registry, interceptor, userFolder } = fixture);
+			api = await restClient(fixture.server.url, fixture.server.owner);
+			clock.step(
+				`publish ${FIRST}, start n8n 1.x with nothing installed (ready after ${(fixture.server.readyMs / 1000).toFixed(1)} s), sign in`,
+			);
+		},
+		5 * 60 * 1000,
+	);
 
 	afterAll(async () => {
 		await fixture?.stop();
-		clock?.print(`hosts n8n asked for besides ${fixture?.registryHost ?? 'its registry'} (refused): ${fixture?.refusedHosts() ?? '?'}`);
+		clock?.print(
+			`hosts n8n asked for besides ${fixture?.registryHost ?? 'its registry'} (refused): ${fixture?.refusedHosts() ?? '?'}`,
+		);
 	}, 60 * 1000);
 
 	async function runOnce(guid: string, credential: { id: string; name: string }): Promise<void> {
@@ -329,39 +430,56 @@ describe('n8n 1.x: installed and updated through the REST calls of its Community
 			...workflow(`uContact 1.x install ${guid}`, guid, credential),
 		});
 		const saved = await api.get<Record<string, unknown>>(`/rest/workflows/${created.id}`);
-		const { executionId } = await api.post<{ executionId: string }>(`/rest/workflows/${created.id}/run`, {
-			workflowData: saved,
-			triggerToStartFrom: { name: 'Start' },
-		});
+		const { executionId } = await api.post<{ executionId: string }>(
+			`/rest/workflows/${created.id}/run`,
+			{
+				workflowData: saved,
+				triggerToStartFrom: { name: 'Start' },
+			},
+		);
 		const execution = await waitForExecution(api, rt, { workflowId: created.id, executionId });
 		expect([execution.status, execution.data.resultData.error]).toEqual(['success', undefined]);
 		expectRecorded(simulator, guid);
 	}
 
 	it(`POST /rest/community-packages installs ${FIRST}, PATCH updates to ${NEXT}; both run`, async () => {
-		const installed = await api.post<InstalledPackage>('/rest/community-packages', { name: PACKAGE_NAME });
+		const installed = await api.post<InstalledPackage>('/rest/community-packages', {
+			name: PACKAGE_NAME,
+		});
 		expect([installed.packageName, installed.installedVersion]).toEqual([PACKAGE_NAME, FIRST]);
-		expect(installed.installedNodes.map((node) => [node.name, node.type])).toEqual([[NODE_NAME, NODE_TYPE]]);
+		expect(installed.installedNodes.map((node) => [node.name, node.type])).toEqual([
+			[NODE_NAME, NODE_TYPE],
+		]);
 		expectServedInstall(interceptor, FIRST);
 		expect(onDisk(userFolder).packages).toEqual([PACKAGE_NAME]);
 		clock.step(`install ${FIRST}`);
 
-		const credential = await api.post<{ id: string; name: string }>('/rest/credentials', simulatorCredential(simulator));
+		const credential = await api.post<{ id: string; name: string }>(
+			'/rest/credentials',
+			simulatorCredential(simulator),
+		);
 		await runOnce('install-1x-first', credential);
 		clock.step('run a workflow with it');
 
 		registry.publish(withVersion(packPackage(), NEXT));
 		const servedBefore = interceptor.served.length;
 		const listed = await api.get<InstalledPackage[]>('/rest/community-packages');
-		expect(listed.map((entry) => [entry.packageName, entry.installedVersion])).toEqual([[PACKAGE_NAME, FIRST]]);
+		expect(listed.map((entry) => [entry.packageName, entry.installedVersion])).toEqual([
+			[PACKAGE_NAME, FIRST],
+		]);
 		// 1.x looks for updates with `npm outdated` run in an environment of only PATH and
 		// NODE_PATH: it never uses the proxy n8n was given, so its page cannot offer this update
 		// (README says so). The update itself goes through, below.
 		expect(interceptor.served.slice(servedBefore)).toEqual([]);
-		const updated = await api.patch<InstalledPackage>('/rest/community-packages', { name: PACKAGE_NAME });
+		const updated = await api.patch<InstalledPackage>('/rest/community-packages', {
+			name: PACKAGE_NAME,
+		});
 		expect([updated.packageName, updated.installedVersion]).toEqual([PACKAGE_NAME, NEXT]);
 		expectServedInstall(interceptor, NEXT);
-		expect([onDisk(userFolder).version, onDisk(userFolder).packages]).toEqual([NEXT, [PACKAGE_NAME]]);
+		expect([onDisk(userFolder).version, onDisk(userFolder).packages]).toEqual([
+			NEXT,
+			[PACKAGE_NAME],
+		]);
 		clock.step(`publish ${NEXT}, update`);
 
 		await runOnce('install-1x-next', credential);
@@ -369,7 +487,7 @@ describe('n8n 1.x: installed and updated through the REST calls of its Community
 	});
 });
 
-describe('n8n 2.x with unverified community packages off (N8N_UNVERIFIED_PACKAGES_ENABLED=false, n8n 3.0\'s default)', () => {
+describe("n8n 2.x with unverified community packages off (N8N_UNVERIFIED_PACKAGES_ENABLED=false, n8n 3.0's default)", () => {
 	const UNVERIFIED_OFF = { N8N_UNVERIFIED_PACKAGES_ENABLED: 'false' };
 	let clock: Stopwatch;
 	let fixture: Fixture;
@@ -377,18 +495,26 @@ describe('n8n 2.x with unverified community packages off (N8N_UNVERIFIED_PACKAGE
 	let preinstalled: N8nServer | undefined;
 	let preinstalledFolder: string | undefined;
 
-	beforeAll(async () => {
-		clock = stopwatch('install e2e (n8n 2.x, unverified packages off)');
-		rt = runtime('n8n-2');
-		fixture = await startFixture(rt, UNVERIFIED_OFF);
-		clock.step(`publish ${FIRST}, start n8n with N8N_UNVERIFIED_PACKAGES_ENABLED=false (ready after ${(fixture.server.readyMs / 1000).toFixed(1)} s)`);
-	}, 5 * 60 * 1000);
+	beforeAll(
+		async () => {
+			clock = stopwatch('install e2e (n8n 2.x, unverified packages off)');
+			rt = runtime('n8n-2');
+			fixture = await startFixture(rt, UNVERIFIED_OFF);
+			clock.step(
+				`publish ${FIRST}, start n8n with N8N_UNVERIFIED_PACKAGES_ENABLED=false (ready after ${(fixture.server.readyMs / 1000).toFixed(1)} s)`,
+			);
+		},
+		5 * 60 * 1000,
+	);
 
 	afterAll(async () => {
 		await preinstalled?.stop();
-		if (preinstalledFolder && process.env.UCONTACT_KEEP_E2E !== '1') fs.rmSync(preinstalledFolder, { recursive: true, force: true, maxRetries: 3 });
+		if (preinstalledFolder && process.env.UCONTACT_KEEP_E2E !== '1')
+			fs.rmSync(preinstalledFolder, { recursive: true, force: true, maxRetries: 3 });
 		await fixture?.stop();
-		clock?.print(`hosts n8n asked for besides ${fixture?.registryHost ?? 'its registry'} (refused): ${fixture?.refusedHosts() ?? '?'}`);
+		clock?.print(
+			`hosts n8n asked for besides ${fixture?.registryHost ?? 'its registry'} (refused): ${fixture?.refusedHosts() ?? '?'}`,
+		);
 	}, 60 * 1000);
 
 	it(`refuses to install ${PACKAGE_NAME} from Settings -> Community Nodes (its REST call)`, async () => {
@@ -399,8 +525,12 @@ describe('n8n 2.x with unverified community packages off (N8N_UNVERIFIED_PACKAGE
 			/Installation of unverified community packages is forbidden/,
 		);
 		// Refused before anything is fetched: no tarball asked of the registry, nothing on disk.
-		expect(fixture.interceptor.served.filter((request) => request.path.endsWith('.tgz'))).toEqual([]);
-		expect(fs.existsSync(path.join(fixture.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME))).toBe(false);
+		expect(fixture.interceptor.served.filter((request) => request.path.endsWith('.tgz'))).toEqual(
+			[],
+		);
+		expect(
+			fs.existsSync(path.join(fixture.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME)),
+		).toBe(false);
 		clock.step('POST /rest/community-packages: refused');
 	});
 
@@ -411,25 +541,52 @@ describe('n8n 2.x with unverified community packages off (N8N_UNVERIFIED_PACKAGE
 		preinstalledFolder = fs.mkdtempSync(path.join(tempRoot(), 'ucontact-n8n-preinstalled-'));
 		const nodesDir = path.join(preinstalledFolder, '.n8n', 'nodes');
 		fs.mkdirSync(nodesDir, { recursive: true });
-		execFileSync('npm', ['install', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--registry', `${fixture.registry.url}/`, `${PACKAGE_NAME}@${FIRST}`], {
-			cwd: nodesDir,
-			env: { ...process.env, PATH: `${rt.nodeBin}${path.delimiter}${process.env.PATH}` },
-			stdio: ['ignore', 'ignore', 'pipe'],
+		execFileSync(
+			'npm',
+			[
+				'install',
+				'--legacy-peer-deps',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--registry',
+				`${fixture.registry.url}/`,
+				`${PACKAGE_NAME}@${FIRST}`,
+			],
+			{
+				cwd: nodesDir,
+				env: { ...process.env, PATH: `${rt.nodeBin}${path.delimiter}${process.env.PATH}` },
+				stdio: ['ignore', 'ignore', 'pipe'],
+			},
+		);
+		expect(
+			fs.readdirSync(path.join(nodesDir, 'node_modules')).filter((name) => !name.startsWith('.')),
+		).toEqual([PACKAGE_NAME]);
+		preinstalled = await startN8n(rt, preinstalledFolder, {
+			env: { ...fixture.interceptor.env(), ...UNVERIFIED_OFF },
 		});
-		expect(fs.readdirSync(path.join(nodesDir, 'node_modules')).filter((name) => !name.startsWith('.'))).toEqual([PACKAGE_NAME]);
-		preinstalled = await startN8n(rt, preinstalledFolder, { env: { ...fixture.interceptor.env(), ...UNVERIFIED_OFF } });
 		clock.step(`npm install ${PACKAGE_NAME} into the nodes folder, start n8n on it`);
 
 		const api = await restClient(preinstalled.url, preinstalled.owner);
-		const credential = await api.post<{ id: string; name: string }>('/rest/credentials', simulatorCredential(fixture.simulator));
+		const credential = await api.post<{ id: string; name: string }>(
+			'/rest/credentials',
+			simulatorCredential(fixture.simulator),
+		);
 		const created = await api.post<{ id: string }>('/rest/workflows', {
 			active: false,
 			settings: { executionOrder: 'v1' },
-			...workflow('uContact: preinstalled, unverified packages off', 'install-preinstalled', credential),
+			...workflow(
+				'uContact: preinstalled, unverified packages off',
+				'install-preinstalled',
+				credential,
+			),
 		});
-		const { executionId } = await api.post<{ executionId: string }>(`/rest/workflows/${created.id}/run`, {
-			triggerToStartFrom: { name: 'Start' },
-		});
+		const { executionId } = await api.post<{ executionId: string }>(
+			`/rest/workflows/${created.id}/run`,
+			{
+				triggerToStartFrom: { name: 'Start' },
+			},
+		);
 		const execution = await waitForExecution(api, rt, { workflowId: created.id, executionId });
 		expect([execution.status, execution.data.resultData.error]).toEqual(['success', undefined]);
 		expectRecorded(fixture.simulator, 'install-preinstalled');

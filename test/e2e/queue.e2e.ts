@@ -86,23 +86,26 @@ describe('n8n 2.x queue mode (PostgreSQL, Redis, main + one worker) with the pac
 		expect(mainLog).not.toContain(`Worker started execution ${id} `);
 	}
 
-	beforeAll(async () => {
-		sim = await startSimulator({ campaigns: ['Ventas->'] });
-		queue = await startQueueMode({
-			// Manual runs go to the workers too (n8n 3.x does that always; 2.x only when asked).
-			mainEnv: { OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true' },
-			workerEnv: { OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true' },
-		});
-		timings.push(...queue.timings);
-		last = Date.now();
-		api = await restClient(queue.main.url, queue.main.owner);
-		credential = await api.post<{ id: string; name: string }>('/rest/credentials', {
-			name: 'uContact simulator',
-			type: 'uContactApi',
-			data: { server: 'custom', baseUrl: sim.url, authentication: 'token', token: sim.token },
-		});
-		step('log in, create the uContact credential');
-	}, 5 * 60 * 1000);
+	beforeAll(
+		async () => {
+			sim = await startSimulator({ campaigns: ['Ventas->'] });
+			queue = await startQueueMode({
+				// Manual runs go to the workers too (n8n 3.x does that always; 2.x only when asked).
+				mainEnv: { OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true' },
+				workerEnv: { OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true' },
+			});
+			timings.push(...queue.timings);
+			last = Date.now();
+			api = await restClient(queue.main.url, queue.main.owner);
+			credential = await api.post<{ id: string; name: string }>('/rest/credentials', {
+				name: 'uContact simulator',
+				type: 'uContactApi',
+				data: { server: 'custom', baseUrl: sim.url, authentication: 'token', token: sim.token },
+			});
+			step('log in, create the uContact credential');
+		},
+		5 * 60 * 1000,
+	);
 
 	afterAll(async () => {
 		const peaks = await queue?.stop();
@@ -112,7 +115,11 @@ describe('n8n 2.x queue mode (PostgreSQL, Redis, main + one worker) with the pac
 			? `peak memory (PSS) main ${peaks.main ?? '?'} MiB, worker ${peaks.worker ?? '?'} MiB, ` +
 				`Redis ${peaks.redis ?? '?'} MiB, PostgreSQL ${peaks.postgres ?? '?'} MiB, all together ${peaks.total ?? '?'} MiB`
 			: '';
-		printTimings('queue-mode e2e', timings, memory + (queue?.postgresWarning ? `; n8n said: ${queue.postgresWarning}` : ''));
+		printTimings(
+			'queue-mode e2e',
+			timings,
+			memory + (queue?.postgresWarning ? `; n8n said: ${queue.postgresWarning}` : ''),
+		);
 	}, 60 * 1000);
 
 	beforeEach(() => sim.reset());
@@ -128,7 +135,13 @@ describe('n8n 2.x queue mode (PostgreSQL, Redis, main + one worker) with the pac
 					name: 'Call ended',
 					type: 'n8n-nodes-base.webhook',
 					typeVersion: 2,
-					parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+					parameters: {
+						httpMethod: 'POST',
+						path: WEBHOOK_PATH,
+						responseMode: 'lastNode',
+						responseData: 'allEntries',
+						options: {},
+					},
 					webhookId: '5b0c7e2a-9d41-4e6b-8f3a-2c1d0e9f8a7b',
 				},
 				'return $input.first().json.body.calls.map((call) => ({ json: call }));',
@@ -139,7 +152,9 @@ describe('n8n 2.x queue mode (PostgreSQL, Redis, main + one worker) with the pac
 		step('create and publish the webhook workflow');
 
 		const answer = await postWhenRegistered(`${queue.main.url}/webhook/${WEBHOOK_PATH}`, { calls });
-		step(`webhook POST, ${calls.length} calls, answered after the worker ran them (${answer.attempts} attempt(s))`);
+		step(
+			`webhook POST, ${calls.length} calls, answered after the worker ran them (${answer.attempts} attempt(s))`,
+		);
 		expect(answer.status).toBe(200);
 		expect(answer.body).toEqual(
 			calls.map((call) => ({
@@ -156,7 +171,11 @@ describe('n8n 2.x queue mode (PostgreSQL, Redis, main + one worker) with the pac
 		expectSimulatorSaw(calls);
 
 		const execution = await waitForExecution(api, queue.runtime, { workflowId: created.id });
-		expect([execution.mode, execution.status, execution.data.resultData.error]).toEqual(['webhook', 'success', undefined]);
+		expect([execution.mode, execution.status, execution.data.resultData.error]).toEqual([
+			'webhook',
+			'success',
+			undefined,
+		]);
 		expect(nodeItems(execution).map((item) => item.json.success)).toEqual(calls.map(() => true));
 		await expectRanOnWorker(execution.id);
 		step('check the execution and the logs');
@@ -179,16 +198,30 @@ describe('n8n 2.x queue mode (PostgreSQL, Redis, main + one worker) with the pac
 				credential,
 			),
 		);
-		const { executionId } = await api.post<{ executionId: string }>(`/rest/workflows/${created.id}/run`, {
-			triggerToStartFrom: { name: 'Manual Trigger' },
-		});
+		const { executionId } = await api.post<{ executionId: string }>(
+			`/rest/workflows/${created.id}/run`,
+			{
+				triggerToStartFrom: { name: 'Manual Trigger' },
+			},
+		);
 		expect(executionId).toBeDefined();
-		const execution = await waitForExecution(api, queue.runtime, { workflowId: created.id, executionId });
+		const execution = await waitForExecution(api, queue.runtime, {
+			workflowId: created.id,
+			executionId,
+		});
 		step(`manual run, ${calls.length} calls, until the execution is stored as finished`);
-		expect([execution.mode, execution.status, execution.data.resultData.error]).toEqual(['manual', 'success', undefined]);
+		expect([execution.mode, execution.status, execution.data.resultData.error]).toEqual([
+			'manual',
+			'success',
+			undefined,
+		]);
 		const items = nodeItems(execution);
-		expect(items.map((item) => [item.json.success, item.json.response])).toEqual(calls.map(() => [true, 'OK']));
-		expect(items.map((item) => (item.json.disposition as Call).guid)).toEqual(calls.map((call) => call.guid));
+		expect(items.map((item) => [item.json.success, item.json.response])).toEqual(
+			calls.map(() => [true, 'OK']),
+		);
+		expect(items.map((item) => (item.json.disposition as Call).guid)).toEqual(
+			calls.map((call) => call.guid),
+		);
 		expectSimulatorSaw(calls);
 		await expectRanOnWorker(executionId);
 		step('check the execution and the logs');

@@ -16,7 +16,9 @@ const publishYml = fs.readFileSync(path.join(ROOT, '.github/workflows/publish.ym
 
 /** The environment without npm's own variables, so `npm config` answers with its defaults. */
 function cleanEnv(): NodeJS.ProcessEnv {
-	return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+	return Object.fromEntries(
+		Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')),
+	);
 }
 
 describe('publishing (.github/workflows/publish.yml)', () => {
@@ -25,7 +27,9 @@ describe('publishing (.github/workflows/publish.yml)', () => {
 		expect(publishYml).toMatch(/^\s+runs-on: ubuntu-latest$/m);
 		expect(publishYml).toMatch(/^\s+id-token: write$/m);
 		const publish = publishYml.split('\n').filter((line) => /^\s*npm publish\b/.test(line));
-		expect(publish).toEqual([expect.stringMatching(/^\s*npm publish --provenance --access public$/)]);
+		expect(publish).toEqual([
+			expect.stringMatching(/^\s*npm publish --provenance --access public$/),
+		]);
 		// Only on a version tag, and only when the tag is the package's version.
 		expect(publishYml).toMatch(/on:\s+push:\s+tags:/);
 		expect(publishYml).toContain('"$GITHUB_REF_NAME" != "$version"');
@@ -41,12 +45,17 @@ describe('registry host names', () => {
 	it("npm's default registry's host appears in no tracked file, lockfiles included", () => {
 		// The host comes from npm itself, so this test does not spell it either.
 		// No user or global npmrc (paths that do not exist): npm's built-in default, or the project's.
-		const none = (which: string): string => path.join(os.tmpdir(), `ucontact-no-${which}-npmrc-${process.pid}`);
-		const registry = execFileSync('npm', ['config', 'get', 'registry', '--userconfig', none('user'), '--globalconfig', none('global')], {
-			cwd: ROOT,
-			encoding: 'utf8',
-			env: cleanEnv(),
-		}).trim();
+		const none = (which: string): string =>
+			path.join(os.tmpdir(), `ucontact-no-${which}-npmrc-${process.pid}`);
+		const registry = execFileSync(
+			'npm',
+			['config', 'get', 'registry', '--userconfig', none('user'), '--globalconfig', none('global')],
+			{
+				cwd: ROOT,
+				encoding: 'utf8',
+				env: cleanEnv(),
+			},
+		).trim();
 		const host = new URL(registry).host;
 		expect(host).toMatch(/\./);
 		let hits = '';

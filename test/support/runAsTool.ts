@@ -98,7 +98,10 @@ function scriptedAgent(script: ToolScript): INodeType {
 			version: 1,
 			description: 'Calls its tools as a script says, as a chat model would',
 			defaults: { name: AGENT_NAME },
-			inputs: [NodeConnectionTypes.Main, { type: NodeConnectionTypes.AiTool, displayName: 'Tools' }],
+			inputs: [
+				NodeConnectionTypes.Main,
+				{ type: NodeConnectionTypes.AiTool, displayName: 'Tools' },
+			],
 			outputs: [NodeConnectionTypes.Main],
 			properties: [],
 		},
@@ -216,6 +219,7 @@ export async function runAsTool(options: ToolRun): Promise<ToolRunResult> {
 	const run = await new WorkflowExecute(additionalData, 'manual').run({ workflow });
 	const output = run.data.resultData.runData[AGENT_NAME]?.[0]?.data?.main?.[0]?.[0]?.json;
 	const error = run.data.resultData.error;
-	if (output === undefined) throw new Error(`The agent did not finish: ${error?.message ?? 'no output'}`);
+	if (output === undefined)
+		throw new Error(`The agent did not finish: ${error?.message ?? 'no output'}`);
 	return { calls: (output as unknown as { calls: ToolCallResult[] }).calls, run };
 }

@@ -170,7 +170,9 @@ describe('a refused session token, in words that fit User and Password mode', ()
 		expect(logins()).toHaveLength(2);
 		expect(dispositionCalls()).toHaveLength(2);
 		const message = describe401(result);
-		expect(message).toMatch(/refused the session token even after n8n logged in again \(HTTP 401\)/);
+		expect(message).toMatch(
+			/refused the session token even after n8n logged in again \(HTTP 401\)/,
+		);
 		expect(message).not.toMatch(/check the token/i);
 	});
 

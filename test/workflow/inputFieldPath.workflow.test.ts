@@ -74,7 +74,9 @@ describe('Map Automatically: Input Field Path', () => {
 			continueOnFail: true,
 		});
 		expect(result.items.map((item) => item.json.success)).toEqual([true, false, false, true]);
-		expect(result.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
+		expect(result.items.map((item) => item.pairedItem)).toEqual(
+			[0, 1, 2, 3].map((item) => ({ item })),
+		);
 		expect(result.items[1].json.error).toBe(
 			'Input Field Path (inputFieldPath) "body" was not found: the item has no "body"; the item has: payload (item 1)',
 		);

@@ -33,12 +33,55 @@ const ADDITIONAL = ['d1', 'd2', 'comment', 'tag', 'camptoreschedule', 'schedule'
 
 // Keys users have, keys the editor brackets, and keys that trip a naive reader.
 const KEYS = [
-	'Guid', 'campaign', 'agent', 'body', 'call', 'a', 'b', '$x', '_y', 'número', 'teléfono', 'ñ', '日本',
-	'a b', ' lead', "it's", 'say "hi"', 'back\\slash', 'émoji😀', 'a.b', 'a-b', '{x}', 'a}}b', '',
-	'0', '1', '2', '01', '1abc', 'length', 'toString', 'valueOf', 'hasOwnProperty', 'then', 'toJSON',
-	'isEmpty', 'map', '__proto__', 'constructor', 'prototype', 'mainModule', 'caller', '__x',
+	'Guid',
+	'campaign',
+	'agent',
+	'body',
+	'call',
+	'a',
+	'b',
+	'$x',
+	'_y',
+	'número',
+	'teléfono',
+	'ñ',
+	'日本',
+	'a b',
+	' lead',
+	"it's",
+	'say "hi"',
+	'back\\slash',
+	'émoji😀',
+	'a.b',
+	'a-b',
+	'{x}',
+	'a}}b',
+	'',
+	'0',
+	'1',
+	'2',
+	'01',
+	'1abc',
+	'length',
+	'toString',
+	'valueOf',
+	'hasOwnProperty',
+	'then',
+	'toJSON',
+	'isEmpty',
+	'map',
+	'__proto__',
+	'constructor',
+	'prototype',
+	'mainModule',
+	'caller',
+	'__x',
 	// Letters newer than n8n's parser, and text quickjs alters (a lone surrogate, NUL).
-	'\u0870', '\u{1E4D0}', 'x\u0870', 'a\uD800', 'n\u0000ul',
+	'\u0870',
+	'\u{1E4D0}',
+	'x\u0870',
+	'a\uD800',
+	'n\u0000ul',
 ];
 const key = fc.constantFrom(...KEYS);
 
@@ -57,7 +100,12 @@ const primitive = fc.oneof(
 function own(entries: Array<[string, unknown]>): IDataObject {
 	const object: IDataObject = {};
 	for (const [name, value] of entries)
-		Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
+		Object.defineProperty(object, name, {
+			value,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
 	return object;
 }
 
@@ -75,10 +123,15 @@ const randomPath = fc.array(fc.oneof(key, fc.nat({ max: 4 })), { minLength: 1, m
 function pathsIn(value: unknown, prefix: Step[] = [], found: Step[][] = []): Step[][] {
 	if (prefix.length > 0) found.push(prefix);
 	// Steps into a string or onto a list's length: n8n reads them, own properties or not.
-	if (typeof value === 'string' || Array.isArray(value)) found.push([...prefix, 'length'], [...prefix, 0]);
+	if (typeof value === 'string' || Array.isArray(value))
+		found.push([...prefix, 'length'], [...prefix, 0]);
 	if (typeof value === 'object' && value !== null && prefix.length < 4) {
 		for (const name of Object.keys(value))
-			pathsIn((value as IDataObject)[name], [...prefix, Array.isArray(value) ? Number(name) : name], found);
+			pathsIn(
+				(value as IDataObject)[name],
+				[...prefix, Array.isArray(value) ? Number(name) : name],
+				found,
+			);
 	}
 	return found;
 }
@@ -98,7 +151,13 @@ const rendered = (step: Step, style: number, q: string): string => {
 function fieldValueArb(known: Step[][]) {
 	const path = known.length > 0 ? fc.oneof(fc.constantFrom(...known), randomPath) : randomPath;
 	const dragged = fc
-		.tuple(path, fc.array(fc.nat({ max: 4 }), { minLength: 4, maxLength: 4 }), quote, blanks, blanks)
+		.tuple(
+			path,
+			fc.array(fc.nat({ max: 4 }), { minLength: 4, maxLength: 4 }),
+			quote,
+			blanks,
+			blanks,
+		)
 		.map(([steps, styles, q, before, after]) => {
 			const chain = steps.map((step, index) => rendered(step, styles[index % 4], q)).join('');
 			return `={{${before}$json${chain}${after}}}`;
@@ -110,12 +169,32 @@ function fieldValueArb(known: Step[][]) {
 		dragged.map((value) => `=x${value.slice(1)}`), // text before
 		dragged.map((value) => `${value}${value.slice(1)}`), // two expressions
 		fc
-			.tuple(dragged, fc.constantFrom(" ?? 'none'", '.toUpperCase()', '?.x', ' + 1', '.length', '[0]', '.isEmpty()'))
+			.tuple(
+				dragged,
+				fc.constantFrom(
+					" ?? 'none'",
+					'.toUpperCase()',
+					'?.x',
+					' + 1',
+					'.length',
+					'[0]',
+					'.isEmpty()',
+				),
+			)
 			.map(([value, tail]) => `${value.slice(0, -2).trimEnd()}${tail} }}`),
 		path.map((steps) => `={{ $json?.${steps.join('?.')} }}`),
 		path.map((steps) => `={{ $input.item.json${brackets(steps)} }}`),
 		path.map((steps) => `={{ $('Manual Trigger').item.json${brackets(steps)} }}`),
-		fc.constantFrom('={{ $json }}', '={{ $json[0] }}', '={{ $json.a.b.c }}', '={{ "lit" }}', '={{ 42 }}', '={{}}', '={{ $json. }}', '=plain'),
+		fc.constantFrom(
+			'={{ $json }}',
+			'={{ $json[0] }}',
+			'={{ $json.a.b.c }}',
+			'={{ "lit" }}',
+			'={{ 42 }}',
+			'={{}}',
+			'={{ $json. }}',
+			'=plain',
+		),
 	);
 	return fc.oneof(
 		{ weight: 4, arbitrary: dragged },
@@ -189,18 +268,34 @@ const nativeFieldsLogged = (): number =>
 		.filter((entry) => entry.message.startsWith('uContact Disposition: fields read from the item'))
 		.reduce((sum, entry) => sum + ((entry.meta?.fields as string[] | undefined)?.length ?? 0), 0);
 
-async function outputOf(parameters: INodeParameters, items: IDataObject[], continueOnFail: boolean) {
-	const result = await runDisposition({ parameters, items, credentials: CREDENTIALS, continueOnFail });
+async function outputOf(
+	parameters: INodeParameters,
+	items: IDataObject[],
+	continueOnFail: boolean,
+) {
+	const result = await runDisposition({
+		parameters,
+		items,
+		credentials: CREDENTIALS,
+		continueOnFail,
+	});
 	return {
 		items: result.items.map((item) => ({ json: item.json, pairedItem: item.pairedItem })),
-		error: result.error && { message: result.error.message, description: (result.error as { description?: unknown }).description },
+		error: result.error && {
+			message: result.error.message,
+			description: (result.error as { description?: unknown }).description,
+		},
 	};
 }
 
 const ENGINES: EngineName[] = ['legacy', 'vm', ...(quickJsAvailable ? (['quickjs'] as const) : [])];
 
 /** The same parameters as an agent's tool, the items being the agent's: its calls' answers. */
-async function toolOutputOf(parameters: INodeParameters, items: IDataObject[], continueOnFail: boolean) {
+async function toolOutputOf(
+	parameters: INodeParameters,
+	items: IDataObject[],
+	continueOnFail: boolean,
+) {
 	const { calls } = await runAsTool({
 		parameters,
 		agentItems: items,
@@ -216,9 +311,27 @@ async function toolOutputOf(parameters: INodeParameters, items: IDataObject[], c
 const PROPERTY_TIMEOUT = 300_000;
 
 const TRICKY_NAMES = [
-	'__proto__', 'constructor', 'prototype', 'mainModule', 'caller', 'callee', 'arguments',
-	'getPrototypeOf', 'defineProperty', 'binding', '_load', '__lookupGetter__', '__x',
-	'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'length', 'map', 'at', 'concat',
+	'__proto__',
+	'constructor',
+	'prototype',
+	'mainModule',
+	'caller',
+	'callee',
+	'arguments',
+	'getPrototypeOf',
+	'defineProperty',
+	'binding',
+	'_load',
+	'__lookupGetter__',
+	'__x',
+	'toString',
+	'valueOf',
+	'hasOwnProperty',
+	'isPrototypeOf',
+	'length',
+	'map',
+	'at',
+	'concat',
 ];
 
 beforeAll(startVmExpressionEngine);
@@ -228,11 +341,24 @@ describe.each(ENGINES)('under the %s expression engine', (engine) => {
 	beforeEach(async () => await useExpressionEngine(engine));
 
 	it.each(['\u0870', '\u{1E4D0}'])(
-		'a dotted name with %s, a letter newer than n8n\'s parser: n8n\'s result, its error included',
+		"a dotted name with %s, a letter newer than n8n's parser: n8n's result, its error included",
 		async (letter) => {
-			const items = [own([[letter, 'Venta'], ['body', own([[letter, 'Venta']])]])];
-			for (const expression of [`={{ $json.${letter} }}`, `={{ $json.body.${letter} }}`, `={{ $json.body.a${letter} }}`]) {
-				const parameters: INodeParameters = { ...LITERALS, l2: expression, options: { dryRun: true } };
+			const items = [
+				own([
+					[letter, 'Venta'],
+					['body', own([[letter, 'Venta']])],
+				]),
+			];
+			for (const expression of [
+				`={{ $json.${letter} }}`,
+				`={{ $json.body.${letter} }}`,
+				`={{ $json.body.a${letter} }}`,
+			]) {
+				const parameters: INodeParameters = {
+					...LITERALS,
+					l2: expression,
+					options: { dryRun: true },
+				};
 				harnessLogger.clear();
 				const asWritten = await outputOf(parameters, items, false);
 				expect({ expression, native: nativeFieldsLogged() }).toEqual({ expression, native: 0 });
@@ -243,16 +369,20 @@ describe.each(ENGINES)('under the %s expression engine', (engine) => {
 		},
 	);
 
-	it('as an agent\'s tool, gives n8n\'s results for random items and expressions, errors included', async () => {
-		await fc.assert(
-			fc.asyncProperty(scenario, async ([items, parameters, continueOnFail]) => {
-				const asWritten = await toolOutputOf(parameters, items, continueOnFail);
-				const byN8n = await toolOutputOf(forcedParameters(parameters), items, continueOnFail);
-				expect(asWritten).toEqual(byN8n);
-			}),
-			{ numRuns: 60 },
-		);
-	}, PROPERTY_TIMEOUT);
+	it(
+		"as an agent's tool, gives n8n's results for random items and expressions, errors included",
+		async () => {
+			await fc.assert(
+				fc.asyncProperty(scenario, async ([items, parameters, continueOnFail]) => {
+					const asWritten = await toolOutputOf(parameters, items, continueOnFail);
+					const byN8n = await toolOutputOf(forcedParameters(parameters), items, continueOnFail);
+					expect(asWritten).toEqual(byN8n);
+				}),
+				{ numRuns: 60 },
+			);
+		},
+		PROPERTY_TIMEOUT,
+	);
 
 	it('n8n evaluates the forced run, and the native path is taken for drag-and-drop shapes', async () => {
 		harnessLogger.clear();
@@ -265,7 +395,18 @@ describe.each(ENGINES)('under the %s expression engine', (engine) => {
 			additionalFields: { comment: '={{ $json.body["it\'s"] }}' },
 			options: { dryRun: true },
 		};
-		const items = [{ body: { campaign: 'Ventas->', agent: 'ana', callerid: 598, Guid: 'g-1', levels: ['Venta'], "it's": 'ok' } }];
+		const items = [
+			{
+				body: {
+					campaign: 'Ventas->',
+					agent: 'ana',
+					callerid: 598,
+					Guid: 'g-1',
+					levels: ['Venta'],
+					"it's": 'ok',
+				},
+			},
+		];
 		const native = await outputOf(parameters, items, false);
 		expect(nativeFieldsLogged()).toBe(6);
 		harnessLogger.clear();
@@ -273,14 +414,21 @@ describe.each(ENGINES)('under the %s expression engine', (engine) => {
 		expect(nativeFieldsLogged()).toBe(0);
 		expect(native).toEqual(byN8n);
 		expect(native.items[0].json).toMatchObject({
-			disposition: { campaign: 'Ventas->', agent: 'ana', callerid: '598', guid: 'g-1', l1: 'Venta', comment: 'ok' },
+			disposition: {
+				campaign: 'Ventas->',
+				agent: 'ana',
+				callerid: '598',
+				guid: 'g-1',
+				l1: 'Venta',
+				comment: 'ok',
+			},
 		});
 	});
 
 	// Each of these names is present as the item's own key, yet n8n's sandbox refuses it or reads
 	// something other than the key (a string's length, a list's method): the node must leave
 	// them to n8n, and the outputs must match n8n's, the sandbox's "security concerns" included.
-	it.each(TRICKY_NAMES)('leaves $json.%s to n8n, with n8n\'s result', async (name) => {
+	it.each(TRICKY_NAMES)("leaves $json.%s to n8n, with n8n's result", async (name) => {
 		const dotted = /^[A-Za-z_$][\w$]*$/u.test(name);
 		for (const expression of [
 			...(dotted ? [`={{ $json.${name} }}`, `={{ $json.body.${name} }}`] : []),
@@ -309,19 +457,23 @@ describe.each(ENGINES)('under the %s expression engine', (engine) => {
 		}
 	});
 
-	it('gives n8n\'s results for random items and expressions, errors included', async () => {
-		let nativeFields = 0;
-		await fc.assert(
-			fc.asyncProperty(scenario, async ([items, parameters, continueOnFail]) => {
+	it(
+		"gives n8n's results for random items and expressions, errors included",
+		async () => {
+			let nativeFields = 0;
+			await fc.assert(
+				fc.asyncProperty(scenario, async ([items, parameters, continueOnFail]) => {
 					harnessLogger.clear();
 					const asWritten = await outputOf(parameters, items, continueOnFail);
 					nativeFields += nativeFieldsLogged();
 					const byN8n = await outputOf(forcedParameters(parameters), items, continueOnFail);
 					expect(asWritten).toEqual(byN8n);
-			}),
-			{ numRuns: 250 },
-		);
-		// The comparison means something only if the native path was taken often.
-		expect(nativeFields).toBeGreaterThan(60);
-	}, PROPERTY_TIMEOUT);
+				}),
+				{ numRuns: 250 },
+			);
+			// The comparison means something only if the native path was taken often.
+			expect(nativeFields).toBeGreaterThan(60);
+		},
+		PROPERTY_TIMEOUT,
+	);
 });

@@ -238,9 +238,16 @@ describe('Retry On Fail (n8n re-runs the whole node)', () => {
 		]);
 		expect(sentGuids()).toEqual(['guid-1']);
 		expect(pairs(result.outputs[0])).toEqual([{ item: 1 }]);
-		expect(result.outputs[0][0].json).toMatchObject({ success: true, alreadyRecorded: true, response: 'OK' });
+		expect(result.outputs[0][0].json).toMatchObject({
+			success: true,
+			alreadyRecorded: true,
+			response: 'OK',
+		});
 		expect(pairs(result.outputs[1])).toEqual([{ item: 0 }]);
-		expect(result.outputs[1][0].json).toMatchObject({ guid: 'guid-0', error: expect.stringMatching(/\(item 0\)$/) });
+		expect(result.outputs[1][0].json).toMatchObject({
+			guid: 'guid-0',
+			error: expect.stringMatching(/\(item 0\)$/),
+		});
 	});
 });
 

@@ -47,7 +47,11 @@ const NUMBER_WAYS = (
 		['a fraction', { literal: accepted.min + 0.5 }, 'refused'],
 		['a negative', { literal: -3 }, 'refused'],
 		['0', { literal: 0 }, accepted.min <= 0 ? 0 : 'refused'],
-		['an expression giving a number', { expression: `={{ ${accepted.literal} }}` }, accepted.literal],
+		[
+			'an expression giving a number',
+			{ expression: `={{ ${accepted.literal} }}` },
+			accepted.literal,
+		],
 		['a numeric string', { expression: `={{ "${accepted.literal}" }}` }, accepted.literal],
 		['a numeric string literal', { literal: ` ${accepted.literal} ` }, accepted.literal],
 		['a non-numeric string', { expression: '={{ "five" }}' }, 'refused'],
@@ -145,18 +149,23 @@ const BATCHING = new Set(['batchSize', 'batchInterval']);
 function optionsWith(option: string, given: Given): IDataObject {
 	// A value as the saved workflow may hold it, whatever its type.
 	type Saved = IDataObject[string];
-	if ('unset' in given) return BATCHING.has(option) && option !== 'batchSize' ? { batching: { batch: {} } } : {};
+	if ('unset' in given)
+		return BATCHING.has(option) && option !== 'batchSize' ? { batching: { batch: {} } } : {};
 	const value = ('literal' in given ? given.literal : given.expression) as Saved;
 	if (BATCHING.has(option)) return { batching: { batch: { [option]: value } } };
 	return { [option]: value };
 }
 
 const ROWS: Row[] = OPTIONS.flatMap(({ option, label, ways }) =>
-	ways.map(([name, given, expect]) => ({ option, label, given, expect, name }) as Row & { name: string }),
+	ways.map(
+		([name, given, expect]) => ({ option, label, given, expect, name }) as Row & { name: string },
+	),
 );
 
 function runOptionsLogged(): IDataObject | undefined {
-	const entry = harnessLogger.entries.find((e) => e.message === 'uContact Disposition: options of the run');
+	const entry = harnessLogger.entries.find(
+		(e) => e.message === 'uContact Disposition: options of the run',
+	);
 	return entry?.meta as IDataObject | undefined;
 }
 
@@ -170,7 +179,8 @@ async function runRow(row: Row, rowIndex: number) {
 			sim.setBehaviour({ kind: 'status', status: 503 });
 			options.maxRetryWait = 0;
 		}
-		if (row.option === 'maxRetryWait') sim.queue({ kind: 'status', status: 503, headers: { 'retry-after': '0.005' } });
+		if (row.option === 'maxRetryWait')
+			sim.queue({ kind: 'status', status: 503, headers: { 'retry-after': '0.005' } });
 		if (row.option === 'timeout') sim.setBehaviour({ kind: 'slow', ms: 30 });
 	}
 	const parameters = { ...MAPPED, options } as INodeParameters;
@@ -206,8 +216,12 @@ describe('every option, given every way', () => {
 					expect(requests).toHaveLength(value ? 0 : 2);
 					return;
 				case 'safeRetries':
-					expect(requests.filter((r) => r.fields.guid === `row${rowIndex}-0`)).toHaveLength((value as number) + 1);
-					expect(result.error?.message).toMatch(/^uContact is temporarily unavailable \(HTTP 503\)/);
+					expect(requests.filter((r) => r.fields.guid === `row${rowIndex}-0`)).toHaveLength(
+						(value as number) + 1,
+					);
+					expect(result.error?.message).toMatch(
+						/^uContact is temporarily unavailable \(HTTP 503\)/,
+					);
 					return;
 				case 'maxRetryWait':
 					// Retry-After asks for 5 ms: waited for when allowed, else the item fails at once.
@@ -242,17 +256,22 @@ describe('options read once for the run', () => {
 		['Concurrency', { concurrency: '={{ $json.c }}' }],
 		['Batching > Items per Batch', { batching: { batch: { batchSize: '={{ $json.c }}' } } }],
 		['Resend Uncertain Items on Retry', { resendUncertainOnRetry: '={{ $json.c > 2 }}' }],
-	])('refuse %s when an expression gives items different values, before sending', async (label, options) => {
-		const result = await runDisposition({
-			parameters: { ...MAPPED, options },
-			items: [call(0, { c: 2 }), call(1, { c: 2 }), call(2, { c: 3 })],
-			credentials: tokenCredentials(sim),
-		});
-		expect(result.error?.message).toMatch(
-			new RegExp(`^Options > ${label.replace(/[()>]/g, '\\$&')} is read once for the whole run, but its expression gives .* for item 0 and .* here: make it the same for every item \\(item 2\\)$`),
-		);
-		expect(sim.requests).toHaveLength(0);
-	});
+	])(
+		'refuse %s when an expression gives items different values, before sending',
+		async (label, options) => {
+			const result = await runDisposition({
+				parameters: { ...MAPPED, options },
+				items: [call(0, { c: 2 }), call(1, { c: 2 }), call(2, { c: 3 })],
+				credentials: tokenCredentials(sim),
+			});
+			expect(result.error?.message).toMatch(
+				new RegExp(
+					`^Options > ${label.replace(/[()>]/g, '\\$&')} is read once for the whole run, but its expression gives .* for item 0 and .* here: make it the same for every item \\(item 2\\)$`,
+				),
+			);
+			expect(sim.requests).toHaveLength(0);
+		},
+	);
 
 	it('take an expression that gives every item the same value', async () => {
 		const result = await runDisposition({
@@ -304,19 +323,19 @@ describe('options read per item', () => {
 			items: [call(0, { dry: false }), call(1, { dry: 'yes' })],
 			credentials: tokenCredentials(sim),
 		});
-		expect(result.error?.message).toBe(
-			'Options > Dry Run is "yes": give true or false (item 1)',
-		);
+		expect(result.error?.message).toBe('Options > Dry Run is "yes": give true or false (item 1)');
 		expect(sim.requests).toHaveLength(0);
 	});
 
 	it('an expression that throws is named', async () => {
 		const result = await runDisposition({
-			parameters: { ...MAPPED, options: { timeout: "={{ $json.( }}" } },
+			parameters: { ...MAPPED, options: { timeout: '={{ $json.( }}' } },
 			items: [call(0)],
 			credentials: tokenCredentials(sim),
 		});
-		expect(result.error?.message).toMatch(/^Options > Timeout: its expression could not be evaluated: /);
+		expect(result.error?.message).toMatch(
+			/^Options > Timeout: its expression could not be evaluated: /,
+		);
 		expect(sim.requests).toHaveLength(0);
 	});
 });

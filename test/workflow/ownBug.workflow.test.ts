@@ -22,7 +22,8 @@ function breakOnAnswer(nth: number) {
 	const real = api.interpretAnswer;
 	let seen = 0;
 	jest.spyOn(api, 'interpretAnswer').mockImplementation((body) => {
-		if (seen++ === nth) throw new TypeError("Cannot use 'in' operator to search for 'form' in undefined");
+		if (seen++ === nth)
+			throw new TypeError("Cannot use 'in' operator to search for 'form' in undefined");
 		return real(body);
 	});
 }
@@ -40,10 +41,16 @@ describe('a bug in the node', () => {
 		);
 		const description = (result.error as { description?: string }).description ?? '';
 		expect(description).toMatch(/This is a bug in n8n-nodes-ucontact/);
-		expect(description).toMatch(/2 other item\(s\) of this run were recorded in uContact: item 0 \(GUID guid-0\), item 1 \(GUID guid-1\)/);
+		expect(description).toMatch(
+			/2 other item\(s\) of this run were recorded in uContact: item 0 \(GUID guid-0\), item 1 \(GUID guid-1\)/,
+		);
 		expect(description).not.toMatch(/Nothing was sent/);
 		// The bug stops the run: nothing after item 2 is sent.
-		expect(sim.requests.map((request) => request.fields.guid)).toEqual(['guid-0', 'guid-1', 'guid-2']);
+		expect(sim.requests.map((request) => request.fields.guid)).toEqual([
+			'guid-0',
+			'guid-1',
+			'guid-2',
+		]);
 	});
 
 	it('with Continue (regular output), gives every item one output in order, and sends nothing after it', async () => {
@@ -55,11 +62,18 @@ describe('a bug in the node', () => {
 			continueOnFail: true,
 		});
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
+		expect(result.items.map((item) => item.pairedItem)).toEqual(
+			[0, 1, 2, 3].map((item) => ({ item })),
+		);
 		expect(result.items.map((item) => [item.json.success, String(item.json.error ?? '')])).toEqual([
 			[true, ''],
 			[false, expect.stringMatching(/error in its own code .*\(item 1\)$/)],
-			[false, expect.stringMatching(/^Not sent: The uContact node failed because of an error in its own code.*\(item 2\)$/)],
+			[
+				false,
+				expect.stringMatching(
+					/^Not sent: The uContact node failed because of an error in its own code.*\(item 2\)$/,
+				),
+			],
 			[false, expect.stringMatching(/^Not sent: .*\(item 3\)$/)],
 		]);
 		expect(sim.requests).toHaveLength(2);

@@ -120,7 +120,10 @@ describe('prepareItem: the schedule zone in the output', () => {
 			credentials: tokenCredentials(sim),
 			timezone: 'America/Bogota',
 		});
-		expect(result.items.map((item) => item.json.scheduleTimezone)).toEqual(['America/Bogota', null]);
+		expect(result.items.map((item) => item.json.scheduleTimezone)).toEqual([
+			'America/Bogota',
+			null,
+		]);
 		expect(sim.requests[0].fields.schedule).toBe('2026-12-01 15:30:00');
 	});
 });

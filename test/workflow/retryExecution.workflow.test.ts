@@ -58,7 +58,9 @@ describe("n8n's Retry of a failed execution", () => {
 		});
 		expect(retried.error).toBeUndefined();
 		expect(retried.items).toHaveLength(1000);
-		expect(retried.items.map((item) => item.pairedItem)).toEqual(calls(1000).map((_, item) => ({ item })));
+		expect(retried.items.map((item) => item.pairedItem)).toEqual(
+			calls(1000).map((_, item) => ({ item })),
+		);
 		expect(retried.items.every((item) => item.json.success === true)).toBe(true);
 		const recorded = recordedGuids();
 		expect(recorded).toHaveLength(1000);
@@ -66,9 +68,13 @@ describe("n8n's Retry of a failed execution", () => {
 		// The items the failed execution recorded come out as such, naming it.
 		const skipped = retried.items.filter((item) => item.json.alreadyRecorded === true);
 		expect(skipped).toHaveLength(firstRun.length);
-		expect(skipped.map((item) => (item.json.disposition as { guid: string }).guid).sort()).toEqual([...firstRun].sort());
+		expect(skipped.map((item) => (item.json.disposition as { guid: string }).guid).sort()).toEqual(
+			[...firstRun].sort(),
+		);
 		expect(skipped[0].json.hint).toMatch(
-			new RegExp(`^Recorded by execution ${failedId} at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z; this retry of it did not send it again\\.$`),
+			new RegExp(
+				`^Recorded by execution ${failedId} at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z; this retry of it did not send it again\\.$`,
+			),
 		);
 		expect(skipped[0].json.response).toBeNull();
 		console.log(
@@ -80,10 +86,18 @@ describe("n8n's Retry of a failed execution", () => {
 	it('a new run of the same items is not a retry: everything is sent again', async () => {
 		const parameters = { ...MAPPED, options: { ...OPTIONS, concurrency: 1 } };
 		const restore = outageAfter(2);
-		const first = await runDisposition({ parameters, items: calls(4), credentials: tokenCredentials(sim) });
+		const first = await runDisposition({
+			parameters,
+			items: calls(4),
+			credentials: tokenCredentials(sim),
+		});
 		restore();
 		expect(first.error).toBeDefined();
-		const again = await runDisposition({ parameters, items: calls(4), credentials: tokenCredentials(sim) });
+		const again = await runDisposition({
+			parameters,
+			items: calls(4),
+			credentials: tokenCredentials(sim),
+		});
 		expect(again.error).toBeUndefined();
 		expect(again.items.filter((item) => item.json.alreadyRecorded === true)).toHaveLength(0);
 		expect(recordedGuids()).toEqual(['guid-0', 'guid-1', 'guid-0', 'guid-1', 'guid-2', 'guid-3']);

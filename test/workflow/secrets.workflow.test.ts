@@ -3,8 +3,19 @@
  * or logs may contain the token, the password or a token obtained at login.
  */
 import { harnessLogger } from '../support/harness';
-import { makeToken, startSimulator, type Behaviour, type Simulator } from '../support/simulator/simulator';
-import { call, everythingReturned, MAPPED, runDisposition, testCredential } from '../support/runDisposition';
+import {
+	makeToken,
+	startSimulator,
+	type Behaviour,
+	type Simulator,
+} from '../support/simulator/simulator';
+import {
+	call,
+	everythingReturned,
+	MAPPED,
+	runDisposition,
+	testCredential,
+} from '../support/runDisposition';
 
 // Made up at run time and easy to spot; the simulator accepts them.
 const CANARY_TOKEN = makeToken('canary-token-user');

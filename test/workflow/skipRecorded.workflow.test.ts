@@ -19,7 +19,9 @@ beforeEach(() => sim.reset());
 let batch = 0;
 beforeEach(() => batch++);
 const calls = (count: number, extra: IDataObject = {}) =>
-	Array.from({ length: count }, (_, index) => call(index, { guid: `b${batch}-${index}`, ...extra }));
+	Array.from({ length: count }, (_, index) =>
+		call(index, { guid: `b${batch}-${index}`, ...extra }),
+	);
 const SKIP = {
 	...MAPPED,
 	additionalFields: { comment: '={{ $json.comment }}' },
@@ -36,26 +38,48 @@ describe('Skip Already Recorded Dispositions', () => {
 	});
 
 	it('on, a manual run again: nothing is sent twice, and each item says which execution recorded it', async () => {
-		const first = await runDisposition({ parameters: SKIP, items: calls(5), credentials: tokenCredentials(sim) });
-		expect(first.items.every((item) => item.json.success === true && item.json.alreadyRecorded === false)).toBe(true);
-		const again = await runDisposition({ parameters: SKIP, items: calls(5), credentials: tokenCredentials(sim) });
+		const first = await runDisposition({
+			parameters: SKIP,
+			items: calls(5),
+			credentials: tokenCredentials(sim),
+		});
+		expect(
+			first.items.every(
+				(item) => item.json.success === true && item.json.alreadyRecorded === false,
+			),
+		).toBe(true);
+		const again = await runDisposition({
+			parameters: SKIP,
+			items: calls(5),
+			credentials: tokenCredentials(sim),
+		});
 		expect(again.error).toBeUndefined();
 		expect(recorded()).toHaveLength(5);
-		expect(again.items.map((item) => [item.json.success, item.json.alreadyRecorded, item.pairedItem])).toEqual(
-			[0, 1, 2, 3, 4].map((item) => [true, true, { item }]),
-		);
+		expect(
+			again.items.map((item) => [item.json.success, item.json.alreadyRecorded, item.pairedItem]),
+		).toEqual([0, 1, 2, 3, 4].map((item) => [true, true, { item }]));
 		expect(again.items[0].json.hint).toMatch(
 			/^Recorded by execution \S+ at \d{4}-\d\d-\d\dT[\d:.]+Z with every key the same; not sent again \(Skip Already Recorded Dispositions\)\.$/,
 		);
 	});
 
 	it('sends an item again when any key changed (here the comment)', async () => {
-		await runDisposition({ parameters: SKIP, items: calls(3, { comment: 'first' }), credentials: tokenCredentials(sim) });
+		await runDisposition({
+			parameters: SKIP,
+			items: calls(3, { comment: 'first' }),
+			credentials: tokenCredentials(sim),
+		});
 		const items = calls(3, { comment: 'first' });
 		items[1].comment = 'called back, changed his mind';
-		const again = await runDisposition({ parameters: SKIP, items, credentials: tokenCredentials(sim) });
+		const again = await runDisposition({
+			parameters: SKIP,
+			items,
+			credentials: tokenCredentials(sim),
+		});
 		expect(again.items.map((item) => item.json.alreadyRecorded)).toEqual([true, false, true]);
-		expect(sim.dispositions.map((request) => [request.fields.guid, request.fields.comment])).toEqual([
+		expect(
+			sim.dispositions.map((request) => [request.fields.guid, request.fields.comment]),
+		).toEqual([
 			[`b${batch}-0`, 'first'],
 			[`b${batch}-1`, 'first'],
 			[`b${batch}-2`, 'first'],
@@ -72,7 +96,11 @@ describe('Skip Already Recorded Dispositions', () => {
 			continueOnFail: true,
 		});
 		expect(first.items.map((item) => item.json.success)).toEqual([false, true]);
-		const again = await runDisposition({ parameters: SKIP, items: calls(2), credentials: tokenCredentials(sim) });
+		const again = await runDisposition({
+			parameters: SKIP,
+			items: calls(2),
+			credentials: tokenCredentials(sim),
+		});
 		expect(again.items.map((item) => item.json.alreadyRecorded)).toEqual([false, true]);
 		expect(recorded()).toEqual([`b${batch}-1`, `b${batch}-0`]);
 	});

@@ -100,7 +100,9 @@ describe('Retry On Fail in a tool invocation', () => {
 
 	it('On Error: Continue: a failure is the answer, not retried, and nothing is kept', async () => {
 		sim.queue({ kind: 'status', status: 500 });
-		const { calls } = await run({ nodeSettings: { ...retryOnFail(3), onError: 'continueRegularOutput' } });
+		const { calls } = await run({
+			nodeSettings: { ...retryOnFail(3), onError: 'continueRegularOutput' },
+		});
 		expect(calls[0]).toEqual({ answer: expect.stringContaining('HTTP 500') });
 		expect(dispositionCalls()).toHaveLength(1);
 	});
@@ -117,7 +119,10 @@ describe("$json in a tool's parameters", () => {
 		// The same expressions as `(0, X)`, which the node leaves to n8n.
 		const forced: INodeParameters = {
 			...Object.fromEntries(
-				Object.entries(MAPPED).map(([name, value]) => [name, `={{ (0, ${String(value).slice(4, -3)}) }}`]),
+				Object.entries(MAPPED).map(([name, value]) => [
+					name,
+					`={{ (0, ${String(value).slice(4, -3)}) }}`,
+				]),
 			),
 			agent: '={{ (0, $json.headers["x-agent"]) }}',
 			options: { dryRun: true },
@@ -136,15 +141,18 @@ describe('Map Automatically as a tool', () => {
 	it.each([
 		['On Error: Stop Workflow', {}],
 		['On Error: Continue', { onError: 'continueRegularOutput' as const }],
-	])('%s: refused before anything is sent, saying to use Define Below with $fromAI()', async (_, nodeSettings) => {
-		const { calls } = await run({
-			parameters: { mappingMode: 'autoMapInputData' },
-			agentItems: [call(0)],
-			nodeSettings,
-		});
-		expect(JSON.stringify(calls[0])).toMatch(
-			/Map Automatically\W{0,8} cannot be used when the node is an AI tool.*Define Below.*\$fromAI\(\)/,
-		);
-		expect(sim.requests).toHaveLength(0);
-	});
+	])(
+		'%s: refused before anything is sent, saying to use Define Below with $fromAI()',
+		async (_, nodeSettings) => {
+			const { calls } = await run({
+				parameters: { mappingMode: 'autoMapInputData' },
+				agentItems: [call(0)],
+				nodeSettings,
+			});
+			expect(JSON.stringify(calls[0])).toMatch(
+				/Map Automatically\W{0,8} cannot be used when the node is an AI tool.*Define Below.*\$fromAI\(\)/,
+			);
+			expect(sim.requests).toHaveLength(0);
+		},
+	);
 });

@@ -75,7 +75,9 @@ function listKeys(json: IDataObject): string {
 	const keys = Object.keys(json);
 	if (keys.length === 0) return 'no fields';
 	const listed = keys.slice(0, MAX_LISTED_KEYS).join(', ');
-	return keys.length > MAX_LISTED_KEYS ? `${listed} and ${keys.length - MAX_LISTED_KEYS} more` : listed;
+	return keys.length > MAX_LISTED_KEYS
+		? `${listed} and ${keys.length - MAX_LISTED_KEYS} more`
+		: listed;
 }
 
 const isObject = (value: unknown): value is IDataObject =>
@@ -87,20 +89,27 @@ const isObject = (value: unknown): value is IDataObject =>
  * the object does have, since "empty" would send the user looking at the wrong thing.
  */
 export function autoMapItem(json: IDataObject, path: string): DispositionInput {
-	const steps = path.split('.').map((step) => step.trim()).filter((step) => step !== '');
+	const steps = path
+		.split('.')
+		.map((step) => step.trim())
+		.filter((step) => step !== '');
 	let source: unknown = json;
 	let walked = '';
 	for (const step of steps) {
 		const here = walked === '' ? 'the item' : `"${walked}"`;
 		if (!isObject(source) || !Object.prototype.hasOwnProperty.call(source, step)) {
 			const has = isObject(source) ? `; ${here} has: ${listKeys(source)}` : '';
-			throw new InputFieldPathError(`Input Field Path (inputFieldPath) "${path}" was not found: ${here} has no "${step}"${has}`);
+			throw new InputFieldPathError(
+				`Input Field Path (inputFieldPath) "${path}" was not found: ${here} has no "${step}"${has}`,
+			);
 		}
 		source = source[step];
 		walked = walked === '' ? step : `${walked}.${step}`;
 	}
 	if (!isObject(source)) {
-		throw new InputFieldPathError(`Input Field Path (inputFieldPath) "${path}" is not an object in this item (it is ${source === null ? 'null' : Array.isArray(source) ? 'a list' : typeof source})`);
+		throw new InputFieldPathError(
+			`Input Field Path (inputFieldPath) "${path}" is not an object in this item (it is ${source === null ? 'null' : Array.isArray(source) ? 'a list' : typeof source})`,
+		);
 	}
 	const input = autoMapInputData(source);
 	const where = walked === '' ? 'the item' : `"${walked}"`;

@@ -62,8 +62,10 @@ function isSafeName(name: string): boolean {
 
 // The whole value: `=`, `{{`, blanks, `$json` and one or more steps, blanks, `}}`. A step is
 // `.name` (an identifier), `[index]` or `['key']` / `["key"]` with the editor's escapes.
-const WHOLE = /^=\{\{[ \t\r\n]*\$json((?:\.[^.[\]\s{}'"`]+|\[(?:0|[1-9][0-9]{0,8})\]|\['(?:[^'\\\r\n\u2028\u2029{}]|\\['"\\])*'\]|\["(?:[^"\\\r\n\u2028\u2029{}]|\\['"\\])*"\])+)[ \t\r\n]*\}\}$/u;
-const STEP = /\.([^.[\]\s{}'"`]+)|\[(0|[1-9][0-9]{0,8})\]|\['((?:[^'\\]|\\.)*)'\]|\["((?:[^"\\]|\\.)*)"\]/gu;
+const WHOLE =
+	/^=\{\{[ \t\r\n]*\$json((?:\.[^.[\]\s{}'"`]+|\[(?:0|[1-9][0-9]{0,8})\]|\['(?:[^'\\\r\n\u2028\u2029{}]|\\['"\\])*'\]|\["(?:[^"\\\r\n\u2028\u2029{}]|\\['"\\])*"\])+)[ \t\r\n]*\}\}$/u;
+const STEP =
+	/\.([^.[\]\s{}'"`]+)|\[(0|[1-9][0-9]{0,8})\]|\['((?:[^'\\]|\\.)*)'\]|\["((?:[^"\\]|\\.)*)"\]/gu;
 const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*$/u;
 /**
  * n8n's expression parser (esprima-next 5.8, in @n8n/tournament) knows the letters of an older

@@ -143,8 +143,10 @@ export type OptionsRead<T> = { ok: true; options: T } | { ok: false; problem: st
 
 /** A value as the user gave it, short enough for a message. */
 export function shown(value: unknown): string {
-	if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-	if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+	if (typeof value === 'string')
+		return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+	if (typeof value === 'number' || typeof value === 'boolean' || value === null)
+		return String(value);
 	if (value === undefined) return 'nothing (undefined)';
 	const json = JSON.stringify(value) ?? String(value);
 	return json.length > 40 ? `${json.slice(0, 40)}…` : json;

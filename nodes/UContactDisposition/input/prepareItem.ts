@@ -66,7 +66,15 @@ function expressionProblem(label: string, error: unknown): FieldReadError {
 }
 
 /** Define Below's fields in the order they are read, which decides whose error is reported. */
-const DEFINED_FIELDS: DispositionKey[] = ['campaign', 'agent', 'callerid', 'guid', 'l1', 'l2', 'l3'];
+const DEFINED_FIELDS: DispositionKey[] = [
+	'campaign',
+	'agent',
+	'callerid',
+	'guid',
+	'l1',
+	'l2',
+	'l3',
+];
 
 type ReadField = (itemIndex: number) => unknown;
 
@@ -152,14 +160,18 @@ function defineBelowReader(context: IExecuteFunctions): (itemIndex: number) => D
 		fieldReader(context, key, `${FIELD_LABELS[key]} (${key})`, parameters[key], native, items),
 	]);
 	if (native.length > 0)
-		context.logger.debug('uContact Disposition: fields read from the item without n8n\'s evaluator', {
-			node: context.getNode().name,
-			fields: native,
-		});
+		context.logger.debug(
+			"uContact Disposition: fields read from the item without n8n's evaluator",
+			{
+				node: context.getNode().name,
+				fields: native,
+			},
+		);
 	return (itemIndex) => {
 		const input = additional(itemIndex) as DispositionInput;
 		const required = {} as DispositionInput;
-		for (const [key, read] of fields) required[key] = read(itemIndex) as DispositionInput[DispositionKey];
+		for (const [key, read] of fields)
+			required[key] = read(itemIndex) as DispositionInput[DispositionKey];
 		return { ...required, ...input };
 	};
 }

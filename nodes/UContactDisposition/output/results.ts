@@ -31,7 +31,9 @@ export interface Failed {
 	disposition?: Disposition;
 }
 
-export type Outcome = ({ ok: true; json: IDataObject } | Failed) & { scheduleTimezone?: string | null };
+export type Outcome = ({ ok: true; json: IDataObject } | Failed) & {
+	scheduleTimezone?: string | null;
+};
 
 /**
  * Every output item has the same keys (null where unused), so n8n's table view and the next
@@ -97,7 +99,11 @@ export function dryRun(disposition: Disposition, form: string, baseUrl: string):
 }
 
 /** An item not sent because an earlier failure would repeat for it. */
-export function notSent(itemIndex: number, disposition: Disposition | undefined, reason: string): Failed {
+export function notSent(
+	itemIndex: number,
+	disposition: Disposition | undefined,
+	reason: string,
+): Failed {
 	return {
 		ok: false,
 		itemIndex,
@@ -108,7 +114,11 @@ export function notSent(itemIndex: number, disposition: Disposition | undefined,
 }
 
 /** A request that failed or that uContact did not accept. */
-export function sendFailed(itemIndex: number, disposition: Disposition, report: FailureReport): Failed {
+export function sendFailed(
+	itemIndex: number,
+	disposition: Disposition,
+	report: FailureReport,
+): Failed {
 	return {
 		ok: false,
 		itemIndex,
@@ -149,9 +159,11 @@ export function failureError(
 	outcomes?: Outcome[],
 ): NodeApiError | NodeOperationError {
 	const recorded = outcomes === undefined ? undefined : recordedNote(outcomes);
-	const description = recorded === undefined ? failed.description : `${failed.description} ${recorded.note}`.trim();
+	const description =
+		recorded === undefined ? failed.description : `${failed.description} ${recorded.note}`.trim();
 	const { itemIndex } = failed;
-	if (failed.api === undefined) return new NodeOperationError(node, failed.message, { itemIndex, description });
+	if (failed.api === undefined)
+		return new NodeOperationError(node, failed.message, { itemIndex, description });
 	return new NodeApiError(node, { message: failed.message } as JsonObject, {
 		itemIndex,
 		message: failed.message,
@@ -167,7 +179,9 @@ export function failureError(
  */
 function scheduleNote(outcome: Outcome): string | undefined {
 	const zone = outcome.scheduleTimezone;
-	const disposition = outcome.ok ? (outcome.json.disposition as Disposition | null) : outcome.disposition;
+	const disposition = outcome.ok
+		? (outcome.json.disposition as Disposition | null)
+		: outcome.disposition;
 	if (!zone || !disposition?.schedule) return undefined;
 	return repeatedHourNote(disposition.schedule, zone);
 }
@@ -189,7 +203,8 @@ export function toOutputItems(outcomes: Outcome[], routeErrors = false): INodeEx
 		const note = scheduleNote(outcome);
 		if (outcome.ok) {
 			const json = scheduleTimezone ? { ...outcome.json, scheduleTimezone } : outcome.json;
-			if (note !== undefined) return { json: { ...json, hint: joined(json.hint, note) }, pairedItem };
+			if (note !== undefined)
+				return { json: { ...json, hint: joined(json.hint, note) }, pairedItem };
 			return { json, pairedItem };
 		}
 		const { message, description } = outcome;

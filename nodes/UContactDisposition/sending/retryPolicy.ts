@@ -52,5 +52,8 @@ export function retryDecision(
 			? { retry: true, waitMs: asked }
 			: { retry: false, reason: 'wait-too-long', askedMs: asked };
 	}
-	return { retry: true, waitMs: Math.min(FIRST_DELAY_MS * 2 ** (attempt - 1), settings.maxDelayMs) };
+	return {
+		retry: true,
+		waitMs: Math.min(FIRST_DELAY_MS * 2 ** (attempt - 1), settings.maxDelayMs),
+	};
 }

@@ -34,7 +34,8 @@ export async function sendItem(
 	const retry = { maxRetries: item.options.safeRetries, maxDelayMs: item.options.maxRetryWait };
 	// Worked out only for a failure, and then once: success, the usual case, quotes nothing.
 	let secretsShown: string[] | undefined;
-	const forms = () => (secretsShown ??= secretForms(credentialSecrets(credentials), credentials.user));
+	const forms = () =>
+		(secretsShown ??= secretForms(credentialSecrets(credentials), credentials.user));
 	for (let attempt = 1; ; attempt++) {
 		// A first login for a credential with no token yet is not "logging in again".
 		const loginsBefore = loginCount(credentials) + (activeToken(credentials) === '' ? 1 : 0);
@@ -61,7 +62,9 @@ export async function sendItem(
 			await sleep(decision.waitMs);
 			continue;
 		}
-		const login = usesLogin(credentials) ? { again: loginCount(credentials) > loginsBefore } : undefined;
+		const login = usesLogin(credentials)
+			? { again: loginCount(credentials) > loginsBefore }
+			: undefined;
 		const report = describeRequestFailure(failure, {
 			baseUrl,
 			timeoutMs: timeout,

@@ -75,7 +75,8 @@ function isLocal(url: string): boolean {
 export async function launchBrowser(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
 	// n8n's test ids are data-test-id, not Playwright's default data-testid: getByTestId() reads them.
 	selectors.setTestIdAttribute('data-test-id');
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
 	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucontact-chromium-'));
 	const context = await chromium.launchPersistentContext(userDataDir, {
 		executablePath: CHROMIUM,
@@ -98,7 +99,9 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Launch
 	// Every Chromium process (browser, renderers, utility) carries the profile folder in its arguments.
 	const memory = startMemorySampler(() => pidsWithArgument(userDataDir));
 	const page = context.pages()[0] ?? (await context.newPage());
-	page.on('pageerror', (error) => errors.push(String(error && error.message ? error.message : error)));
+	page.on('pageerror', (error) =>
+		errors.push(String(error && error.message ? error.message : error)),
+	);
 	page.setDefaultTimeout(options.timeoutMs ?? 30000);
 	let closed: Promise<void> | undefined;
 	return {
@@ -123,7 +126,10 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Launch
 }
 
 /** Signs in on n8n's page as `server.owner`; resolves once the editor has left /signin. */
-export async function signIn(page: Page, server: { url: string; owner: { email: string; password: string } }): Promise<void> {
+export async function signIn(
+	page: Page,
+	server: { url: string; owner: { email: string; password: string } },
+): Promise<void> {
 	await page.goto(`${server.url}/signin`);
 	await page.getByTestId('emailOrLdapLoginId').locator('input').fill(server.owner.email);
 	await page.getByTestId('password').locator('input').fill(server.owner.password);

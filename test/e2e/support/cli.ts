@@ -58,11 +58,13 @@ export interface PrintedRun {
 		resultData: {
 			error?: { message?: string };
 			lastNodeExecuted?: string;
-			runData: Record<string, Array<{ data?: { main: RunItem[][] }; error?: { message?: string } }>>;
+			runData: Record<
+				string,
+				Array<{ data?: { main: RunItem[][] }; error?: { message?: string } }>
+			>;
 		};
 	};
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Timing: every stage of every runtime, printed as a table at the end.
@@ -93,9 +95,13 @@ export function timingTable(title = 'Time per stage (real n8n CLI)'): string {
 		if (ms.length === 0) return '-';
 		return ms.map((m) => `${(m / 1000).toFixed(1)} s`).join(' + ');
 	};
-	const rows = [['stage', ...names], ...stages.map((stage) => [stage, ...names.map((n) => cell(n, stage))])];
+	const rows = [
+		['stage', ...names],
+		...stages.map((stage) => [stage, ...names.map((n) => cell(n, stage))]),
+	];
 	const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-	const line = (r: string[]): string => `  ${r.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd();
+	const line = (r: string[]): string =>
+		`  ${r.map((c, i) => c.padEnd(widths[i])).join('  ')}`.trimEnd();
 	return [
 		'',
 		`== ${title}`,
@@ -179,7 +185,9 @@ export function runN8n(
 export function assertExit0(result: CliResult, what: string): CliResult {
 	if (result.code === 0) return result;
 	if (result.signal === 'SIGSEGV' && printedRunFinished(result.stdout)) {
-		console.warn(`${what}: n8n died by SIGSEGV after printing the finished run; the run is what is asserted`);
+		console.warn(
+			`${what}: n8n died by SIGSEGV after printing the finished run; the run is what is asserted`,
+		);
 		return result;
 	}
 	throw new Error(
@@ -226,12 +234,18 @@ export function nodeOutput(run: PrintedRun | null, nodeName: string): RunItem[] 
  * An n8n ready to import into: the runtime (installed once), the packed package in a fresh user
  * folder, and a free broker port. Each stage is timed under rt.name.
  */
-export async function prepareN8n(name: string, { tarball }: { tarball?: string } = {}): Promise<PreparedN8n> {
+export async function prepareN8n(
+	name: string,
+	{ tarball }: { tarball?: string } = {},
+): Promise<PreparedN8n> {
 	const rt = await timed(name, 'runtime (cached install)', () => runtime(name));
 	const tgz = tarball ?? (await timed(name, 'build + npm pack', () => packPackage()));
-	const userFolder = await timed(name, 'install package into user folder', () => makeUserFolder(tgz));
+	const userFolder = await timed(name, 'install package into user folder', () =>
+		makeUserFolder(tgz),
+	);
 	const brokerPort = await freePort();
-	const run = (args: string[], options: RunOptions = {}): Promise<CliResult> => runN8n(rt, userFolder, args, { brokerPort, ...options });
+	const run = (args: string[], options: RunOptions = {}): Promise<CliResult> =>
+		runN8n(rt, userFolder, args, { brokerPort, ...options });
 	return { rt, tarball: tgz, userFolder, brokerPort, run };
 }
 
@@ -257,10 +271,14 @@ export function readRepoJson(relative: string): unknown {
  */
 export function selectedRuntimes(): string[] {
 	const all = ['n8n-2', 'n8n-1'];
-	const wanted = (process.env.UCONTACT_E2E_RUNTIMES || '').split(',').map((s) => s.trim()).filter(Boolean);
+	const wanted = (process.env.UCONTACT_E2E_RUNTIMES || '')
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
 	return wanted.length > 0 ? all.filter((name) => wanted.includes(name)) : all;
 }
 
 export function removeDir(dir: string | undefined): void {
-	if (dir && process.env.UCONTACT_KEEP_E2E !== '1') fs.rmSync(dir, { recursive: true, force: true });
+	if (dir && process.env.UCONTACT_KEEP_E2E !== '1')
+		fs.rmSync(dir, { recursive: true, force: true });
 }

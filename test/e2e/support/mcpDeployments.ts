@@ -41,7 +41,13 @@ export async function startWebhookProcessor(
 		cwd: userFolder,
 		env: n8nEnv(rt, userFolder, {
 			brokerPort,
-			env: { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: '127.0.0.1', N8N_PROTOCOL: 'http' },
+			env: {
+				...env,
+				N8N_PORT: String(port),
+				N8N_LISTEN_ADDRESS: '127.0.0.1',
+				N8N_HOST: '127.0.0.1',
+				N8N_PROTOCOL: 'http',
+			},
 		}),
 	});
 	const memory = startMemorySampler(() => processGroup(child.pid));
@@ -56,7 +62,9 @@ export async function startWebhookProcessor(
 			'n8n webhook',
 			child,
 			logFile,
-			async () => (await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) })).status === 200,
+			async () =>
+				(await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) })).status ===
+				200,
 			readyTimeoutMs,
 		);
 	} catch (error) {
@@ -83,7 +91,17 @@ function postgresTool(postgres: Postgres, name: string): string {
 export function dumpDatabase(postgres: Postgres): string {
 	return execFileSync(
 		postgresTool(postgres, 'pg_dump'),
-		['--data-only', '-h', '127.0.0.1', '-p', String(postgres.port), '-U', postgres.user, '-d', postgres.database],
+		[
+			'--data-only',
+			'-h',
+			'127.0.0.1',
+			'-p',
+			String(postgres.port),
+			'-U',
+			postgres.user,
+			'-d',
+			postgres.database,
+		],
 		{ encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
 	);
 }
@@ -92,7 +110,21 @@ export function dumpDatabase(postgres: Postgres): string {
 export function query(postgres: Postgres, sql: string): string[] {
 	const out = execFileSync(
 		postgresTool(postgres, 'psql'),
-		['-At', '-F', '\t', '-h', '127.0.0.1', '-p', String(postgres.port), '-U', postgres.user, '-d', postgres.database, '-c', sql],
+		[
+			'-At',
+			'-F',
+			'\t',
+			'-h',
+			'127.0.0.1',
+			'-p',
+			String(postgres.port),
+			'-U',
+			postgres.user,
+			'-d',
+			postgres.database,
+			'-c',
+			sql,
+		],
 		{ encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
 	);
 	return out.split('\n').filter((line) => line !== '');

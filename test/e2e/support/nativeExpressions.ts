@@ -73,9 +73,21 @@ const NEAR_MISS_FIELDS = {
  * Own keys named as n8n's sandbox refuses: read there, they fail every item ("invalid
  * constructor function call" and the like), so each has a node of its own.
  */
-const literalRequired = { campaign: 'Ventas->', agent: 'ana', callerid: '598', guid: '={{ $json.body.Guid }}', l1: 'Venta' };
-const CONSTRUCTOR_FIELDS = { ...literalRequired, additionalFields: { d1: '={{ $json.body.constructor }}' } };
-const PROTO_FIELDS = { ...literalRequired, additionalFields: { d2: '={{ $json.body["__proto__"] }}' } };
+const literalRequired = {
+	campaign: 'Ventas->',
+	agent: 'ana',
+	callerid: '598',
+	guid: '={{ $json.body.Guid }}',
+	l1: 'Venta',
+};
+const CONSTRUCTOR_FIELDS = {
+	...literalRequired,
+	additionalFields: { d1: '={{ $json.body.constructor }}' },
+};
+const PROTO_FIELDS = {
+	...literalRequired,
+	additionalFields: { d2: '={{ $json.body["__proto__"] }}' },
+};
 
 /** `{{ X }}` as `{{ (0, X) }}`: the same value, but not a shape the node reads itself. */
 function forced(value: unknown): unknown {
@@ -112,8 +124,22 @@ export function nativeExpressionWorkflow(
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: `${id}-start`, name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: `${id}-items`, name: ITEMS_NODE, type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: ITEMS_CODE } },
+			{
+				id: `${id}-start`,
+				name: TRIGGER,
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: `${id}-items`,
+				name: ITEMS_NODE,
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: { jsCode: ITEMS_CODE },
+			},
 			node(DRAGGED, DRAGGED_FIELDS, 0, false),
 			// Dry runs: the same guids must not be sent twice in one run.
 			node(NEAR_MISSES, NEAR_MISS_FIELDS, 200, true),

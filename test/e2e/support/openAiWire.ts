@@ -10,7 +10,12 @@ const USAGE = { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 };
 const finishReason = (answer: ModelAnswer) => (answer.kind === 'tools' ? 'tool_calls' : 'stop');
 
 function header(object: string, model: string) {
-	return { id: `chatcmpl-e2e-${Date.now()}`, object, created: Math.floor(Date.now() / 1000), model };
+	return {
+		id: `chatcmpl-e2e-${Date.now()}`,
+		object,
+		created: Math.floor(Date.now() / 1000),
+		model,
+	};
 }
 
 /** The assistant's message; `indexed` numbers the tool calls, as a streamed delta does. */
@@ -33,7 +38,12 @@ export function completion(answer: ModelAnswer, model: string) {
 	return {
 		...header('chat.completion', model),
 		choices: [
-			{ index: 0, message: assistantMessage(answer, false), logprobs: null, finish_reason: finishReason(answer) },
+			{
+				index: 0,
+				message: assistantMessage(answer, false),
+				logprobs: null,
+				finish_reason: finishReason(answer),
+			},
 		],
 		usage: USAGE,
 	};
@@ -43,7 +53,10 @@ export function completion(answer: ModelAnswer, model: string) {
 export function streamChunks(answer: ModelAnswer, model: string) {
 	const base = header('chat.completion.chunk', model);
 	return [
-		{ ...base, choices: [{ index: 0, delta: assistantMessage(answer, true), finish_reason: null }] },
+		{
+			...base,
+			choices: [{ index: 0, delta: assistantMessage(answer, true), finish_reason: null }],
+		},
 		{ ...base, choices: [{ index: 0, delta: {}, finish_reason: finishReason(answer) }] },
 		{ ...base, choices: [], usage: USAGE },
 	];
@@ -54,7 +67,9 @@ export function textOf(content: unknown): string {
 	if (typeof content === 'string') return content;
 	if (Array.isArray(content))
 		return content
-			.map((part) => (typeof part === 'string' ? part : String((part as { text?: string })?.text ?? '')))
+			.map((part) =>
+				typeof part === 'string' ? part : String((part as { text?: string })?.text ?? ''),
+			)
 			.join('\n');
 	return content === null || content === undefined ? '' : JSON.stringify(content);
 }

@@ -35,7 +35,13 @@ export async function startRecordingProxy(): Promise<RecordingProxy> {
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
 			const body = Buffer.concat(chunks);
-			const call: ProxiedCall = { method: req.method ?? 'GET', target: req.url ?? '', headers: req.headers, body: body.toString('utf8'), status: 0 };
+			const call: ProxiedCall = {
+				method: req.method ?? 'GET',
+				target: req.url ?? '',
+				headers: req.headers,
+				body: body.toString('utf8'),
+				status: 0,
+			};
 			calls.push(call);
 			let target: URL | undefined;
 			try {
@@ -45,7 +51,9 @@ export async function startRecordingProxy(): Promise<RecordingProxy> {
 			}
 			if (!target || target.protocol !== 'http:' || !LOOPBACK.has(target.hostname)) {
 				call.status = 403;
-				res.writeHead(403, { 'content-type': 'text/plain' }).end('This test proxy forwards to loopback only\n');
+				res
+					.writeHead(403, { 'content-type': 'text/plain' })
+					.end('This test proxy forwards to loopback only\n');
 				return;
 			}
 			const headers = { ...req.headers };
@@ -58,7 +66,9 @@ export async function startRecordingProxy(): Promise<RecordingProxy> {
 			});
 			upstream.on('error', (error) => {
 				call.status = 502;
-				res.writeHead(502, { 'content-type': 'text/plain' }).end(`upstream unreachable: ${error.message}\n`);
+				res
+					.writeHead(502, { 'content-type': 'text/plain' })
+					.end(`upstream unreachable: ${error.message}\n`);
 			});
 			upstream.end(body);
 		});
@@ -68,7 +78,13 @@ export async function startRecordingProxy(): Promise<RecordingProxy> {
 		socket.on('close', () => sockets.delete(socket));
 	});
 	server.on('connect', (req: http.IncomingMessage, socket: Socket) => {
-		calls.push({ method: 'CONNECT', target: req.url ?? '', headers: req.headers, body: '', status: 403 });
+		calls.push({
+			method: 'CONNECT',
+			target: req.url ?? '',
+			headers: req.headers,
+			body: '',
+			status: 403,
+		});
 		socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

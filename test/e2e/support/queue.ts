@@ -3,7 +3,12 @@
 // main and one `n8n worker` (or more: `workers`), each with its own user folder holding our packed package as a
 // community package, and one shared encryption key. Everything started here is stopped by stop(), and
 // killed when the test process exits without calling it.
-import { execFileSync, spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import {
+	execFileSync,
+	spawn,
+	type ChildProcess,
+	type ChildProcessByStdio,
+} from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -14,7 +19,13 @@ import type { Writable } from 'node:stream';
 import { makeUserFolder, n8nEnv, packPackage, runtime, type Runtime } from './runtime';
 import { freePort, processGroup, startMemorySampler, startN8n, type N8nServer } from './server';
 
-export { restClient, waitForExecution, type Execution, type RestClient, type RunItem } from './rest';
+export {
+	restClient,
+	waitForExecution,
+	type Execution,
+	type RestClient,
+	type RunItem,
+} from './rest';
 
 export interface Service {
 	readonly port: number;
@@ -106,7 +117,8 @@ export interface QueueModeOptions {
 
 const keep = (): boolean => process.env.UCONTACT_KEEP_E2E === '1';
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const unrefDelay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+const unrefDelay = (ms: number): Promise<void> =>
+	new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 // ---------------------------------------------------------------------------------------------
 // Process groups started here are stopped in order by stop(). In case the test process dies
@@ -143,7 +155,10 @@ process.stdin.on('end', () => {
 let reaper: ChildProcessByStdio<Writable, null, null> | undefined;
 function tellReaper(line: string): void {
 	if (!reaper) {
-		reaper = spawn(process.execPath, ['-e', REAPER], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+		reaper = spawn(process.execPath, ['-e', REAPER], {
+			detached: true,
+			stdio: ['pipe', 'ignore', 'ignore'],
+		});
 		reaper.unref();
 		(reaper.stdin as Writable & { unref?: () => void }).unref?.();
 		reaper.stdin.on('error', () => {});
@@ -175,7 +190,11 @@ interface SpawnOptions {
 type GroupChild = ChildProcess & { readonly pid: number };
 
 /** Spawns `command` in a new process group with stdout and stderr to `logFile`. */
-function spawnGroup(command: string, args: string[], { logFile, env, cwd, uid, gid }: SpawnOptions): GroupChild {
+function spawnGroup(
+	command: string,
+	args: string[],
+	{ logFile, env, cwd, uid, gid }: SpawnOptions,
+): GroupChild {
 	const log = fs.openSync(logFile, 'a');
 	const child = spawn(command, args, {
 		env: env ?? process.env,
@@ -190,15 +209,24 @@ function spawnGroup(command: string, args: string[], { logFile, env, cwd, uid, g
 }
 
 /** Sends `signal` to the group, SIGKILL after `graceMs`; resolves once no process of it is left. */
-async function stopGroup(child: GroupChild, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10000): Promise<void> {
+async function stopGroup(
+	child: GroupChild,
+	signal: NodeJS.Signals = 'SIGTERM',
+	graceMs = 10000,
+): Promise<void> {
 	const pgid = child.pid;
-	const gone = exited(child) ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	const gone = exited(child)
+		? Promise.resolve()
+		: new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	try {
 		process.kill(-pgid, signal);
 	} catch {
 		// already gone
 	}
-	const timedOut = await Promise.race([gone.then(() => false), unrefDelay(graceMs).then(() => true)]);
+	const timedOut = await Promise.race([
+		gone.then(() => false),
+		unrefDelay(graceMs).then(() => true),
+	]);
 	if (timedOut) killGroup(pgid);
 	await Promise.race([gone, unrefDelay(5000)]);
 	for (let i = 0; i < 30 && processGroup(pgid).length > 0; i++) await delay(100);
@@ -234,7 +262,9 @@ async function waitUntil(
 	let last = '';
 	while (Date.now() < deadline) {
 		if (exited(child)) {
-			throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) before it was ready; log:\n${tail(logFile)}`);
+			throw new Error(
+				`${what} exited (${child.exitCode ?? child.signalCode}) before it was ready; log:\n${tail(logFile)}`,
+			);
 		}
 		try {
 			if (await ready()) return;
@@ -274,7 +304,20 @@ export async function startRedis(dir: string): Promise<Service> {
 	const logFile = path.join(dir, 'redis.log');
 	const child = spawnGroup(
 		bin,
-		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dir],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--daemonize',
+			'no',
+			'--dir',
+			dir,
+		],
 		{ logFile, cwd: dir },
 	);
 	const memory = startMemorySampler(() => processGroup(child.pid));
@@ -309,7 +352,9 @@ function findBinary(name: string, candidates: string[]): string {
 		const candidate = path.join(dir, name);
 		if (dir && fs.existsSync(candidate)) return candidate;
 	}
-	throw new Error(`${name} not found: on Debian, apt-get install redis-server postgresql (scripts/provision-e2e.sh does)`);
+	throw new Error(
+		`${name} not found: on Debian, apt-get install redis-server postgresql (scripts/provision-e2e.sh does)`,
+	);
 }
 
 /** The bin folder of the newest PostgreSQL under /usr/lib/postgresql, or where `postgres` is on PATH. */
@@ -332,7 +377,10 @@ function postgresIdentity(): { uid?: number; gid?: number } {
 		.readFileSync('/etc/passwd', 'utf8')
 		.split('\n')
 		.find((entry) => entry.startsWith('postgres:'));
-	if (!line) throw new Error('running as root, but there is no "postgres" user to run PostgreSQL as (apt-get install postgresql)');
+	if (!line)
+		throw new Error(
+			'running as root, but there is no "postgres" user to run PostgreSQL as (apt-get install postgresql)',
+		);
 	const [, , uid, gid] = line.split(':');
 	return { uid: Number(uid), gid: Number(gid) };
 }
@@ -366,16 +414,25 @@ export async function startPostgres(dir: string): Promise<Postgres> {
 	const child = spawnGroup(
 		path.join(bin, 'postgres'),
 		[
-			'-D', dataDir,
-			'-p', String(port),
-			'-c', 'listen_addresses=127.0.0.1',
+			'-D',
+			dataDir,
+			'-p',
+			String(port),
+			'-c',
+			'listen_addresses=127.0.0.1',
 			// No Unix socket: nothing to write outside the data folder.
-			'-c', 'unix_socket_directories=',
-			'-c', 'fsync=off',
-			'-c', 'synchronous_commit=off',
-			'-c', 'full_page_writes=off',
-			'-c', 'shared_buffers=32MB',
-			'-c', 'max_connections=40',
+			'-c',
+			'unix_socket_directories=',
+			'-c',
+			'fsync=off',
+			'-c',
+			'synchronous_commit=off',
+			'-c',
+			'full_page_writes=off',
+			'-c',
+			'shared_buffers=32MB',
+			'-c',
+			'max_connections=40',
 		],
 		{ ...asPostgres, logFile },
 	);
@@ -393,9 +450,13 @@ export async function startPostgres(dir: string): Promise<Postgres> {
 			logFile,
 			() => {
 				try {
-					execFileSync(isReady, ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', PG_USER, '-d', 'postgres'], {
-						stdio: 'ignore',
-					});
+					execFileSync(
+						isReady,
+						['-q', '-h', '127.0.0.1', '-p', String(port), '-U', PG_USER, '-d', 'postgres'],
+						{
+							stdio: 'ignore',
+						},
+					);
 					return true;
 				} catch {
 					return false;
@@ -403,9 +464,13 @@ export async function startPostgres(dir: string): Promise<Postgres> {
 			},
 			30000,
 		);
-		execFileSync(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', PG_USER, PG_DATABASE], {
-			stdio: ['ignore', 'ignore', 'pipe'],
-		});
+		execFileSync(
+			path.join(bin, 'createdb'),
+			['-h', '127.0.0.1', '-p', String(port), '-U', PG_USER, PG_DATABASE],
+			{
+				stdio: ['ignore', 'ignore', 'pipe'],
+			},
+		);
 	} catch (error) {
 		await stop();
 		throw error;
@@ -489,7 +554,12 @@ export async function startWorker(
 			'n8n worker',
 			child,
 			logFile,
-			async () => (await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`, { signal: AbortSignal.timeout(2000) })).status === 200,
+			async () =>
+				(
+					await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`, {
+						signal: AbortSignal.timeout(2000),
+					})
+				).status === 200,
 			options.readyTimeoutMs ?? 120000,
 		);
 	} catch (error) {
@@ -529,16 +599,22 @@ export async function startQueueMode(options: QueueModeOptions = {}): Promise<Qu
 	// Separate user folders, as on separate machines, each with the package installed; one
 	// encryption key, which main and workers must share to read the credentials.
 	const userFolder = makeUserFolder(tarball);
-	const workerFolders = Array.from({ length: Math.max(1, options.workers ?? 1) }, () => makeUserFolder(tarball));
+	const workerFolders = Array.from({ length: Math.max(1, options.workers ?? 1) }, () =>
+		makeUserFolder(tarball),
+	);
 	const encryptionKey = crypto.randomBytes(32).toString('hex');
 	const servicesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucontact-queue-'));
 	// runtime.ts removes the pack folder in an 'exit' listener, which never fires under jest.
 	const temporary = [userFolder, ...workerFolders, servicesDir, path.dirname(tarball)];
 	for (const dir of temporary) watchDir(dir);
-	const parts: { main?: N8nServer; workers: Worker[]; redis?: Service; postgres?: Postgres } = { workers: [] };
+	const parts: { main?: N8nServer; workers: Worker[]; redis?: Service; postgres?: Postgres } = {
+		workers: [],
+	};
 	let postgresWarning: string | null = null;
 	const everything = startMemorySampler(() =>
-		[parts.main, parts.redis, parts.postgres, ...parts.workers].flatMap((part) => (part && part.pid ? processGroup(part.pid) : [])),
+		[parts.main, parts.redis, parts.postgres, ...parts.workers].flatMap((part) =>
+			part && part.pid ? processGroup(part.pid) : [],
+		),
 	);
 
 	let stopped: Promise<PeakMemory> | undefined;
@@ -571,10 +647,15 @@ export async function startQueueMode(options: QueueModeOptions = {}): Promise<Qu
 	};
 
 	try {
-		const [postgres, redis] = await Promise.all([startPostgres(servicesDir), startRedis(servicesDir)]);
+		const [postgres, redis] = await Promise.all([
+			startPostgres(servicesDir),
+			startRedis(servicesDir),
+		]);
 		parts.postgres = postgres;
 		parts.redis = redis;
-		step(`PostgreSQL ${postgres.version} (initdb ${(postgres.initdbMs / 1000).toFixed(1)} s) and Redis ready`);
+		step(
+			`PostgreSQL ${postgres.version} (initdb ${(postgres.initdbMs / 1000).toFixed(1)} s) and Redis ready`,
+		);
 		const env = { ...queueEnv(redis, postgres), N8N_ENCRYPTION_KEY: encryptionKey };
 		// Together: the first to get PostgreSQL's migration lock migrates, the other waits for it.
 		const [main, ...workers] = await Promise.allSettled([
@@ -583,13 +664,18 @@ export async function startQueueMode(options: QueueModeOptions = {}): Promise<Qu
 				watchGroup(server.pid);
 				return server;
 			}),
-			...workerFolders.map((folder) => startWorker(rt, folder, { ...env, ...options.workerEnv }, options)),
+			...workerFolders.map((folder) =>
+				startWorker(rt, folder, { ...env, ...options.workerEnv }, options),
+			),
 		]);
 		if (main.status === 'fulfilled') parts.main = main.value as N8nServer;
-		for (const worker of workers) if (worker.status === 'fulfilled') parts.workers.push(worker.value as Worker);
+		for (const worker of workers)
+			if (worker.status === 'fulfilled') parts.workers.push(worker.value as Worker);
 		if (main.status === 'rejected') throw main.reason;
 		for (const worker of workers) if (worker.status === 'rejected') throw worker.reason;
-		const workerReady = parts.workers.map((worker) => `${(worker.readyMs / 1000).toFixed(1)} s`).join(', ');
+		const workerReady = parts.workers
+			.map((worker) => `${(worker.readyMs / 1000).toFixed(1)} s`)
+			.join(', ');
 		step(
 			`n8n main (owner set up) and ${parts.workers.length === 1 ? 'worker' : `${parts.workers.length} workers`}, started together: ready after ` +
 				`${(parts.main!.readyMs / 1000).toFixed(1)} s and ${workerReady}`,
@@ -620,7 +706,11 @@ export async function startQueueMode(options: QueueModeOptions = {}): Promise<Qu
 }
 
 /** Waits until `file` contains `text` (n8n may log a moment after the database says done); returns the log. */
-export async function waitForLogLine(file: string, text: string, timeoutMs = 10000): Promise<string> {
+export async function waitForLogLine(
+	file: string,
+	text: string,
+	timeoutMs = 10000,
+): Promise<string> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		let log = '';
@@ -630,7 +720,10 @@ export async function waitForLogLine(file: string, text: string, timeoutMs = 100
 			// not written yet
 		}
 		if (log.includes(text)) return log;
-		if (Date.now() > deadline) throw new Error(`"${text}" not in ${path.basename(file)} within ${timeoutMs} ms; its end:\n${tail(file)}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`"${text}" not in ${path.basename(file)} within ${timeoutMs} ms; its end:\n${tail(file)}`,
+			);
 		await delay(100);
 	}
 }

@@ -145,7 +145,13 @@ export async function deploy(
  * asynchronously: until its publication status shows the version live, a delivery still runs the
  * version published before (seen: the first delivery after publishing a renamed node ran the old one).
  */
-export async function publish(api: RestClient, workflowId: string, versionId: string, url: string, timeoutMs = 60000): Promise<void> {
+export async function publish(
+	api: RestClient,
+	workflowId: string,
+	versionId: string,
+	url: string,
+	timeoutMs = 60000,
+): Promise<void> {
 	await api.post(`/rest/workflows/${workflowId}/activate`, { versionId });
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
@@ -157,8 +163,16 @@ export async function publish(api: RestClient, workflowId: string, versionId: st
 			if (/HTTP 404/.test(error.message)) break;
 			throw error;
 		}
-		if (status.status === 'published' && status.liveVersionId === versionId && status.pendingVersionId === null) break;
-		if (Date.now() > deadline) throw new Error(`version ${versionId} of workflow ${workflowId} not live within ${timeoutMs} ms: ${JSON.stringify(status)}`);
+		if (
+			status.status === 'published' &&
+			status.liveVersionId === versionId &&
+			status.pendingVersionId === null
+		)
+			break;
+		if (Date.now() > deadline)
+			throw new Error(
+				`version ${versionId} of workflow ${workflowId} not live within ${timeoutMs} ms: ${JSON.stringify(status)}`,
+			);
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 	await waitForWebhook(url, timeoutMs);
@@ -177,7 +191,8 @@ export async function waitForWebhook(url: string, timeoutMs = 60000): Promise<vo
 		const response = await fetch(url, { signal: AbortSignal.timeout(10000) });
 		last = `HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`;
 		if (response.status !== 404 || /POST request/.test(last)) return;
-		if (Date.now() > deadline) throw new Error(`webhook ${url} not registered within ${timeoutMs} ms (${last})`);
+		if (Date.now() > deadline)
+			throw new Error(`webhook ${url} not registered within ${timeoutMs} ms (${last})`);
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 }
@@ -191,7 +206,8 @@ export async function deliver(url: string, body: unknown, timeoutMs = 60000): Pr
 		signal: AbortSignal.timeout(timeoutMs),
 	});
 	const text = await response.text();
-	if (response.status !== 200) throw new Error(`POST ${url}: HTTP ${response.status}: ${text.slice(0, 300)}`);
+	if (response.status !== 200)
+		throw new Error(`POST ${url}: HTTP ${response.status}: ${text.slice(0, 300)}`);
 	try {
 		return JSON.parse(text);
 	} catch {
@@ -204,9 +220,15 @@ const FINISHED = ['success', 'error', 'crashed', 'canceled'];
 const UNFINISHED = ['new', 'running', 'waiting', 'unknown'];
 
 /** How many executions of workflow `workflowId` n8n lists with one of `statuses` (its list's `count`). */
-export async function countExecutions(api: RestClient, workflowId: string, statuses: string[]): Promise<number> {
+export async function countExecutions(
+	api: RestClient,
+	workflowId: string,
+	statuses: string[],
+): Promise<number> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId, status: statuses }));
-	const page = await api.get<{ count: number; estimated?: boolean }>(`/rest/executions?filter=${filter}&limit=1`);
+	const page = await api.get<{ count: number; estimated?: boolean }>(
+		`/rest/executions?filter=${filter}&limit=1`,
+	);
 	if (typeof page.count !== 'number' || page.count < 0 || page.estimated) {
 		throw new Error(`n8n gave no exact execution count: ${JSON.stringify(page)}`);
 	}
@@ -214,7 +236,10 @@ export async function countExecutions(api: RestClient, workflowId: string, statu
 }
 
 /** Executions of workflow `workflowId` per finished status, e.g. { success: 90 }. */
-export async function executionStatuses(api: RestClient, workflowId: string): Promise<Record<string, number>> {
+export async function executionStatuses(
+	api: RestClient,
+	workflowId: string,
+): Promise<Record<string, number>> {
 	const statuses: Record<string, number> = {};
 	for (const status of [...FINISHED, ...UNFINISHED]) {
 		const count = await countExecutions(api, workflowId, [status]);
@@ -227,7 +252,12 @@ export async function executionStatuses(api: RestClient, workflowId: string): Pr
  * Waits until workflow `workflowId` has at least `count` finished executions (success, error,
  * crashed or canceled) and none new, running or waiting.
  */
-export async function waitForFinished(api: RestClient, workflowId: string, count: number, timeoutMs = 120000): Promise<void> {
+export async function waitForFinished(
+	api: RestClient,
+	workflowId: string,
+	count: number,
+	timeoutMs = 120000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const [finished, unfinished] = await Promise.all([
@@ -245,16 +275,26 @@ export async function waitForFinished(api: RestClient, workflowId: string, count
 }
 
 /** Every finished execution of workflow `workflowId`: when it started and stopped (ms since the epoch). */
-export async function finishedExecutions(api: RestClient, workflowId: string): Promise<Array<{ id: string; startedAt: number; stoppedAt: number }>> {
+export async function finishedExecutions(
+	api: RestClient,
+	workflowId: string,
+): Promise<Array<{ id: string; startedAt: number; stoppedAt: number }>> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId, status: FINISHED }));
 	const all: Array<{ id: string; startedAt: number; stoppedAt: number }> = [];
 	let cursor: string | null = null;
 	do {
-		const page: { results: Array<{ id: string; startedAt: string; stoppedAt: string }>; nextCursor?: string | null } = await api.get(
+		const page: {
+			results: Array<{ id: string; startedAt: string; stoppedAt: string }>;
+			nextCursor?: string | null;
+		} = await api.get(
 			`/rest/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
 		);
 		for (const execution of page.results) {
-			all.push({ id: String(execution.id), startedAt: Date.parse(execution.startedAt), stoppedAt: Date.parse(execution.stoppedAt) });
+			all.push({
+				id: String(execution.id),
+				startedAt: Date.parse(execution.startedAt),
+				stoppedAt: Date.parse(execution.stoppedAt),
+			});
 		}
 		cursor = page.nextCursor ?? null;
 	} while (cursor);
@@ -312,7 +352,10 @@ export function since(sim: Simulator, from: number) {
 export function problems(sim: Simulator): string[] {
 	return received(sim)
 		.filter((request) => request.status !== 200 || request.problems.length > 0)
-		.map((request) => `${guidOf(request.rawBody)}: HTTP ${request.status} ${request.problems.join('; ')}`);
+		.map(
+			(request) =>
+				`${guidOf(request.rawBody)}: HTTP ${request.status} ${request.problems.join('; ')}`,
+		);
 }
 
 /**
@@ -320,7 +363,9 @@ export function problems(sim: Simulator): string[] {
  * table does not exist, else its rows (workflow id, context, value size in bytes). `sql` runs
  * one query and returns tab-separated rows.
  */
-export function processedData(sql: (query: string) => string): { rows: Array<{ workflowId: string; context: string; bytes: number }> } | null {
+export function processedData(
+	sql: (query: string) => string,
+): { rows: Array<{ workflowId: string; context: string; bytes: number }> } | null {
 	let text: string;
 	try {
 		text = sql('SELECT "workflowId", "context", length("value") FROM processed_data');
@@ -357,21 +402,56 @@ db.all(process.argv[2], (error, rows) => {
 }
 
 /** One query against the queue-mode PostgreSQL with Debian's psql. */
-export function postgresQuery(postgres: { port: number; user: string; database: string }): (query: string) => string {
+export function postgresQuery(postgres: {
+	port: number;
+	user: string;
+	database: string;
+}): (query: string) => string {
 	const root = '/usr/lib/postgresql';
-	const versions = fs.existsSync(root) ? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
-	const candidates = [...versions.map((version) => path.join(root, version, 'bin', 'psql')), '/usr/bin/psql'];
+	const versions = fs.existsSync(root)
+		? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a))
+		: [];
+	const candidates = [
+		...versions.map((version) => path.join(root, version, 'bin', 'psql')),
+		'/usr/bin/psql',
+	];
 	const psql = candidates.find((candidate) => fs.existsSync(candidate)) ?? 'psql';
 	return (query: string) =>
 		execFileSync(
 			psql,
-			['-X', '-q', '-A', '-t', '-F', '\t', '-h', '127.0.0.1', '-p', String(postgres.port), '-U', postgres.user, '-d', postgres.database, '-v', 'ON_ERROR_STOP=1', '-c', query],
-			{ encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PGPASSWORD: 'unused' } },
+			[
+				'-X',
+				'-q',
+				'-A',
+				'-t',
+				'-F',
+				'\t',
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(postgres.port),
+				'-U',
+				postgres.user,
+				'-d',
+				postgres.database,
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-c',
+				query,
+			],
+			{
+				encoding: 'utf8',
+				stdio: ['ignore', 'pipe', 'pipe'],
+				env: { ...process.env, PGPASSWORD: 'unused' },
+			},
 		);
 }
 
 /** A short description of processedData()'s answer, for the printed report. */
-export function describeProcessedData(found: ReturnType<typeof processedData>, workflowIds: string[]): string {
+export function describeProcessedData(
+	found: ReturnType<typeof processedData>,
+	workflowIds: string[],
+): string {
 	if (found === null) return 'no processed_data table';
 	const ours = found.rows.filter((row) => workflowIds.includes(row.workflowId));
 	return (

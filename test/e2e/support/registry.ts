@@ -25,7 +25,9 @@ import { cachedRuntime, freePort, tempRoot, type Runtime } from './runtime';
  * Where n8n keeps the class of its community-packages settings (N8N_COMMUNITY_PACKAGES_*): its
  * own community-packages module, in n8n 1.123 as in 2.41.
  */
-const COMMUNITY_PACKAGES_CONFIG = ['n8n/dist/modules/community-packages/community-packages.config.js'];
+const COMMUNITY_PACKAGES_CONFIG = [
+	'n8n/dist/modules/community-packages/community-packages.config.js',
+];
 
 /**
  * The registry URL `rt`'s n8n installs community packages from when N8N_COMMUNITY_PACKAGES_REGISTRY
@@ -34,8 +36,13 @@ const COMMUNITY_PACKAGES_CONFIG = ['n8n/dist/modules/community-packages/communit
  */
 export function n8nRegistryUrl(rt: Runtime): string {
 	const modules = path.join(rt.dir, 'node_modules');
-	const configFile = COMMUNITY_PACKAGES_CONFIG.map((file) => path.join(modules, file)).find((file) => fs.existsSync(file));
-	if (!configFile) throw new Error(`no community-packages config in ${modules} (looked for ${COMMUNITY_PACKAGES_CONFIG.join(', ')})`);
+	const configFile = COMMUNITY_PACKAGES_CONFIG.map((file) => path.join(modules, file)).find(
+		(file) => fs.existsSync(file),
+	);
+	if (!configFile)
+		throw new Error(
+			`no community-packages config in ${modules} (looked for ${COMMUNITY_PACKAGES_CONFIG.join(', ')})`,
+		);
 	const script = [
 		"require('reflect-metadata');",
 		"const { Container } = require('@n8n/di');",
@@ -50,7 +57,8 @@ export function n8nRegistryUrl(rt: Runtime): string {
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	const url = new URL(out.trim());
-	if (url.protocol !== 'https:') throw new Error(`n8n's default community package registry is not https: ${out}`);
+	if (url.protocol !== 'https:')
+		throw new Error(`n8n's default community package registry is not https: ${out}`);
 	return url.href;
 }
 
@@ -121,7 +129,13 @@ export async function startRegistry(publicUrl: string): Promise<LocalRegistry> {
 	const log = fs.openSync(logFile, 'a');
 	const child: ChildProcess = spawn(
 		path.join(nodeBin, 'node'),
-		[path.join(dir, 'node_modules/verdaccio/bin/verdaccio'), '-c', path.join(home, 'config.yaml'), '-l', `127.0.0.1:${port}`],
+		[
+			path.join(dir, 'node_modules/verdaccio/bin/verdaccio'),
+			'-c',
+			path.join(home, 'config.yaml'),
+			'-l',
+			`127.0.0.1:${port}`,
+		],
 		// Tarball addresses in the metadata it serves name the public registry, as the real one's do.
 		{ env: { ...process.env, VERDACCIO_PUBLIC_URL: publicUrl }, stdio: ['ignore', log, log] },
 	);
@@ -139,7 +153,8 @@ export async function startRegistry(publicUrl: string): Promise<LocalRegistry> {
 			await Promise.race([exited, delay(5000)]);
 			if (child.exitCode === null) child.kill('SIGKILL');
 		}
-		if (process.env.UCONTACT_KEEP_E2E !== '1') fs.rmSync(home, { recursive: true, force: true, maxRetries: 3 });
+		if (process.env.UCONTACT_KEEP_E2E !== '1')
+			fs.rmSync(home, { recursive: true, force: true, maxRetries: 3 });
 	};
 	let token = '';
 	try {
@@ -150,12 +165,17 @@ export async function startRegistry(publicUrl: string): Promise<LocalRegistry> {
 					headers: { 'content-type': 'application/json' },
 					body: JSON.stringify({ name: 'publisher', password: 'publisher-e2e-pass' }),
 				});
-				if (!response.ok) throw new Error(`verdaccio refused the sign-up: HTTP ${response.status} ${await response.text()}`);
+				if (!response.ok)
+					throw new Error(
+						`verdaccio refused the sign-up: HTTP ${response.status} ${await response.text()}`,
+					);
 				token = ((await response.json()) as { token: string }).token;
 				break;
 			} catch (error) {
 				if (child.exitCode !== null || attempt > 100) {
-					throw new Error(`verdaccio did not start: ${String(error)}\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
+					throw new Error(
+						`verdaccio did not start: ${String(error)}\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`,
+					);
 				}
 				await delay(100);
 			}
@@ -170,17 +190,22 @@ export async function startRegistry(publicUrl: string): Promise<LocalRegistry> {
 		url,
 		publish(tarball: string): string {
 			// From the registry's folder with its own .npmrc: the project's .npmrc and scripts stay out.
-			const out = execFileSync('npm', ['publish', tarball, '--userconfig', npmrc, '--registry', `${url}/`, '--json'], {
-				cwd: home,
-				encoding: 'utf8',
-				env: { ...process.env, PATH: `${nodeBin}${path.delimiter}${process.env.PATH}` },
-				stdio: ['ignore', 'pipe', 'pipe'],
-			});
+			const out = execFileSync(
+				'npm',
+				['publish', tarball, '--userconfig', npmrc, '--registry', `${url}/`, '--json'],
+				{
+					cwd: home,
+					encoding: 'utf8',
+					env: { ...process.env, PATH: `${nodeBin}${path.delimiter}${process.env.PATH}` },
+					stdio: ['ignore', 'pipe', 'pipe'],
+				},
+			);
 			// npm 11 prints { "<name>": { version, ... } }; older npm printed { version, ... }.
 			const printed = JSON.parse(out) as Record<string, unknown>;
 			const nested = Object.values(printed)[0] as { version?: unknown } | undefined;
 			const version = typeof printed.version === 'string' ? printed.version : nested?.version;
-			if (typeof version !== 'string') throw new Error(`npm publish printed no version: ${out.slice(0, 300)}`);
+			if (typeof version !== 'string')
+				throw new Error(`npm publish printed no version: ${out.slice(0, 300)}`);
 			return version;
 		},
 		stop,
@@ -204,29 +229,81 @@ export function withVersion(tarball: string, version: string): string {
 }
 
 /** A CA and a certificate for `host` signed by it, made by openssl in `dir`. */
-function makeCertificates(dir: string, host: string): { caFile: string; key: Buffer; cert: Buffer } {
+function makeCertificates(
+	dir: string,
+	host: string,
+): { caFile: string; key: Buffer; cert: Buffer } {
 	const file = (name: string): string => path.join(dir, name);
 	const openssl = (...args: string[]): void => {
 		execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 	};
-	openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2',
-		'-subj', '/CN=n8n-nodes-ucontact e2e throwaway CA',
-		'-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-	openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', `/CN=${host}`);
+	openssl(
+		'req',
+		'-x509',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-keyout',
+		'ca.key',
+		'-out',
+		'ca.pem',
+		'-days',
+		'2',
+		'-subj',
+		'/CN=n8n-nodes-ucontact e2e throwaway CA',
+		'-addext',
+		'basicConstraints=critical,CA:TRUE',
+		'-addext',
+		'keyUsage=critical,keyCertSign,cRLSign',
+	);
+	openssl(
+		'req',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-keyout',
+		'leaf.key',
+		'-out',
+		'leaf.csr',
+		'-subj',
+		`/CN=${host}`,
+	);
 	fs.writeFileSync(
 		file('leaf.ext'),
 		`subjectAltName=DNS:${host}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n`,
 	);
-	openssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
-		'-out', 'leaf.pem', '-days', '2', '-extfile', 'leaf.ext');
-	return { caFile: file('ca.pem'), key: fs.readFileSync(file('leaf.key')), cert: fs.readFileSync(file('leaf.pem')) };
+	openssl(
+		'x509',
+		'-req',
+		'-in',
+		'leaf.csr',
+		'-CA',
+		'ca.pem',
+		'-CAkey',
+		'ca.key',
+		'-CAcreateserial',
+		'-out',
+		'leaf.pem',
+		'-days',
+		'2',
+		'-extfile',
+		'leaf.ext',
+	);
+	return {
+		caFile: file('ca.pem'),
+		key: fs.readFileSync(file('leaf.key')),
+		cert: fs.readFileSync(file('leaf.pem')),
+	};
 }
 
 /**
  * An HTTPS proxy that answers for `publicUrl`'s host (n8n's registry) from `registryUrl`
  * (verdaccio) and refuses every other host. Give n8n `interceptor.env()`.
  */
-export async function interceptRegistry(registryUrl: string, publicUrl: string): Promise<RegistryInterceptor> {
+export async function interceptRegistry(
+	registryUrl: string,
+	publicUrl: string,
+): Promise<RegistryInterceptor> {
 	const host = new URL(publicUrl).hostname;
 	const dir = fs.mkdtempSync(path.join(tempRoot(), 'ucontact-intercept-'));
 	const { caFile, key, cert } = makeCertificates(dir, host);
@@ -270,7 +347,9 @@ export async function interceptRegistry(registryUrl: string, publicUrl: string):
 
 	const proxy = http.createServer((req, res) => {
 		refused.push(`${req.method} ${req.url}`);
-		res.writeHead(403, { 'content-type': 'text/plain' }).end(`Only ${host} is reachable in this test\n`);
+		res
+			.writeHead(403, { 'content-type': 'text/plain' })
+			.end(`Only ${host} is reachable in this test\n`);
 	});
 	const sockets = new Set<Socket>();
 	proxy.on('connection', (socket: Socket) => {

@@ -44,13 +44,18 @@ export async function restClient(baseUrl: string, owner: Owner): Promise<RestCli
 	async function call<T>(method: string, route: string, body?: unknown): Promise<T> {
 		const response = await fetch(baseUrl + route, {
 			method,
-			headers: { 'content-type': 'application/json', 'browser-id': browserId, ...(cookie ? { cookie } : {}) },
+			headers: {
+				'content-type': 'application/json',
+				'browser-id': browserId,
+				...(cookie ? { cookie } : {}),
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 			// Installing a community package runs npm, which can take a while on a busy machine.
 			signal: AbortSignal.timeout(180000),
 		});
 		const text = await response.text();
-		if (!response.ok) throw new Error(`${method} ${route}: HTTP ${response.status}: ${text.slice(0, 500)}`);
+		if (!response.ok)
+			throw new Error(`${method} ${route}: HTTP ${response.status}: ${text.slice(0, 500)}`);
 		for (const header of response.headers.getSetCookie()) {
 			if (header.startsWith('n8n-auth=')) cookie = header.split(';')[0];
 		}
@@ -73,10 +78,16 @@ const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
 export async function waitForExecution(
 	api: RestClient,
 	rt: Runtime,
-	{ workflowId, executionId, timeoutMs = 60000 }: { workflowId: string; executionId?: string; timeoutMs?: number },
+	{
+		workflowId,
+		executionId,
+		timeoutMs = 60000,
+	}: { workflowId: string; executionId?: string; timeoutMs?: number },
 ): Promise<Execution> {
 	// A runtime require: flatted comes with the runtime's n8n (which wrote the data), not with this package.
-	const flatted = require(path.join(rt.dir, 'node_modules/flatted')) as { parse(text: string): Execution['data'] };
+	const flatted = require(path.join(rt.dir, 'node_modules/flatted')) as {
+		parse(text: string): Execution['data'];
+	};
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	const deadline = Date.now() + timeoutMs;
 	let summary: { id: string; status: string } | undefined;
@@ -90,10 +101,14 @@ export async function waitForExecution(
 				: list.results.find((entry) => String(entry.id) === String(executionId));
 		if (summary && FINISHED.has(summary.status)) break;
 		if (Date.now() > deadline) {
-			throw new Error(`execution ${executionId ?? '(any)'} of workflow ${workflowId} did not finish within ${timeoutMs} ms: ${JSON.stringify(summary)}`);
+			throw new Error(
+				`execution ${executionId ?? '(any)'} of workflow ${workflowId} did not finish within ${timeoutMs} ms: ${JSON.stringify(summary)}`,
+			);
 		}
 		await delay(200);
 	}
-	const execution = await api.get<Omit<Execution, 'data'> & { data: string }>(`/rest/executions/${summary.id}`);
+	const execution = await api.get<Omit<Execution, 'data'> & { data: string }>(
+		`/rest/executions/${summary.id}`,
+	);
 	return { ...execution, data: flatted.parse(execution.data) };
 }

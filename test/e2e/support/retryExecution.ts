@@ -29,7 +29,8 @@ export const FIRST_RUN = CALLS.slice(0, 15);
 export const OPTIONS = { safeRetries: 1, maxRetryWait: 50 };
 
 /** GUIDs of the dispositions the simulator recorded, in arrival order. */
-export const recordedGuids = (sim: Simulator): string[] => sim.dispositions.map((request) => request.fields.guid);
+export const recordedGuids = (sim: Simulator): string[] =>
+	sim.dispositions.map((request) => request.fields.guid);
 
 /**
  * uContact records the next `after` DispositionCall requests, then answers 503 to every one
@@ -99,8 +100,13 @@ export type RecordedBy = 'this process' | "n8n's store";
  * and node id) for `workflowId`: the row's entries and its size in bytes. `sql` runs one query
  * and returns tab-separated rows (recordOnce.ts's sqliteQuery or postgresQuery).
  */
-export function storedRecord(sql: (query: string) => string, workflowId: string): { context: string; entries: string[]; bytes: number } {
-	const rows = sql(`SELECT "context", "value" FROM processed_data WHERE "workflowId" = '${workflowId}'`)
+export function storedRecord(
+	sql: (query: string) => string,
+	workflowId: string,
+): { context: string; entries: string[]; bytes: number } {
+	const rows = sql(
+		`SELECT "context", "value" FROM processed_data WHERE "workflowId" = '${workflowId}'`,
+	)
 		.split('\n')
 		.filter(Boolean);
 	expect(rows).toHaveLength(1);
@@ -116,11 +122,18 @@ export function storedRecord(sql: (query: string) => string, workflowId: string)
  * other 25 sent now; and what n8n's store keeps: hashes only, no call's field values, two
  * entries per disposition (its claim and its outcome). Returns the counts and the store's size.
  */
-export function retriedOutput(retried: Execution, failed: Execution, recordedBy: RecordedBy, sql: (query: string) => string) {
+export function retriedOutput(
+	retried: Execution,
+	failed: Execution,
+	recordedBy: RecordedBy,
+	sql: (query: string) => string,
+) {
 	const runs = retried.data.resultData.runData[NODE];
 	expect(runs).toHaveLength(1);
 	const items: RunItem[] = runs[0].data?.main[0] ?? [];
-	expect(items.map((item) => (item.json.disposition as Call).guid)).toEqual(CALLS.map((call) => call.guid));
+	expect(items.map((item) => (item.json.disposition as Call).guid)).toEqual(
+		CALLS.map((call) => call.guid),
+	);
 	expect(items.every((item) => item.json.success === true)).toBe(true);
 	const firstRun = new Set(FIRST_RUN.map((call) => call.guid));
 	const hint =
@@ -135,11 +148,17 @@ export function retriedOutput(retried: Execution, failed: Execution, recordedBy:
 			expect([item.json.alreadyRecorded, item.json.response]).toEqual([true, null]);
 			expect(item.json.hint).toMatch(hint);
 		} else {
-			expect([item.json.alreadyRecorded, item.json.response, item.json.hint]).toEqual([false, 'OK', null]);
+			expect([item.json.alreadyRecorded, item.json.response, item.json.hint]).toEqual([
+				false,
+				'OK',
+				null,
+			]);
 		}
 	}
 	// Nothing of ours in the failed execution's saved node context: the record is n8n's store.
-	const saved = failed.data as unknown as { executionData?: { contextData?: Record<string, Record<string, unknown>> } };
+	const saved = failed.data as unknown as {
+		executionData?: { contextData?: Record<string, Record<string, unknown>> };
+	};
 	expect(Object.keys(saved.executionData?.contextData?.[`node:${NODE}`] ?? {})).toEqual([]);
 	const stored = storedRecord(sql, failed.workflowId);
 	expect(stored.context).toBe(`n:${NODE_ID}`);

@@ -52,7 +52,9 @@ export function freePort(): Promise<number> {
 
 /** This jest run's temporary folder (removed by its global teardown), else the system's. */
 export function tempRoot(): string {
-	return process.env.UCONTACT_TMP && fs.existsSync(process.env.UCONTACT_TMP) ? process.env.UCONTACT_TMP : os.tmpdir();
+	return process.env.UCONTACT_TMP && fs.existsSync(process.env.UCONTACT_TMP)
+		? process.env.UCONTACT_TMP
+		: os.tmpdir();
 }
 
 let packed: string | undefined;
@@ -60,11 +62,15 @@ let packed: string | undefined;
 export function packPackage(): string {
 	if (packed && fs.existsSync(packed)) return packed;
 	if (process.env.UCONTACT_SKIP_BUILD !== '1') {
-		execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+		execFileSync('npm', ['run', 'build', '--silent'], {
+			cwd: ROOT,
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
 	}
 	const dest = fs.mkdtempSync(path.join(tempRoot(), 'ucontact-pack-'));
 	// Under jest the run's folder is removed by its global teardown; scripts (demo, bench) clean up on exit.
-	if (tempRoot() === os.tmpdir()) process.once('exit', () => fs.rmSync(dest, { recursive: true, force: true }));
+	if (tempRoot() === os.tmpdir())
+		process.once('exit', () => fs.rmSync(dest, { recursive: true, force: true }));
 	const json = execFileSync('npm', ['pack', '--json', '--pack-destination', dest], {
 		cwd: ROOT,
 		encoding: 'utf8',
@@ -87,7 +93,11 @@ export function makeUserFolder(tarball: string = packPackage()): string {
 	const version = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8')).version;
 	fs.writeFileSync(
 		path.join(nodesDir, 'package.json'),
-		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: version } }, null, 2),
+		JSON.stringify(
+			{ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: version } },
+			null,
+			2,
+		),
 	);
 	return folder;
 }
@@ -100,9 +110,14 @@ export interface N8nEnvExtra {
 }
 
 /** Environment for a headless n8n on this machine: quiet, local, no telemetry. */
-export function n8nEnv(rt: Runtime, userFolder: string, extra: N8nEnvExtra = {}): NodeJS.ProcessEnv {
+export function n8nEnv(
+	rt: Runtime,
+	userFolder: string,
+	extra: N8nEnvExtra = {},
+): NodeJS.ProcessEnv {
 	const env = { ...process.env };
-	for (const key of Object.keys(env)) if (key.startsWith('N8N_') || key.startsWith('DB_')) delete env[key];
+	for (const key of Object.keys(env))
+		if (key.startsWith('N8N_') || key.startsWith('DB_')) delete env[key];
 	// Jest sets NODE_ENV=test, which silences n8n's logger (no run data printed) and makes
 	// `n8n start` exit at once.
 	delete env.NODE_ENV;

@@ -104,11 +104,20 @@ function answerFor(
 	const step = stepOf(messages);
 	const script = scenario === undefined ? undefined : scripts.get(scenario);
 	if (script === undefined) {
-		return { scenario, step, answer: { kind: 'error', message: `no script for scenario ${scenario}` } };
+		return {
+			scenario,
+			step,
+			answer: { kind: 'error', message: `no script for scenario ${scenario}` },
+		};
 	}
 	if (step < script.length) {
 		const tool = body.tools?.[0]?.function?.name;
-		if (!tool) return { scenario, step, answer: { kind: 'error', message: 'the model was offered no tool' } };
+		if (!tool)
+			return {
+				scenario,
+				step,
+				answer: { kind: 'error', message: 'the model was offered no tool' },
+			};
 		return {
 			scenario,
 			step,
@@ -144,7 +153,10 @@ export function startScriptedModel(): Promise<ScriptedModelServer> {
 			const json = (status: number, value: unknown) =>
 				res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
 			if (req.method === 'GET' && url.pathname.endsWith('/models')) {
-				json(200, { object: 'list', data: [{ id: SCRIPTED_MODEL, object: 'model', owned_by: 'scripted' }] });
+				json(200, {
+					object: 'list',
+					data: [{ id: SCRIPTED_MODEL, object: 'model', owned_by: 'scripted' }],
+				});
 				return;
 			}
 			if (req.method !== 'POST' || !url.pathname.endsWith('/chat/completions')) {
@@ -170,7 +182,8 @@ export function startScriptedModel(): Promise<ScriptedModelServer> {
 			const model = body.model || SCRIPTED_MODEL;
 			if (body.stream) {
 				res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-				for (const chunk of streamChunks(answer, model)) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+				for (const chunk of streamChunks(answer, model))
+					res.write(`data: ${JSON.stringify(chunk)}\n\n`);
 				res.end('data: [DONE]\n\n');
 				return;
 			}

@@ -64,7 +64,6 @@ export const OWNER: Owner = {
 	password: 'E2e-Passw0rd-ucontact',
 };
 
-
 /** Two distinct free ports. */
 async function freePorts(count: number): Promise<number[]> {
 	const ports = new Set<number>();
@@ -74,7 +73,8 @@ async function freePorts(count: number): Promise<number[]> {
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /** A delay that does not keep the process alive (for time limits raced against other events). */
-const unrefDelay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+const unrefDelay = (ms: number): Promise<void> =>
+	new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** Pids of running processes for which `matches(pid)` holds; reading /proc (Linux only; [] elsewhere). */
 function pidsWhere(matches: (pid: number) => boolean): number[] {
@@ -156,7 +156,12 @@ export function startMemorySampler(pids: () => number[], everyMs = 500): MemoryS
 	};
 }
 
-async function waitForSettings(baseUrl: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
+async function waitForSettings(
+	baseUrl: string,
+	child: ChildProcess,
+	logFile: string,
+	timeoutMs: number,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	let lastError = '';
 	while (Date.now() < deadline) {
@@ -166,7 +171,9 @@ async function waitForSettings(baseUrl: string, child: ChildProcess, logFile: st
 			);
 		}
 		try {
-			const response = await fetch(`${baseUrl}/rest/settings`, { signal: AbortSignal.timeout(2000) });
+			const response = await fetch(`${baseUrl}/rest/settings`, {
+				signal: AbortSignal.timeout(2000),
+			});
 			// While it migrates the database n8n answers every path with 200 and the text
 			// "n8n is starting up. Please wait": only the settings JSON means ready.
 			const text = await response.text();
@@ -177,13 +184,20 @@ async function waitForSettings(baseUrl: string, child: ChildProcess, logFile: st
 		}
 		await delay(250);
 	}
-	throw new Error(`n8n was not ready within ${timeoutMs} ms (${lastError}); log:\n${tail(logFile)}`);
+	throw new Error(
+		`n8n was not ready within ${timeoutMs} ms (${lastError}); log:\n${tail(logFile)}`,
+	);
 }
 
 function isSettings(text: string): boolean {
 	try {
 		const body = JSON.parse(text);
-		return typeof body === 'object' && body !== null && typeof body.data === 'object' && body.data !== null;
+		return (
+			typeof body === 'object' &&
+			body !== null &&
+			typeof body.data === 'object' &&
+			body.data !== null
+		);
 	} catch {
 		return false;
 	}
@@ -220,7 +234,11 @@ async function setUpOwner(baseUrl: string): Promise<void> {
  * waits until it serves the editor's settings and sets up the owner.
  * Options: { env: extra environment, readyTimeoutMs (default 120000) }.
  */
-export async function startN8n(rt: Runtime, userFolder: string, options: StartOptions = {}): Promise<N8nServer> {
+export async function startN8n(
+	rt: Runtime,
+	userFolder: string,
+	options: StartOptions = {},
+): Promise<N8nServer> {
 	const [port, brokerPort] = await freePorts(2);
 	const logFile = path.join(userFolder, 'n8n-start.log');
 	const log = fs.openSync(logFile, 'a');
@@ -323,7 +341,8 @@ export async function startN8nWithPackage(
 	try {
 		server = await startN8n(rt, userFolder, options);
 	} catch (error) {
-		if (process.env.UCONTACT_KEEP_E2E !== '1') fs.rmSync(userFolder, { recursive: true, force: true });
+		if (process.env.UCONTACT_KEEP_E2E !== '1')
+			fs.rmSync(userFolder, { recursive: true, force: true });
 		throw error;
 	}
 	const stopServer = server.stop;

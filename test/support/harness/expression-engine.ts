@@ -18,9 +18,10 @@ type SandboxedEngine = 'vm' | 'quickjs';
 
 export type EngineName = 'legacy' | SandboxedEngine;
 
-export const quickJsAvailable = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`.includes(
-	'--experimental-vm-modules',
-);
+export const quickJsAvailable =
+	`${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`.includes(
+		'--experimental-vm-modules',
+	);
 
 let started: SandboxedEngine | undefined;
 
@@ -30,7 +31,8 @@ async function start(engine: SandboxedEngine): Promise<void> {
 	await Expression.disposeExpressionEngine();
 	const bridge = { timeout: 5000, memoryLimit: 128, logger: LoggerProxy };
 	const evaluator = new ExpressionEvaluator({
-		createBridge: () => (engine === 'quickjs' ? new QuickJsBridge(bridge) : new IsolatedVmBridge(bridge)),
+		createBridge: () =>
+			engine === 'quickjs' ? new QuickJsBridge(bridge) : new IsolatedVmBridge(bridge),
 		poolSize: 1,
 		maxCodeCacheSize: 1024,
 		hooks: expressionSandboxHooks,

@@ -1,6 +1,12 @@
 import { WorkflowExecute, WorkflowHasIssuesError } from 'n8n-core';
 import { createRunExecutionData, Workflow } from 'n8n-workflow';
-import type { INode, IRun, IRunExecutionData, IWorkflowBase, IWorkflowSettings } from 'n8n-workflow';
+import type {
+	INode,
+	IRun,
+	IRunExecutionData,
+	IWorkflowBase,
+	IWorkflowSettings,
+} from 'n8n-workflow';
 
 import { createAdditionalData } from './additional-data';
 import { deduplicationStore } from './deduplication-store';
@@ -111,17 +117,27 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunWorkflow
 	try {
 		const mode = opts.mode ?? 'manual';
 		if (opts.retryOf !== undefined) {
-			run = await new WorkflowExecute(additionalData, 'retry', retryData(opts.retryOf)).processRunExecutionData(
-				workflow,
-			);
+			run = await new WorkflowExecute(
+				additionalData,
+				'retry',
+				retryData(opts.retryOf),
+			).processRunExecutionData(workflow);
 		} else if (mode === 'manual') {
-			run = await new WorkflowExecute(additionalData, mode).run({ workflow, pinData: opts.pinData });
+			run = await new WorkflowExecute(additionalData, mode).run({
+				workflow,
+				pinData: opts.pinData,
+			});
 		} else {
 			// A production execution starts the way n8n's webhook and trigger runners start it: the
 			// trigger's output already on the stack (a trigger outside manual mode passes it on).
-			const output = opts.inputItems.map((json) => ({ json: structuredClone(json), pairedItem: { item: 0 } }));
+			const output = opts.inputItems.map((json) => ({
+				json: structuredClone(json),
+				pairedItem: { item: 0 },
+			}));
 			const data = createRunExecutionData({
-				executionData: { nodeExecutionStack: [{ node: triggerNode, data: { main: [output] }, source: null }] },
+				executionData: {
+					nodeExecutionStack: [{ node: triggerNode, data: { main: [output] }, source: null }],
+				},
 			});
 			run = await new WorkflowExecute(additionalData, mode, data).processRunExecutionData(workflow);
 		}

@@ -48,11 +48,14 @@ describe('classify: one answer for the retry, the stop and the words', () => {
 		['ENOTFOUND', 'configuration', 'configuration'],
 		['EPROTO', 'configuration', 'configuration'],
 		['DEPTH_ZERO_SELF_SIGNED_CERT', 'configuration', 'configuration'],
-	])("n8n 1.x's NodeApiError with httpCode %s: a request is %s, a login %s, and the code is kept", (code, request, login) => {
-		const error = { name: 'NodeApiError', message: 'The connection was aborted', httpCode: code };
-		expect(classify(error)).toMatchObject({ kind: request, code });
-		expect(classify(error, 'login')).toMatchObject({ kind: login, code });
-	});
+	])(
+		"n8n 1.x's NodeApiError with httpCode %s: a request is %s, a login %s, and the code is kept",
+		(code, request, login) => {
+			const error = { name: 'NodeApiError', message: 'The connection was aborted', httpCode: code };
+			expect(classify(error)).toMatchObject({ kind: request, code });
+			expect(classify(error, 'login')).toMatchObject({ kind: login, code });
+		},
+	);
 
 	it("reads n8n 1.x's numeric httpCode as the status, not as a code", () => {
 		const failure = classify({ name: 'NodeApiError', message: 'Bad gateway', httpCode: '502' });
@@ -61,14 +64,25 @@ describe('classify: one answer for the retry, the stop and the words', () => {
 	});
 
 	it("keeps the package's own classification through n8n's wrapping", () => {
-		const own = new UContactError('uContact refused the user name or password', { kind: 'refused', step: 'login', status: 401 });
+		const own = new UContactError('uContact refused the user name or password', {
+			kind: 'refused',
+			step: 'login',
+			status: 401,
+		});
 		const failure = classify({ message: 'n8n wrapper', cause: own });
-		expect(failure).toMatchObject({ kind: 'refused', step: 'login', status: 401, ownMessage: own.message });
+		expect(failure).toMatchObject({
+			kind: 'refused',
+			step: 'login',
+			status: 401,
+			ownMessage: own.message,
+		});
 	});
 
 	it('stops the run only for what every later request would meet', () => {
 		expect(
-			(['not-recorded', 'maybe-recorded', 'rejected', 'refused', 'configuration', 'bug'] as const).filter(stopsTheRun),
+			(
+				['not-recorded', 'maybe-recorded', 'rejected', 'refused', 'configuration', 'bug'] as const
+			).filter(stopsTheRun),
 		).toEqual(['refused', 'configuration', 'bug']);
 	});
 });

@@ -20,9 +20,9 @@ describe('secretForms and maskSecrets', () => {
 	it('masks runs of whitespace before anything collapses them', () => {
 		const spaced = 'two  spaces\there';
 		const quote = answerQuoter(secretForms([spaced]));
-		expect(quote(`password=${new URLSearchParams([['', spaced]]).toString().slice(1)} and ${spaced}`)).toBe(
-			'password=*** and ***',
-		);
+		expect(
+			quote(`password=${new URLSearchParams([['', spaced]]).toString().slice(1)} and ${spaced}`),
+		).toBe('password=*** and ***');
 	});
 
 	it('masks before it cuts: a secret across the 200-character cut leaves no piece', () => {
@@ -38,7 +38,9 @@ describe('secretForms and maskSecrets', () => {
 
 	it('masks an HTML-escaped echo', () => {
 		const secret = `a&b<c>"d'e`;
-		expect(maskSecrets('value="a&amp;b&lt;c&gt;&quot;d&#39;e"', secretForms([secret]))).toBe('value="***"');
+		expect(maskSecrets('value="a&amp;b&lt;c&gt;&quot;d&#39;e"', secretForms([secret]))).toBe(
+			'value="***"',
+		);
 	});
 
 	it('leaves short values and other text alone', () => {

@@ -101,12 +101,19 @@ describe('describeRequestFailure', () => {
 		['a connection closed', { code: 'ECONNRESET' }],
 		['an unknown failure', { code: 'EWHATEVER' }],
 		["n8n 1.x's timeout (its code kept as httpCode)", { httpCode: 'ECONNABORTED' }],
-	])('%s: the message itself says the disposition may have been recorded and to check before sending again', (_, failure) => {
-		const report = explain({ message: 'Request failed', ...('httpCode' in failure ? failure : { cause: failure }) }, 'http://uc', 5000);
-		expect(report.message).toMatch(
-			/; the disposition may or may not have been recorded, so check in uContact before sending it again$/,
-		);
-	});
+	])(
+		'%s: the message itself says the disposition may have been recorded and to check before sending again',
+		(_, failure) => {
+			const report = explain(
+				{ message: 'Request failed', ...('httpCode' in failure ? failure : { cause: failure }) },
+				'http://uc',
+				5000,
+			);
+			expect(report.message).toMatch(
+				/; the disposition may or may not have been recorded, so check in uContact before sending it again$/,
+			);
+		},
+	);
 
 	it('keeps network codes out of messages, where n8n would replace the whole sentence', () => {
 		for (const code of [
@@ -118,9 +125,7 @@ describe('describeRequestFailure', () => {
 			'EAI_AGAIN',
 			'EHOSTUNREACH',
 		]) {
-			expect(explain(wrapped({ code }), 'http://uc', 5000).message).not.toMatch(
-				/\bE[A-Z_]{4,}\b/,
-			);
+			expect(explain(wrapped({ code }), 'http://uc', 5000).message).not.toMatch(/\bE[A-Z_]{4,}\b/);
 		}
 		expect(loginFailure(undefined, 'ECONNRESET', 'http://uc')).not.toContain('ECONNRESET');
 	});

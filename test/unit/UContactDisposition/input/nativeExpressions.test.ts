@@ -7,13 +7,16 @@ import {
 } from '../../../../nodes/UContactDisposition/input/nativeExpressions';
 
 /** The module as loaded on an n8n whose n8n-workflow does not export `isSafeObjectProperty` (1.x). */
-type NativeExpressions = typeof import('../../../../nodes/UContactDisposition/input/nativeExpressions');
+type NativeExpressions =
+	typeof import('../../../../nodes/UContactDisposition/input/nativeExpressions');
 
 function withoutHostCheck(): NativeExpressions {
 	let loaded: NativeExpressions | undefined;
 	jest.isolateModules(() => {
 		jest.doMock('n8n-workflow', () => ({ ...n8nWorkflow, isSafeObjectProperty: undefined }));
-		loaded = jest.requireActual<NativeExpressions>('../../../../nodes/UContactDisposition/input/nativeExpressions');
+		loaded = jest.requireActual<NativeExpressions>(
+			'../../../../nodes/UContactDisposition/input/nativeExpressions',
+		);
 	});
 	jest.dontMock('n8n-workflow');
 	return loaded!;
@@ -65,13 +68,38 @@ describe('jsonPathOf', () => {
 	// them from the item would give what n8n does not. They must be refused by our own list,
 	// on an n8n that has no `isSafeObjectProperty` to ask.
 	it.each([
-		'__proto__', 'constructor', 'prototype', 'mainModule', 'caller', 'callee', 'arguments',
-		'getPrototypeOf', 'setPrototypeOf', 'defineProperty', 'binding', '_linkedBinding', '_load',
-		'prepareStackTrace', 'dlopen', 'execve', 'getBuiltinModule', 'loadEnvFile', '__x',
-		'toString', 'valueOf', 'hasOwnProperty', 'length', 'map', 'at',
-	])('leaves the name %s to n8n, with and without n8n\'s own check', (name) => {
+		'__proto__',
+		'constructor',
+		'prototype',
+		'mainModule',
+		'caller',
+		'callee',
+		'arguments',
+		'getPrototypeOf',
+		'setPrototypeOf',
+		'defineProperty',
+		'binding',
+		'_linkedBinding',
+		'_load',
+		'prepareStackTrace',
+		'dlopen',
+		'execve',
+		'getBuiltinModule',
+		'loadEnvFile',
+		'__x',
+		'toString',
+		'valueOf',
+		'hasOwnProperty',
+		'length',
+		'map',
+		'at',
+	])("leaves the name %s to n8n, with and without n8n's own check", (name) => {
 		const module = withoutHostCheck();
-		for (const raw of [`={{ $json.${name} }}`, `={{ $json.body["${name}"] }}`, `={{ $json['${name}'].x }}`]) {
+		for (const raw of [
+			`={{ $json.${name} }}`,
+			`={{ $json.body["${name}"] }}`,
+			`={{ $json['${name}'].x }}`,
+		]) {
 			expect({ raw, path: jsonPathOf(raw) }).toEqual({ raw, path: undefined });
 			expect({ raw, path: module.jsonPathOf(raw) }).toEqual({ raw, path: undefined });
 		}
@@ -84,7 +112,10 @@ describe('fieldSource', () => {
 		expect(fieldSource('')).toEqual({ kind: 'literal', value: '' });
 		expect(fieldSource(598)).toEqual({ kind: 'literal', value: 598 });
 		expect(fieldSource(false)).toEqual({ kind: 'literal', value: false });
-		expect(fieldSource('={{ $json.body.Guid }}')).toEqual({ kind: 'jsonPath', path: ['body', 'Guid'] });
+		expect(fieldSource('={{ $json.body.Guid }}')).toEqual({
+			kind: 'jsonPath',
+			path: ['body', 'Guid'],
+		});
 		expect(fieldSource('={{ $json.a ?? "x" }}')).toEqual({ kind: 'n8n' });
 		expect(fieldSource('=plain')).toEqual({ kind: 'n8n' });
 		expect(fieldSource(undefined)).toEqual({ kind: 'n8n' });
@@ -100,7 +131,7 @@ describe('readJsonPath', () => {
 		when: new Date(0),
 	};
 
-	it('gives n8n\'s values for primitives, missing keys and nulls on the way', () => {
+	it("gives n8n's values for primitives, missing keys and nulls on the way", () => {
 		expect(readJsonPath(item, ['body', 'Guid'])).toEqual({ value: 'g-1' });
 		expect(Object.is(readJsonPath(item, ['body', 'n'])?.value, -0)).toBe(true);
 		expect(readJsonPath(item, ['body', 'big'])).toEqual({ value: 1e21 });
@@ -120,7 +151,10 @@ describe('readJsonPath', () => {
 		expect(readJsonPath(item, ['when', 'x'])).toBeUndefined(); // into a class instance
 		expect(readJsonPath(item, ['text', '0'])).toBeUndefined(); // into a string
 		expect(readJsonPath({ a: {} }, ['a', 'toString'])).toBeUndefined(); // inherited
-		const withGetter = Object.defineProperty({}, 'x', { get: () => 'side effect', enumerable: true });
+		const withGetter = Object.defineProperty({}, 'x', {
+			get: () => 'side effect',
+			enumerable: true,
+		});
 		expect(readJsonPath(withGetter, ['x'])).toBeUndefined();
 	});
 
@@ -145,7 +179,7 @@ function n8nParses(source: string): boolean {
 }
 
 describe('names and text n8n does not read as Node does', () => {
-	it('leaves to n8n a dotted name with letters newer than n8n\'s parser (U+0870, U+1E4D0)', () => {
+	it("leaves to n8n a dotted name with letters newer than n8n's parser (U+0870, U+1E4D0)", () => {
 		for (const name of ['\u0870', '\u{1E4D0}', 'a\u0897', 'caf\u0870']) {
 			expect({ name, parses: n8nParses(`$json.${name}`) }).toEqual({ name, parses: false });
 			expect({ name, path: jsonPathOf(`={{ $json.${name} }}`) }).toEqual({ name, path: undefined });
@@ -153,7 +187,7 @@ describe('names and text n8n does not read as Node does', () => {
 		}
 	});
 
-	it('reads a dotted name natively only where n8n\'s parser takes every such name', () => {
+	it("reads a dotted name natively only where n8n's parser takes every such name", () => {
 		// Every character a dotted name may start or go on with and still be read here.
 		let checked = 0;
 		for (let code = 0x80; code <= 0xffff; code++) {
@@ -161,7 +195,8 @@ describe('names and text n8n does not read as Node does', () => {
 			for (const name of [char, `a${char}`]) {
 				if (jsonPathOf(`={{ $json.${name} }}`) === undefined) continue;
 				checked++;
-				if (!n8nParses(`$json.${name}`)) throw new Error(`U+${code.toString(16)} is read natively but n8n cannot parse it`);
+				if (!n8nParses(`$json.${name}`))
+					throw new Error(`U+${code.toString(16)} is read natively but n8n cannot parse it`);
 			}
 		}
 		expect(checked).toBeGreaterThan(30_000); // Latin, Greek, Cyrillic, kana, CJK and Hangul

@@ -10,7 +10,9 @@ function field(path: string[]): INodeProperties {
 	for (const name of ['options', ...path]) {
 		found = properties.find((property) => property.name === name);
 		if (found === undefined) throw new Error(`no field ${name}`);
-		const nested = (found.options ?? (found as { values?: unknown[] }).values ?? []) as INodeProperties[];
+		const nested = (found.options ??
+			(found as { values?: unknown[] }).values ??
+			[]) as INodeProperties[];
 		properties = nested.flatMap((entry) =>
 			'values' in entry ? [entry, ...(entry.values as INodeProperties[])] : [entry],
 		);
@@ -55,15 +57,26 @@ describe('checkOption', () => {
 		expect(checkOption(OPTIONS.dryRun, given)).toEqual({ ok: true, value });
 	});
 
-	it.each([['yes'], ['no'], [''], [' '], [' true'], [null], [undefined], [2], [-1], [0.5], [{}], [[]], [NaN]])(
-		'Dry Run refuses %j, which n8n would read as false or refuse',
-		(given) => {
-			expect(checkOption(OPTIONS.dryRun, given)).toMatchObject({
-				ok: false,
-				problem: expect.stringMatching(/^Options > Dry Run is .*: give true or false$/),
-			});
-		},
-	);
+	it.each([
+		['yes'],
+		['no'],
+		[''],
+		[' '],
+		[' true'],
+		[null],
+		[undefined],
+		[2],
+		[-1],
+		[0.5],
+		[{}],
+		[[]],
+		[NaN],
+	])('Dry Run refuses %j, which n8n would read as false or refuse', (given) => {
+		expect(checkOption(OPTIONS.dryRun, given)).toMatchObject({
+			ok: false,
+			problem: expect.stringMatching(/^Options > Dry Run is .*: give true or false$/),
+		});
+	});
 
 	it.each([
 		[5, 5],

@@ -1,5 +1,8 @@
 import { classify } from '../../../../nodes/UContactApi/errorFacts';
-import { retryAfterMs, retryDecision } from '../../../../nodes/UContactDisposition/sending/retryPolicy';
+import {
+	retryAfterMs,
+	retryDecision,
+} from '../../../../nodes/UContactDisposition/sending/retryPolicy';
 
 const http = (status: number, headers: Record<string, string> = {}) =>
 	classify({ cause: { response: { status, headers } } });
@@ -23,7 +26,12 @@ describe('retryDecision', () => {
 
 	it('backs off exponentially, capped, and stops after the last retry', () => {
 		const failure = http(503);
-		expect([1, 2, 3, 4].map((attempt) => wait(failure, attempt))).toEqual([500, 1000, 2000, 'used-up']);
+		expect([1, 2, 3, 4].map((attempt) => wait(failure, attempt))).toEqual([
+			500,
+			1000,
+			2000,
+			'used-up',
+		]);
 		expect(wait(failure, 3, { maxRetries: 5, maxDelayMs: 1500 })).toBe(1500);
 		expect(wait(failure, 1, { maxRetries: 0, maxDelayMs: 1500 })).toBe('used-up');
 	});
@@ -37,7 +45,9 @@ describe('retryDecision', () => {
 		});
 		expect(wait(http(429, { 'retry-after': '6' }), 4)).toBe('used-up');
 		expect(wait(http(500, { 'retry-after': '6' }), 1)).toBe('not-safe');
-		expect(retryAfterMs('Wed, 25 Nov 2026 10:00:03 GMT', Date.parse('2026-11-25T10:00:00Z'))).toBe(3000);
+		expect(retryAfterMs('Wed, 25 Nov 2026 10:00:03 GMT', Date.parse('2026-11-25T10:00:00Z'))).toBe(
+			3000,
+		);
 		expect(retryAfterMs('soon')).toBeUndefined();
 	});
 
