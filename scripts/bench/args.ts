@@ -20,7 +20,14 @@ export const USAGE = `usage: npm run bench -- [flags]
   --report-from F  draw the report again from the results a run saved (F.json next to --markdown,
                    else the temp folder's ucontact-bench-results.json), with that run's flags
   --posts P        webhook POSTs per workflow (2000; --quick: 200)
-  --clients K      concurrent webhook clients (20)`;
+  --clients K      concurrent webhook clients (20)
+  --skip-only      only the Skip Already Recorded Dispositions rows (on vs off: bulk on --items new
+                   calls, best of max(3, --repeat) pairs; webhook at --clients and at 1 client;
+                   the webhook with the node's processed_data row full vs empty; the ceiling node,
+                   which keeps no record, in the same webhook rounds)
+  --no-skip        leave out the Skip rows
+  --skip-posts P   webhook POSTs per Skip workflow at --clients clients (800; --quick: 100)
+  --skip-serial-posts S  webhook POSTs per Skip workflow from 1 client, the latency rows (200; --quick: 40)`;
 
 export interface Args {
 	items: number;
@@ -39,6 +46,10 @@ export interface Args {
 	webhookRounds: number;
 	memoryOnly: boolean;
 	noWebhook: boolean;
+	skipOnly: boolean;
+	noSkip: boolean;
+	skipPosts: number;
+	skipSerialPosts: number;
 	reportFrom: string | null;
 	help: boolean;
 }
@@ -61,6 +72,10 @@ export function parseArgs(argv: string[]): Args {
 		webhookRounds: 4,
 		memoryOnly: false,
 		noWebhook: false,
+		skipOnly: false,
+		noSkip: false,
+		skipPosts: 800,
+		skipSerialPosts: 200,
 		reportFrom: null,
 		help: false,
 	};
@@ -86,12 +101,18 @@ export function parseArgs(argv: string[]): Args {
 		else if (flag === '--webhook-rounds') args.webhookRounds = Number(value());
 		else if (flag === '--memory-only') args.memoryOnly = true;
 		else if (flag === '--no-webhook') args.noWebhook = true;
+		else if (flag === '--skip-only') args.skipOnly = true;
+		else if (flag === '--no-skip') args.noSkip = true;
+		else if (flag === '--skip-posts') args.skipPosts = Number(value());
+		else if (flag === '--skip-serial-posts') args.skipSerialPosts = Number(value());
 		else if (flag === '--report-from') args.reportFrom = path.resolve(value());
 		else if (flag === '--help' || flag === '-h') args.help = true;
 		else throw new Error(`unknown flag ${flag}`);
 	}
 	if (args.quick && !argv.includes('--items')) args.items = 100;
 	if (args.quick && !argv.includes('--posts')) args.posts = 200;
+	if (args.quick && !argv.includes('--skip-posts')) args.skipPosts = 100;
+	if (args.quick && !argv.includes('--skip-serial-posts')) args.skipSerialPosts = 40;
 	if (args.memoryOnly && !argv.includes('--memory-items')) args.memoryItems = 100000;
 	for (const key of [
 		'items',
@@ -102,6 +123,8 @@ export function parseArgs(argv: string[]): Args {
 		'posts',
 		'clients',
 		'webhookRounds',
+		'skipPosts',
+		'skipSerialPosts',
 	] as const) {
 		if (
 			!Number.isInteger(args[key]) ||
@@ -109,6 +132,9 @@ export function parseArgs(argv: string[]): Args {
 		) {
 			throw new Error(`--${key} must be a whole number (got ${args[key]})`);
 		}
+	}
+	if ([args.webhookOnly, args.memoryOnly, args.skipOnly].filter(Boolean).length > 1) {
+		throw new Error('--webhook-only, --memory-only and --skip-only: one at a time');
 	}
 	if (args.concurrency > 50) throw new Error('--concurrency: the node allows at most 50');
 	return args;

@@ -19,7 +19,9 @@
  * Issue 23's scenarios, each against its baselines in the same run: the helper's ceiling
  * (ceilingNode.ts, a minimal node installed next to ours) at N and 10x N; one call per execution
  * (webhook.ts: a Webhook workflow, 2,000 POSTs from 20 clients); memory (peak RSS and heap) on
- * the 10x runs. reportScenarios.ts draws their tables.
+ * the 10x runs. reportScenarios.ts draws their tables. Issue 28's Skip Already Recorded
+ * Dispositions on vs off (skip.ts, reportSkip.ts): bulk and per webhook execution, with the node's
+ * processed_data row empty and full.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -37,9 +39,11 @@ import { runSuite, type SuiteResult } from './suite';
 type Results = SuiteResult & { machine: MachineInfo; command: string; elapsedS: number };
 
 function render(results: Results, args: Args, log: (text: string) => void): void {
-	const { rows, bigItems, memoryItems, rawInFlight, webhook } = results;
-	if (args.webhookOnly || args.memoryOnly) {
-		const only = renderScenarios(scenarioReport(rows, webhook, args.items, bigItems, memoryItems));
+	const { rows, bigItems, memoryItems, rawInFlight, webhook, skip } = results;
+	if (args.webhookOnly || args.memoryOnly || args.skipOnly) {
+		const only = renderScenarios(
+			scenarioReport(rows, webhook, args.items, bigItems, memoryItems, skip),
+		);
 		console.log(only.text);
 		if (args.markdown) fs.writeFileSync(args.markdown, only.markdown);
 		return;
@@ -56,7 +60,7 @@ function render(results: Results, args: Args, log: (text: string) => void): void
 		elapsedS: results.elapsedS,
 	});
 	const scenarios = renderScenarios(
-		scenarioReport(rows, webhook, args.items, bigItems, memoryItems),
+		scenarioReport(rows, webhook, args.items, bigItems, memoryItems, skip),
 	);
 	console.log('\n' + text + '\n' + scenarios.text);
 	if (args.markdown) {

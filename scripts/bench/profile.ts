@@ -127,7 +127,12 @@ export async function profileRun(args: Args, sim: Simulator): Promise<void> {
 			});
 			const wf = await createWorkflow(
 				ctx.api,
-				workflowJson(`profile ${args.profileScenario}`, count, under),
+				workflowJson(
+					`profile ${args.profileScenario}`,
+					count,
+					under,
+					scenario(args.profileScenario).distinct,
+				),
 			);
 			await runOnce(ctx, wf, count); // warm-up, not profiled
 			const inspector = await ctx.inspector();

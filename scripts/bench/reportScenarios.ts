@@ -3,14 +3,19 @@
  * (bulk), one call per execution (webhook), and memory on many items; with their targets.
  */
 import { fmt, type Row } from './report';
+import { skipReport } from './reportSkip';
+import type { SkipResult } from './skip';
 import type { Percentiles, WebhookRow } from './webhook';
 
 export interface ScenarioTarget {
 	name: string;
 	value: number;
 	want: number;
-	/** 'min': value must be >= want. */
+	/** value >= want (a ratio, printed with x), or with `max` value <= want. */
 	pass: boolean;
+	/** 'ms': a difference in milliseconds, printed signed. */
+	unit?: 'ms';
+	max?: boolean;
 }
 
 export interface ScenarioReport {
@@ -31,6 +36,7 @@ export function scenarioReport(
 	items: number,
 	bigItems: number,
 	memoryItems: number,
+	skip?: Partial<SkipResult>,
 ): ScenarioReport {
 	const get = (key: string) => rows.find((r) => r.key === key);
 	const sections: ScenarioReport['sections'] = [];
@@ -163,7 +169,22 @@ export function scenarioReport(
 				`vs the HTTP Request node: RSS ${fmt(growth(auto, false) - growth(httpMem, false), 0)} MiB, heap ${fmt(growth(auto, true) - growth(httpMem, true), 0)} MiB.`,
 		],
 	});
+	// 4. Skip Already Recorded Dispositions on vs off.
+	const skipped = skipReport(skip, items);
+	sections.push(...skipped.sections);
+	targets.push(...skipped.targets);
 	return { sections, targets };
+}
+
+/** A target's measured value and what it wants, as printed. */
+function shown(t: ScenarioTarget): { value: string; want: string } {
+	if (t.unit === 'ms') {
+		return {
+			value: `${t.value >= 0 ? '+' : ''}${fmt(t.value, 1)} ms`,
+			want: `${t.max ? '<=' : '>='} +${fmt(t.want, 0)} ms`,
+		};
+	}
+	return { value: `${fmt(t.value, 2)}x`, want: `${t.max ? '<=' : '>='} ${fmt(t.want, 2)}x` };
 }
 
 export function renderScenarios(report: ScenarioReport): { text: string; markdown: string } {
@@ -188,12 +209,9 @@ export function renderScenarios(report: ScenarioReport): { text: string; markdow
 	text.push('', 'Scenario targets:');
 	md.push('', '| scenario target | measured | want | result |', '|---|---:|---:|---|');
 	for (const t of report.targets) {
-		text.push(
-			`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${fmt(t.value, 2)}x (want >= ${fmt(t.want, 2)}x)`,
-		);
-		md.push(
-			`| ${t.name} | ${fmt(t.value, 2)}x | >= ${fmt(t.want, 2)}x | ${t.pass ? 'PASS' : '**MISS**'} |`,
-		);
+		const { value, want } = shown(t);
+		text.push(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${value} (want ${want})`);
+		md.push(`| ${t.name} | ${value} | ${want} | ${t.pass ? 'PASS' : '**MISS**'} |`);
 	}
 	return { text: text.join('\n'), markdown: md.join('\n') + '\n' };
 }

@@ -76,6 +76,22 @@ export interface Scenario {
 	node: UnderTest;
 	/** The NoOp baseline: measured on its own, subtracted from the others' CPU. */
 	baseline?: boolean;
+	/**
+	 * Skip on vs off (issue 28, skip.ts): not in the main table; run by the skip part (and
+	 * --skip-only) as bulk workflows ('bulk') or as one call per execution ('webhook').
+	 */
+	skip?: 'bulk' | 'webhook';
+	/**
+	 * Bulk: every run sends calls no run sent before (the Code node makes each guid unique per
+	 * execution), so Skip Already Recorded Dispositions never skips and every item is a first claim.
+	 * (The webhook POSTs are always new calls.)
+	 */
+	distinct?: boolean;
+	/**
+	 * Before the timed POSTs, the node's row in n8n's processed_data table is filled to the
+	 * record's cap (MAX_SHARED_ENTRIES) with other hashes (processedData.ts).
+	 */
+	fullRecord?: boolean;
 }
 
 /**
@@ -131,7 +147,82 @@ export const SCENARIOS: Scenario[] = [
 		label: 'HTTP Request {C} per {L} ms',
 		node: { type: 'httpRequest', batchSize: 'C', batchInterval: 'L' },
 	},
+	// Skip Already Recorded Dispositions on vs off (issue 28): every run claims each disposition in
+	// n8n's deduplication store; with Skip on a new claim is also read back after a settle delay.
+	{
+		key: 'autoMapSkipOffC',
+		label: 'uContact autoMap C={C}, Skip off',
+		node: {
+			type: 'uContact',
+			mappingMode: 'autoMapInputData',
+			concurrency: 'C',
+			options: { skipRecorded: false },
+		},
+		skip: 'bulk',
+		distinct: true,
+	},
+	{
+		key: 'autoMapSkipOnC',
+		label: 'uContact autoMap C={C}, Skip on',
+		node: {
+			type: 'uContact',
+			mappingMode: 'autoMapInputData',
+			concurrency: 'C',
+			options: { skipRecorded: true },
+		},
+		skip: 'bulk',
+		distinct: true,
+	},
+	{
+		key: 'defineSkipOffC',
+		label: 'uContact defineBelow 13 dragged, Skip off',
+		node: {
+			type: 'uContact',
+			mappingMode: 'defineBelow',
+			concurrency: 'C',
+			options: { skipRecorded: false },
+		},
+		skip: 'webhook',
+	},
+	{
+		key: 'defineSkipOnC',
+		label: 'uContact defineBelow 13 dragged, Skip on',
+		node: {
+			type: 'uContact',
+			mappingMode: 'defineBelow',
+			concurrency: 'C',
+			options: { skipRecorded: true },
+		},
+		skip: 'webhook',
+	},
+	{
+		key: 'defineSkipOffFullC',
+		label: 'uContact defineBelow 13 dragged, Skip off, full record',
+		node: {
+			type: 'uContact',
+			mappingMode: 'defineBelow',
+			concurrency: 'C',
+			options: { skipRecorded: false },
+		},
+		skip: 'webhook',
+		fullRecord: true,
+	},
+	{
+		key: 'defineSkipOnFullC',
+		label: 'uContact defineBelow 13 dragged, Skip on, full record',
+		node: {
+			type: 'uContact',
+			mappingMode: 'defineBelow',
+			concurrency: 'C',
+			options: { skipRecorded: true },
+		},
+		skip: 'webhook',
+		fullRecord: true,
+	},
 ];
+
+/** The scenarios of the main table (the Skip part's rows run on their own). */
+export const MAIN_SCENARIOS = SCENARIOS.filter((s) => s.skip === undefined);
 
 export function scenario(key: string): Scenario {
 	const found = SCENARIOS.find((s) => s.key === key);
@@ -260,16 +351,28 @@ export function underTestNode(
 	});
 }
 
-/** Manual Trigger -> "Finished Calls" (a Code node generating `count` calls) -> `underTest`. */
+/**
+ * Manual Trigger -> "Finished Calls" (a Code node generating `count` calls) -> `underTest`.
+ * `distinct`: each execution's calls get guids of their own (from the execution id), so no two
+ * runs send the same disposition; the other fields are makeCall's.
+ */
 export function workflowJson(
 	name: string,
 	count: number,
 	underTest: WorkflowNode,
+	distinct = false,
 ): Record<string, unknown> {
 	const jsCode =
 		`${makeCall.toString()}\n` +
 		`const calls = [];\n` +
-		`for (let i = 0; i < ${count}; i++) calls.push({ json: makeCall(i) });\n` +
+		(distinct
+			? `const run = Number($execution.id) * 1000000;\n` +
+				`for (let i = 0; i < ${count}; i++) {\n` +
+				`  const call = makeCall(i);\n` +
+				`  call.guid = '00000000-0000-4000-8000-' + String(run + i).padStart(12, '0');\n` +
+				`  calls.push({ json: call });\n` +
+				`}\n`
+			: `for (let i = 0; i < ${count}; i++) calls.push({ json: makeCall(i) });\n`) +
 		`return calls;\n`;
 	return {
 		name,

@@ -13,9 +13,11 @@ import {
 	type StoredWorkflow,
 } from './n8nProcess';
 import type { Row } from './report';
+import { runSkip, type SkipResult } from './skip';
 import { runWebhooks, type WebhookRow } from './webhook';
 import {
 	labelOf,
+	MAIN_SCENARIOS,
 	SCENARIOS,
 	scenario,
 	sends,
@@ -33,6 +35,8 @@ export interface SuiteResult {
 	memoryItems: number;
 	rawInFlight: number | null;
 	webhook: WebhookRow[];
+	/** Skip Already Recorded Dispositions on vs off (skip.ts); absent with --no-skip. */
+	skip?: Partial<SkipResult>;
 }
 
 export async function runSuite(
@@ -59,6 +63,7 @@ export async function runSuite(
 				`bench ${label(key)} x${count}`,
 				count,
 				underTestNode(scenario(key), settings, target),
+				scenario(key).distinct,
 			);
 			workflows.set(id, await createWorkflow(ctx.api, json));
 		}
@@ -109,7 +114,11 @@ export async function runSuite(
 	// Warm-up: each scenario once on a few items, so V8 has compiled n8n's and our paths before
 	// anything is timed. It also proves every workflow is right: runOnce fails if the simulator
 	// flags any request, or sees the wrong number of them.
-	const warmed = args.memoryOnly ? [baselineKey, ...MEMORY_KEYS] : SCENARIOS.map((s) => s.key);
+	const warmed = args.memoryOnly
+		? [baselineKey, ...MEMORY_KEYS]
+		: args.skipOnly
+			? [baselineKey]
+			: MAIN_SCENARIOS.map((s) => s.key);
 	log(
 		`warm-up: ${warmed.length} scenarios on ${warmN} items, checking the simulator sees no problems`,
 	);
@@ -118,7 +127,8 @@ export async function runSuite(
 	const rows: Row[] = [];
 	let memoryItems = 0;
 	const webhook: WebhookRow[] = [];
-	const save = () => checkpoint({ rows, bigItems: bigN, memoryItems, rawInFlight, webhook });
+	let skip: Partial<SkipResult> | undefined;
+	const save = () => checkpoint({ rows, bigItems: bigN, memoryItems, rawInFlight, webhook, skip });
 	let rawInFlight: number | null = null;
 	const row = (key: string, rowLabel: string, run: Run, base: Run | null): Row => ({
 		key,
@@ -176,6 +186,37 @@ export async function runSuite(
 		return { rows, bigItems: bigN, memoryItems, rawInFlight, webhook };
 	}
 
+	// Skip Already Recorded Dispositions on vs off: bulk pairs, webhook under load and alone.
+	const skipRows = async () => {
+		try {
+			skip = await runSkip({
+				ctx,
+				args,
+				settings,
+				idlePerMs,
+				log,
+				measure,
+				workflowId: async (key, count) => (await workflowFor(key, count)).id,
+				baseline,
+				row,
+				label,
+				save: (partial) => {
+					skip = { ...partial };
+					save();
+				},
+			});
+		} catch (error) {
+			// A failed Skip part leaves every other row in the report.
+			log(`skip FAILED: ${failure(error)}`);
+			if (args.skipOnly) throw error;
+		}
+		save();
+	};
+	if (args.skipOnly) {
+		await skipRows();
+		return { rows, bigItems: bigN, memoryItems, rawInFlight, webhook, skip };
+	}
+
 	log(`raw client floor: ${N} requests at concurrency ${C}`);
 	sim.reset();
 	const raw = await rawClient(sim, N, C, warmN);
@@ -209,7 +250,7 @@ export async function runSuite(
 	}
 
 	const base = await baseline(N);
-	for (const s of SCENARIOS.filter((each) => !each.baseline)) {
+	for (const s of MAIN_SCENARIOS.filter((each) => !each.baseline)) {
 		log(`${label(s.key)} x${N}`);
 		rows.push(row(s.key, label(s.key), await measure(s.key, N), base));
 		save();
@@ -231,8 +272,10 @@ export async function runSuite(
 	}
 	save();
 
+	if (!args.noSkip) await skipRows();
+
 	await memoryRows(args.memoryItems || bigN);
-	return { rows, bigItems: bigN, memoryItems, rawInFlight, webhook };
+	return { rows, bigItems: bigN, memoryItems, rawInFlight, webhook, skip };
 }
 
 /** An error's message with its cause's code, which is where fetch puts what happened. */

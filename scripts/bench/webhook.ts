@@ -14,6 +14,8 @@
 import * as crypto from 'node:crypto';
 
 import { cpuMs, sleep, type BenchContext, type Json } from './n8nProcess';
+import { fillRecord, recordSize, type RecordSize } from './processedData';
+import type { StoreTiming } from './storeTiming';
 import {
 	labelOf,
 	makeCall,
@@ -34,6 +36,7 @@ export interface Percentiles {
 export interface WebhookRow {
 	key: string;
 	label: string;
+	workflowId?: string;
 	posts: number;
 	clients: number;
 	wallMs: number;
@@ -51,6 +54,22 @@ export interface WebhookRow {
 	/** ... and the execution's startedAt..stoppedAt, ms. */
 	executionMs: Percentiles;
 	sampled: number;
+	/**
+	 * The node's row in n8n's processed_data table (processedData.ts): after the warm-up (after
+	 * filling it, for a full-record scenario) and after the timed POSTs. Older saved runs have none.
+	 */
+	record?: { before: RecordSize | null; after: RecordSize | null };
+	/** n8n's deduplication store calls of the timed POSTs (storeTiming.ts), where measured. */
+	store?: StoreTiming | null;
+}
+
+export interface WebhookOptions {
+	/** Put before each workflow's webhook path, so one scenario can run in two bursts of its own. */
+	tag?: string;
+	/** How many of the last saved executions are read for the node's time (50). */
+	sample?: number;
+	/** Called after the warm-up (and filling full records), just before the timed POSTs. */
+	beforeRounds?: () => Promise<void>;
 }
 
 export function percentiles(values: number[]): Percentiles {
@@ -86,12 +105,13 @@ async function prepareWebhook(
 	settings: Settings,
 	clients: number,
 	offset: number,
+	tag = '',
 ): Promise<PreparedWebhook> {
 	const { api, sim } = ctx;
 	const s = scenario(key);
 	const label = labelOf(s, settings);
 	const target = { url: sim.url, token: sim.token, credential: ctx.credential };
-	const path = `bench-${key.toLowerCase()}`;
+	const path = `bench-${tag}${key.toLowerCase()}`;
 	const created = await api.post(
 		'/rest/workflows',
 		webhookWorkflowJson(
@@ -165,13 +185,28 @@ export async function runWebhooks(
 	rounds: number,
 	idlePerMs: number,
 	log: (text: string) => void,
+	options: WebhookOptions = {},
 ): Promise<WebhookRow[]> {
 	const { api, sim } = ctx;
 	const prepared: PreparedWebhook[] = [];
 	for (const [index, key] of keys.entries()) {
-		prepared.push(await prepareWebhook(ctx, key, settings, clients, index * (posts + 1000)));
+		prepared.push(
+			await prepareWebhook(ctx, key, settings, clients, index * (posts + 1000), options.tag),
+		);
 	}
 	await sleep(500);
+	// The node's row as the warm-up left it; a full-record scenario's row filled to the cap now,
+	// while n8n is idle (its warm-up inserted the row).
+	const before = prepared.map((webhook) => {
+		if (!scenario(webhook.key).fullRecord)
+			return recordSize(ctx.server.userFolder, webhook.workflowId);
+		const filled = fillRecord(ctx.server.userFolder, webhook.workflowId);
+		log(
+			`  ${webhook.label}: the node's processed_data row filled to ${filled.entries} entries, ${filled.bytes} bytes`,
+		);
+		return filled;
+	});
+	await options.beforeRounds?.();
 	const perRound = Math.ceil(posts / rounds);
 	const totals = prepared.map(() => ({
 		posts: 0,
@@ -226,7 +261,7 @@ export async function runWebhooks(
 		await api.post(`/rest/workflows/${webhook.workflowId}/deactivate`, {});
 		// The node's own time, from a sample of the saved executions (run data is costly to fetch).
 		const filter = encodeURIComponent(JSON.stringify({ workflowId: webhook.workflowId }));
-		const list = await api.get(`/rest/executions?filter=${filter}&limit=50`);
+		const list = await api.get(`/rest/executions?filter=${filter}&limit=${options.sample ?? 50}`);
 		const nodeMs: number[] = [];
 		const executionMs: number[] = [];
 		for (const entry of list.results as Json[]) {
@@ -240,6 +275,7 @@ export async function runWebhooks(
 		rows.push({
 			key: webhook.key,
 			label: webhook.label,
+			workflowId: webhook.workflowId,
 			posts: total.posts,
 			clients,
 			wallMs: total.wallMs,
@@ -251,6 +287,7 @@ export async function runWebhooks(
 			nodeMs: percentiles(nodeMs),
 			executionMs: percentiles(executionMs),
 			sampled: nodeMs.length,
+			record: { before: before[i], after: recordSize(ctx.server.userFolder, webhook.workflowId) },
 		});
 	}
 	return rows;
