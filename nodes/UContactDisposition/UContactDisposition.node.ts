@@ -147,7 +147,6 @@ async function recordDispositions(
 		settings,
 		continueOnFail,
 		record,
-		policy,
 	});
 	const stopping = stopAt === undefined ? undefined : outcomes[stopAt];
 	// The execution fails here: a Retry of it resumes at this node with these items.

@@ -10,8 +10,10 @@ import { sleep } from 'n8n-workflow';
 import type { SendResult } from '../sending/sendItem';
 import { sends, type Earlier, type Policy } from './policy';
 import { processRecord, type Entry, type ProcessRecord } from './processRecord';
-import type { ClaimResult, SharedRecord } from './sharedRecord';
+import { periodOf, type ClaimResult, type SharedRecord } from './sharedRecord';
 
+/** Longer than uContact takes to answer a disposition, short enough that a re-run after a crash does not stall. */
+const FOREIGN_WAIT_MS = 5_000;
 const FIRST_POLL_MS = 50;
 const MAX_POLL_MS = 1000;
 
@@ -48,7 +50,7 @@ export class DispositionRecord {
 
 	constructor(
 		private readonly run: RunIdentity,
-		private readonly policy: Policy,
+		readonly policy: Policy,
 		private readonly windowMs: number,
 		private readonly shared: SharedRecord | undefined,
 		/** How many claims are made ahead of the item being sent (a few times Concurrency). */
@@ -84,8 +86,12 @@ export class DispositionRecord {
 		}
 	}
 
-	/** `waitMs`: how long a send of the same key in flight in another process may be waited for. */
-	async turn(key: string, itemIndex: number, waitMs: number): Promise<Turn> {
+	/**
+	 * `timeoutMs`: the item's own Timeout. A send of the same key in flight in another process is
+	 * waited for that long at most, and never over 5 s: a claim left by a process that stopped
+	 * looks the same.
+	 */
+	async turn(key: string, itemIndex: number, timeoutMs: number): Promise<Turn> {
 		this.claimAhead(itemIndex);
 		for (let busy = this.local.sending(key); busy !== undefined; busy = this.local.sending(key))
 			await busy;
@@ -110,7 +116,7 @@ export class DispositionRecord {
 				// words and Resend Uncertain Items, so a sender still in flight is waited for, as
 				// long as this item would wait for its own answer.
 				const known: Known = {
-					state: await this.outcomeOf(this.shared, key, waitMs),
+					state: await this.outcomeOf(this.shared, key, Math.min(timeoutMs, FOREIGN_WAIT_MS)),
 					sameRun: false,
 				};
 				if (!sends(known, this.policy)) return { send: false, known };
@@ -139,8 +145,7 @@ export class DispositionRecord {
 
 	private ticket(key: string, itemIndex: number, claim: ClaimResult, release: () => void): Turn {
 		const owned = claim.claimed === 'new';
-		const period =
-			claim.claimed === 'unknown' ? Math.floor(this.now() / this.windowMs) : claim.period;
+		const period = claim.claimed === 'unknown' ? periodOf(this.now(), this.windowMs) : claim.period;
 		return {
 			send: true,
 			done: (result) => {
@@ -159,9 +164,8 @@ export class DispositionRecord {
 					report: !result.ok && state === 'uncertain' ? result.report : undefined,
 				});
 				// Another process may be waiting for this outcome (see turn()): where it would, it is read back.
-				const verify = this.policy.skipRecorded || this.policy.retryMode;
-				if (state === 'recorded') this.shared?.keepRecorded(key, period, verify);
-				else if (state === 'uncertain') this.shared?.keepUncertain(key, period, verify);
+				if (state === 'recorded') this.shared?.keepRecorded(key, period, this.verify);
+				else if (state === 'uncertain') this.shared?.keepUncertain(key, period, this.verify);
 				else if (owned) this.shared?.release(key, period);
 				release();
 			},
@@ -188,6 +192,6 @@ export class DispositionRecord {
 
 	/** Seen in the Skip Window's period it was written in, or the next: as the shared record sees it. */
 	private remembered(at: number): boolean {
-		return Math.floor(at / this.windowMs) >= Math.floor(this.now() / this.windowMs) - 1;
+		return periodOf(at, this.windowMs) >= periodOf(this.now(), this.windowMs) - 1;
 	}
 }

@@ -37,6 +37,9 @@ type Helpers = Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord' | 'r
 /** 'unknown': n8n's store could not be used; only this process's record protects the send. */
 export type ClaimResult = { claimed: 'new' | 'claimed' | 'unknown'; period: number };
 
+/** The Skip-Window-long period a moment falls in: entries are seen in their period and the next. */
+export const periodOf = (at: number, windowMs: number) => Math.floor(at / windowMs);
+
 const entry = (kind: 'c' | 'r' | 'u', windowMs: number, period: number, key: string) =>
 	`${kind}:${windowMs}:${period}:${key}`;
 
@@ -160,7 +163,24 @@ export class SharedRecord {
 	) {}
 
 	private period(): number {
-		return Math.floor(this.now() / this.windowMs);
+		return periodOf(this.now(), this.windowMs);
+	}
+
+	/**
+	 * Which of `items` the row holds. n8n offers no read alone: each is added, and what was added
+	 * only to look (all but `keep`) is removed in the same turn of the queue.
+	 */
+	private async look(
+		items: string[],
+		keep: (seen: Set<string>) => string[] = () => [],
+	): Promise<Set<string> | undefined> {
+		return await this.queue.add(items, (processed) => {
+			if (processed === undefined) return undefined;
+			const kept = keep(processed);
+			const added = items.filter((item) => !processed.has(item) && !kept.includes(item));
+			if (added.length > 0) void this.queue.remove(added);
+			return processed;
+		});
 	}
 
 	/**
@@ -175,20 +195,11 @@ export class SharedRecord {
 		const previous = entry('c', this.windowMs, period - 1, key);
 		const mine = `o:${this.windowMs}:${period}:${key}:${ownId()}`;
 		const items = verify ? [current, previous, mine] : [current, previous];
-		const first = await this.queue.add(items, (processed) => {
-			if (processed === undefined) return 'unknown' as const;
-			const isNew = !processed.has(current) && !processed.has(previous);
-			// Only the claim in this period is kept; anything else added just to look goes again.
-			const looked = [current, previous].filter(
-				(item) => !processed.has(item) && !(isNew && item === current),
-			);
-			if (looked.length > 0) void this.queue.remove(looked);
-			return isNew ? ('new' as const) : ('claimed' as const);
-		});
-		if (first !== 'new' || !verify) {
-			if (verify) void this.queue.remove([mine]);
-			return { claimed: first, period };
-		}
+		// A new claim keeps its entry in this period (and its own mark, read back below).
+		const isNew = (seen: Set<string>) => !seen.has(current) && !seen.has(previous);
+		const seen = await this.look(items, (found) => (isNew(found) ? [current, mine] : []));
+		const first = seen === undefined ? 'unknown' : isNew(seen) ? 'new' : 'claimed';
+		if (first !== 'new' || !verify) return { claimed: first, period };
 		// Another process that read the row before our write lands its write within about one call;
 		// read back only after that, or its write could drop ours after we looked.
 		await sleep(this.settleMs());
@@ -223,14 +234,10 @@ export class SharedRecord {
 			entry('u', this.windowMs, period, key),
 			entry('u', this.windowMs, period - 1, key),
 		];
-		const looks = [...recorded, ...uncertain];
-		return await this.queue.add(looks, (processed) => {
-			if (processed === undefined) return 'uncertain' as const;
-			const added = looks.filter((item) => !processed.has(item));
-			if (added.length > 0) void this.queue.remove(added);
-			if (recorded.some((item) => processed.has(item))) return 'recorded' as const;
-			return uncertain.some((item) => processed.has(item)) ? ('uncertain' as const) : undefined;
-		});
+		const seen = await this.look([...recorded, ...uncertain]);
+		if (seen === undefined) return 'uncertain';
+		if (recorded.some((item) => seen.has(item))) return 'recorded';
+		return uncertain.some((item) => seen.has(item)) ? 'uncertain' : undefined;
 	}
 
 	/** uContact recorded it: the claim is kept (written again, should another process have dropped it). */

@@ -11,14 +11,10 @@ import type { ReadyItem } from '../input/prepareItem';
 import { knownRecorded, knownUncertain } from '../output/fromRecord';
 import { dryRun, notSent, recorded, sendFailed, type Outcome } from '../output/results';
 import type { DispositionRecord } from '../record/dispositionRecord';
-import type { Policy } from '../record/policy';
 import { recordKey } from '../record/recordKey';
 import type { ItemCredential } from './itemCredentials';
 import { dispatch } from './pool';
 import { sendItem } from './sendItem';
-
-/** Longer than uContact takes to answer a disposition, short enough that a re-run after a crash does not stall. */
-const FOREIGN_WAIT_MS = 5_000;
 
 export interface SendItemsInput {
 	/** Items ready to send, or already failed the checks before sending. */
@@ -32,7 +28,6 @@ export interface SendItemsInput {
 	continueOnFail: boolean;
 	/** What was recorded, or may have been, and what is in flight: every item takes a turn on it. */
 	record: DispositionRecord;
-	policy: Policy;
 }
 
 export interface SendItemsResult {
@@ -75,15 +70,10 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 		const stoppedBefore = stopReasonOf(credential);
 		if (stoppedBefore !== undefined) return notSent(itemIndex, item.disposition, stoppedBefore);
 		if (item.options.dryRun) return dryRun(item.disposition, item.form, baseUrl);
-		// A send in flight elsewhere is waited for, briefly: a claim left by a process that stopped looks the same.
-		const turn = await input.record.turn(
-			keys[itemIndex],
-			itemIndex,
-			Math.min(item.options.timeout, FOREIGN_WAIT_MS),
-		);
+		const turn = await input.record.turn(keys[itemIndex], itemIndex, item.options.timeout);
 		if (!turn.send) {
 			return turn.known.state === 'recorded'
-				? knownRecorded(item.disposition, turn.known, itemIndex, input.policy)
+				? knownRecorded(item.disposition, turn.known, itemIndex, input.record.policy)
 				: knownUncertain(item.disposition, turn.known, itemIndex);
 		}
 		// The run may have stopped while this item waited for an equal one in flight.
@@ -129,10 +119,11 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 				outcome = await run(itemIndex, item);
 			} catch (error) {
 				// Our own code broke: said as such, and nothing more is sent.
-				const { credentials, baseUrl } = credentialOf(itemIndex);
+				const credential = credentialOf(itemIndex);
+				const { credentials } = credential;
 				const report = redactReport(
 					describeRequestFailure(bugFailure(error), {
-						baseUrl: baseUrl.ok ? baseUrl.url : '',
+						baseUrl: baseUrlOf(credential),
 						timeoutMs: item.options.timeout,
 						quote: () => '',
 					}),

@@ -3,11 +3,12 @@
 // every execution (by its REST executions list, never by sleeping), counting what the uContact
 // simulator received per call GUID, and a look at n8n's `processed_data` table.
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { Simulator } from '../../support/simulator/simulator';
 import { NODE, NODE_TYPE } from './dispositionWorkflow';
+import { query } from './mcpDeployments';
+import type { Postgres } from './queue';
 import type { RestClient } from './rest';
 import type { Runtime } from './runtime';
 
@@ -401,50 +402,9 @@ db.all(process.argv[2], (error, rows) => {
 		});
 }
 
-/** One query against the queue-mode PostgreSQL with Debian's psql. */
-export function postgresQuery(postgres: {
-	port: number;
-	user: string;
-	database: string;
-}): (query: string) => string {
-	const root = '/usr/lib/postgresql';
-	const versions = fs.existsSync(root)
-		? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a))
-		: [];
-	const candidates = [
-		...versions.map((version) => path.join(root, version, 'bin', 'psql')),
-		'/usr/bin/psql',
-	];
-	const psql = candidates.find((candidate) => fs.existsSync(candidate)) ?? 'psql';
-	return (query: string) =>
-		execFileSync(
-			psql,
-			[
-				'-X',
-				'-q',
-				'-A',
-				'-t',
-				'-F',
-				'\t',
-				'-h',
-				'127.0.0.1',
-				'-p',
-				String(postgres.port),
-				'-U',
-				postgres.user,
-				'-d',
-				postgres.database,
-				'-v',
-				'ON_ERROR_STOP=1',
-				'-c',
-				query,
-			],
-			{
-				encoding: 'utf8',
-				stdio: ['ignore', 'pipe', 'pipe'],
-				env: { ...process.env, PGPASSWORD: 'unused' },
-			},
-		);
+/** One query against the queue-mode PostgreSQL, tab-separated rows as sqliteQuery gives them. */
+export function postgresQuery(postgres: Postgres): (sql: string) => string {
+	return (sql) => query(postgres, sql).join('\n');
 }
 
 /** A short description of processedData()'s answer, for the printed report. */
