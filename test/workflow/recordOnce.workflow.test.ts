@@ -380,7 +380,7 @@ describe('one record of what uContact recorded, at the same time and across time
 	});
 });
 
-/** Two workers receiving one call in the same few milliseconds: printed, the residual the README states. */
+/** Two workers receiving one call in the same few milliseconds: printed, the residual docs/retrying.md states. */
 describe('two n8n workers receiving the same call at the same moment', () => {
 	it('measures the duplicates left (n8n gives no lock across processes)', async () => {
 		const { calls, run } = fresh();
