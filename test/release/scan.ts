@@ -47,7 +47,7 @@ export interface PackedPackage {
 
 export const ROOT = path.resolve(__dirname, '../..');
 // npm always packs both READMEs: 111 kB of text before issue 31, 22 kB once the details moved to
-// docs/, which is not shipped (the tarball went from 91.7 kB to 58.2 kB). The code has a budget of
+// docs/, which is not shipped (the tarball went from 91.7 kB to 58.3 kB). The code has a budget of
 // its own, so docs cannot hide code bloat.
 export const SIZE_BUDGET_BYTES = 112 * 1024;
 /** The shipped JavaScript, unpacked (124 kB with those changes). */
