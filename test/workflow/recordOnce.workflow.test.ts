@@ -467,7 +467,7 @@ describe('reading back only where another n8n process writes the row', () => {
 	);
 });
 
-/** Two workers receiving one call in the same few milliseconds: printed, the residual the README states. */
+/** Two workers receiving one call in the same few milliseconds: printed, the residual docs/retrying.md states. */
 describe('two n8n workers receiving the same call at the same moment', () => {
 	it('measures the duplicates left (n8n gives no lock across processes)', async () => {
 		const { calls, run } = fresh();
