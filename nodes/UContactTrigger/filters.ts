@@ -24,6 +24,9 @@ function passes(list: string[], value: unknown): boolean {
 
 export type Verdict = { start: true } | { start: false; unknown: boolean; reason: string };
 
+/** The name as quoted back to the sender: short, since the sender chose it. */
+const shown = (event: string) => (event.length > 80 ? `${event.slice(0, 80)}...` : event);
+
 export function judge(body: IDataObject, selection: Selection): Verdict {
 	const event = String(body.event).trim();
 	const documented = isDocumented(event);
@@ -35,9 +38,9 @@ export function judge(body: IDataObject, selection: Selection): Verdict {
 			? {
 					start: false,
 					unknown: false,
-					reason: `event ${event} is not among the Events listened to`,
+					reason: `event ${shown(event)} is not among the Events listened to`,
 				}
-			: { start: false, unknown: true, reason: `Unknown event "${event}"` };
+			: { start: false, unknown: true, reason: `Unknown event "${shown(event)}"` };
 	}
 	if (!passes(selection.campaigns, body.campaign))
 		return { start: false, unknown: false, reason: 'campaign not in the Campaigns filter' };

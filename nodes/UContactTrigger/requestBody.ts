@@ -38,7 +38,7 @@ export async function readEvent(
 	const raw = await rawBody(context);
 	if (raw === undefined) {
 		const parsed: unknown = context.getBodyData();
-		return isObject(parsed) && typeof parsed.event === 'string'
+		return isObject(parsed) && typeof parsed.event === 'string' && parsed.event.trim() !== ''
 			? { body: parsed }
 			: { refusal: NOT_AN_OBJECT };
 	}

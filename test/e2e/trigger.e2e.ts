@@ -217,10 +217,10 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 		expect(ringNumber.agentNumber).toBe('9999');
 	}, 180000);
 
-	test('events not picked, or filtered out by campaign or agent, are answered 200 and start nothing', async () => {
+	test('events not picked, or filtered out by campaign or agent, are answered 200 and start nothing; Other Events passes an undocumented one as received', async () => {
 		const flow = await deployWorkflow(api, server.url, 'Trigger: filtered', [
 			triggerNode(randomUUID(), {
-				events: ['FinishInteraction', 'AgentLog'],
+				events: ['FinishInteraction', 'AgentLog', 'otherEvents'],
 				filters: { campaigns: `Otra<-, ${CAMPAIGN}`, agents: 'agente1' },
 			}),
 		]);
@@ -241,6 +241,8 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 			finishInteraction('g-pass', CAMPAIGN, 'agente1', '333'),
 			// AgentLog carries no campaign: the campaign filter does not apply to it.
 			{ ...DOCUMENTED_EXAMPLES.AgentLog, agent: 'agente1' },
+			// Undocumented, accepted through Other Events: passed on exactly as received.
+			{ event: 'CallStarted', agent: 'agente1', campaign: CAMPAIGN, extra: { n: 1, ok: 'true' } },
 		];
 		for (const body of passing) expect((await postEvent(flow.url, body)).status).toBe(200);
 		await waitForFinished(api, flow.id, passing.length);
@@ -248,7 +250,9 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 		expect(items.map((list) => [list.length, list[0].event, list[0].agent])).toEqual([
 			[1, 'FinishInteraction', 'agente1'],
 			[1, 'AgentLog', 'agente1'],
+			[1, 'CallStarted', 'agente1'],
 		]);
+		expect(items[2][0]).toEqual(passing[2]);
 	}, 180000);
 
 	test('Header Secret and Basic Auth: missing 401, wrong 403, right starts; refused ones start nothing', async () => {
