@@ -50,8 +50,11 @@ export const ROOT = path.resolve(__dirname, '../..');
 // docs/, which is not shipped (the tarball went from 91.7 kB to 58.3 kB). The code has a budget of
 // its own, so docs cannot hide code bloat.
 export const SIZE_BUDGET_BYTES = 112 * 1024;
-/** The shipped JavaScript, unpacked (124 kB with those changes). */
-export const CODE_BUDGET_BYTES = 160 * 1024;
+/**
+ * The shipped JavaScript, unpacked (124 kB with those changes; 156 kB before the uContact Trigger,
+ * which with its two credentials adds 19 kB).
+ */
+export const CODE_BUDGET_BYTES = 184 * 1024;
 export const SOURCE_FILE_PATTERNS = ['package.json', '{nodes,credentials}/**/*.{js,ts,json}'];
 export const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
 
