@@ -4,7 +4,8 @@
  * streams each answer chunk by chunk (never built in memory) and stops when the client hangs up:
  *  - three answers of 100 MB at Concurrency 3, and one of 1 GB: each item reports an answer cut at
  *    the cap that may have been recorded, and n8n's RSS (its whole process group, the task runner
- *    included) grows by less than 50 MiB over its value once warm;
+ *    included) grows by less than 50 MiB over its value once warm (printed beside it: the same
+ *    execution with 64 KiB answers, what n8n's RSS grows by whatever the answer's size);
  *  - an endless drip (a byte every 200 ms) against a Timeout of 3,000 ms: the execution ends, the
  *    item says uContact may have recorded it, and the server sees the client close the connection.
  * The same limits in n8n's engine in-process: test/workflow/hostileServer.workflow.test.ts.
@@ -210,7 +211,17 @@ describe.each(selectedRuntimes())(
 			const workflow = await createWorkflow(`uContact answers e2e (${name})`, guids, options);
 			const beforeKiB = memoryNowKiB(group(), 'rss');
 			const sampler = startMemorySampler(group, 50, 'rss');
-			const execution = await execute(workflow);
+			let execution: Execution;
+			try {
+				execution = await execute(workflow);
+			} catch (error) {
+				// The numbers of a run that did not end are what tells why.
+				const served = hostile.deliveries.map((d) => `${mib(d.sent / 1024)} MiB`).join(', ');
+				log.push(
+					`${name}: did not end; RSS ${mib(beforeKiB)} MiB before, ${sampler.stop()} MiB at peak; the server wrote ${served}`,
+				);
+				throw error;
+			}
 			const peakMiB = sampler.stop() ?? 0;
 			// The server's side of each answer is over: written in full, or dropped by the client.
 			await Promise.all(hostile.deliveries.map(async (delivery) => await delivery.over));
