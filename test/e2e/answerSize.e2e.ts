@@ -109,6 +109,7 @@ function nodeItems(execution: Execution) {
 }
 
 const mib = (kib: number) => (kib / 1024).toFixed(1);
+const written = (bytes: number) => (bytes < MiB ? `${bytes} bytes` : `${mib(bytes / 1024)} MiB`);
 
 describe.each(selectedRuntimes())(
 	'%s: answers read up to the cap and the Timeout',
@@ -216,7 +217,7 @@ describe.each(selectedRuntimes())(
 				execution = await execute(workflow);
 			} catch (error) {
 				// The numbers of a run that did not end are what tells why.
-				const served = hostile.deliveries.map((d) => `${mib(d.sent / 1024)} MiB`).join(', ');
+				const served = hostile.deliveries.map((d) => written(d.sent)).join(', ');
 				log.push(
 					`${name}: did not end; RSS ${mib(beforeKiB)} MiB before, ${sampler.stop()} MiB at peak; the server wrote ${served}`,
 				);
@@ -283,7 +284,7 @@ describe.each(selectedRuntimes())(
 			const guids = guidsOf(c.prefix);
 			const run = await measured(c.prefix, guids, c.options);
 			const { execution } = run;
-			const sent = hostile.deliveries.map((d) => `${mib(d.sent / 1024)} MiB`).join(', ');
+			const sent = hostile.deliveries.map((d) => written(d.sent)).join(', ');
 			const held = hostile.deliveries.map((d) => `${(d.endedAt ?? NaN) - d.startedAt} ms`);
 			log.push(
 				`${c.name}: ${rss(run)}; the server wrote ${sent} and the client closed after ` +
