@@ -2,6 +2,7 @@
  * From the values a user mapped to the 13 keys uContact receives: coerced to text, trimmed,
  * required ones checked, the schedule normalised. Nothing here talks to n8n or the network.
  */
+import { directionMarkProblem } from './directionMark';
 import { ScheduleError, toUContactSchedule } from './schedule';
 import {
 	DISPOSITION_KEYS,
@@ -75,6 +76,9 @@ function asText(field: DispositionKey, value: unknown): string {
 	return text.trim();
 }
 
+/** The keys holding a campaign's name, which ends in a direction mark such as "->". */
+const NAMES_WITH_DIRECTION_MARK = new Set<DispositionKey>(['campaign', 'camptoreschedule']);
+
 /**
  * The disposition to send, every key present. Throws DispositionInputError naming the
  * first field that is missing or unusable.
@@ -94,6 +98,10 @@ export function buildDisposition(input: DispositionInput, scheduleZone: string):
 			continue;
 		}
 		disposition[key] = asText(key, input[key]);
+		if (NAMES_WITH_DIRECTION_MARK.has(key)) {
+			const problem = directionMarkProblem(disposition[key]);
+			if (problem !== undefined) throw new DispositionInputError(key, problem);
+		}
 	}
 	for (const key of REQUIRED_KEYS) {
 		if (disposition[key] === '') throw new DispositionInputError(key, 'is required but empty');
