@@ -111,11 +111,13 @@ const NEVER_RUN_WORKFLOW = {
 	},
 };
 
-/** Three uContact nodes whose canvas subtitles must each say something short and true. */
+/** uContact nodes whose canvas subtitles must each say something short and true. */
 const SUBTITLES: Array<[name: string, parameters: Record<string, unknown>, subtitle: string]> = [
 	['Literal level', { l1: 'Venta' }, 'Disposition: Venta'],
 	['Dragged level', { l1: '={{ $json.body.disposition }}' }, 'Record disposition'],
 	['From input', { mappingMode: 'autoMapInputData', inputFieldPath: 'body' }, 'Fields from input'],
+	// Issue 31, finding 2: a workflow saved with Dry Run on must not look like one that records.
+	['Dry run', { l1: 'Venta', options: { dryRun: true } }, 'Dry run: nothing is sent'],
 ];
 const SUBTITLE_WORKFLOW = {
 	name: 'uContact: subtitles',
@@ -494,7 +496,7 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		clock.step('Map Automatically: notice, Input Field Path, time zone label');
 	});
 
-	it('the canvas subtitle stays short and true for a literal level, a dragged one and Map Automatically', async () => {
+	it('the canvas subtitle stays short and true for a literal level, a dragged one, Map Automatically and a Dry Run', async () => {
 		const saved = await saveWorkflow(page, server.url, SUBTITLE_WORKFLOW);
 		await page.goto(`${server.url}/workflow/${saved.id}`);
 		for (const [name, , subtitle] of SUBTITLES) {
