@@ -41,8 +41,10 @@ export class UContactDisposition implements INodeType {
 		// option's expression over unevaluated: it may or may not mean a dry run.
 		subtitle:
 			'={{ (() => { let dry; try { dry = $parameter["options"]["dryRun"]; } catch (error) { dry = undefined; } if (dry === true) return "Dry run: nothing is sent"; if (typeof dry === "string" && dry.startsWith("=")) return "Dry run by expression"; if ($parameter["mappingMode"] === "autoMapInputData") return "Fields from input"; try { const level = $parameter["l1"]; return typeof level === "string" && level !== "" && !level.startsWith("[") ? "Disposition: " + level : "Record disposition"; } catch (error) { return "Record disposition"; } })() }}',
+		// As an AI tool this is what the model reads (n8n's tool description by default), and the
+		// $fromAI() fields carry no description of their own: the direction mark is told here.
 		description:
-			'Record the disposition (outcome) of a finished uContact call: campaign, agent, caller ID, call GUID and disposition levels, with optional extra data, comment, tag and a scheduled callback',
+			'Record the disposition (outcome) of a finished uContact call: campaign, agent, caller ID, call GUID and disposition levels, with optional extra data, comment, tag and a scheduled callback. A campaign name ends with its direction mark typed as hyphen and greater-than, as in Ventas->, or less-than and hyphen, as in Ventas<-; never an arrow character.',
 		defaults: { name: 'uContact Disposition' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -2,7 +2,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { optionsCollection } from './optionsCollection';
-const defineBelow = { show: { mappingMode: ['defineBelow'] } };
+// "Hide in Map Automatically" rather than "show in Define Below": as an AI tool the mode switch
+// is hidden, and a hidden parameter has no value to compare.
+const defineBelow = { hide: { mappingMode: ['autoMapInputData'] } };
 
 const mappingMode: INodeProperties = {
 	displayName: 'Mapping Mode',
@@ -24,6 +26,9 @@ const mappingMode: INodeProperties = {
 	],
 	default: 'defineBelow',
 	hint: 'Switching the mode clears the fields set in the other mode',
+	// As an AI tool the model fills fields only through $fromAI(), which Map Automatically has
+	// none of: only Define Below works there, so there is nothing to choose.
+	displayOptions: { hide: { '@tool': [true] } },
 };
 
 const REQUIRED_NAMES = 'campaign, agent, callerid, guid and l1';
@@ -34,7 +39,7 @@ const defineBelowNotice: INodeProperties = {
 	name: 'defineBelowNotice',
 	type: 'notice',
 	default: '',
-	displayOptions: { show: { mappingMode: ['defineBelow'] } },
+	displayOptions: defineBelow,
 };
 
 const autoMapNotice: INodeProperties = {

@@ -150,6 +150,23 @@ const AUTO_MAP_WORKFLOW = {
 	connections: {},
 };
 
+/** The node as an AI tool (the type n8n's loader makes), saved in Map Automatically. */
+const TOOL_NODE_NAME = 'uContact Disposition Tool';
+const TOOL_WORKFLOW = {
+	name: 'uContact: as a tool',
+	nodes: [
+		{
+			id: 'a1e0c2d4-0006-4f00-9000-000000000001',
+			name: TOOL_NODE_NAME,
+			type: `${NODE_TYPE}Tool`,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { mappingMode: 'autoMapInputData' },
+		},
+	],
+	connections: {},
+};
+
 /** A local port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
 	const probe = createServer();
@@ -494,6 +511,22 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		await page.screenshot({ path: screenshotPath('map-automatically') });
 		await page.keyboard.press('Escape');
 		clock.step('Map Automatically: notice, Input Field Path, time zone label');
+	});
+
+	it('as an AI tool, Mapping Mode is not offered and the fields the model fills are shown', async () => {
+		const saved = await saveWorkflow(page, server.url, TOOL_WORKFLOW);
+		await page.goto(`${server.url}/workflow/${saved.id}`);
+		await page
+			.locator(`[data-test-id="canvas-node"][data-node-name="${TOOL_NODE_NAME}"]`)
+			.dblclick();
+		const parameters = page.getByTestId('ndv').getByTestId('node-parameters');
+		for (const [, name] of REQUIRED_FIELDS)
+			await parameters.getByTestId(`parameter-input-${name}`).waitFor();
+		expect(await parameters.getByTestId('parameter-input-mappingMode').count()).toBe(0);
+		expect(await parameters.getByTestId('parameter-input-inputFieldPath').count()).toBe(0);
+		await page.screenshot({ path: screenshotPath('tool-no-mapping-mode') });
+		await page.keyboard.press('Escape');
+		clock.step('as a tool: no Mapping Mode');
 	});
 
 	it('the canvas subtitle stays short and true for a literal level, a dragged one, Map Automatically and a Dry Run', async () => {

@@ -4,10 +4,17 @@
  * `workflow.expression.getSimpleParameterValue(node, expression, 'internal', {})`), with n8n's own
  * Workflow and expression engine.
  */
-import { Workflow, type INode, type INodeParameters } from 'n8n-workflow';
+import {
+	NodeHelpers,
+	Workflow,
+	type INode,
+	type INodeParameters,
+	type INodeType,
+} from 'n8n-workflow';
 
 import { UContactDisposition } from '../../nodes/UContactDisposition/UContactDisposition.node';
 import { HarnessNodeTypes } from './harness';
+import { asTool } from './runAsTool';
 import { NODE_TYPE } from './runDisposition';
 
 // What the editor passes for values only a run knows (its PLACEHOLDER_FILLED_AT_EXECUTION_TIME).
@@ -49,4 +56,47 @@ export function canvasSubtitle(parameters: INodeParameters): unknown {
 	} catch {
 		return undefined;
 	}
+}
+
+/**
+ * The parameters the editor shows and keeps for a node with these values, as n8n-workflow's
+ * NodeHelpers decide it for the editor (getNodeParameters, then displayParameter for each): on
+ * the canvas as a workflow node, or as an AI tool (the type n8n's loader makes, named ...Tool).
+ */
+export function editorParameters(
+	parameters: INodeParameters,
+	{ asAiTool = false } = {},
+): { shown: string[]; kept: INodeParameters } {
+	const nodeType: INodeType = asAiTool
+		? asTool(new UContactDisposition())
+		: new UContactDisposition();
+	const { description } = nodeType;
+	const node = { typeVersion: 1 };
+	const kept =
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			parameters,
+			true,
+			false,
+			node,
+			description,
+		) ?? {};
+	const shown = description.properties
+		.filter((property) => NodeHelpers.displayParameter(kept, property, node, description))
+		.map((property) => property.name);
+	return { shown, kept };
+}
+
+/** What the model reads about the tool, as n8n builds it for a node used as a tool. */
+export function toolDescriptionFor(parameters: INodeParameters): string {
+	const nodeType = asTool(new UContactDisposition());
+	const node: INode = {
+		id: 'editor-tool',
+		name: 'uContact Disposition',
+		type: `${NODE_TYPE}Tool`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+	};
+	return NodeHelpers.getToolDescriptionForNode(node, nodeType);
 }

@@ -15,7 +15,6 @@ import {
 	type DispositionInput,
 } from './disposition';
 import { checkTimeZone, ScheduleError } from './schedule';
-import { toolArguments } from '../toolCall';
 import {
 	encodeDispositionForm,
 	type Disposition,
@@ -54,11 +53,6 @@ function inputFieldPathReader(context: IExecuteFunctions): (itemIndex: number) =
 
 /** A field the node cannot read: its expression failed, or there is nothing to map. */
 class FieldReadError extends Error {}
-
-// n8n offers the model the fields that `$fromAI()` names, and Map Automatically has none: the
-// model could fill nothing, and a tool's input holds no call to map.
-const MAP_AUTOMATICALLY_AS_TOOL =
-	'Mapping Mode "Map Automatically" cannot be used when the node is an AI tool: the model fills a tool\'s fields only through $fromAI(). Set Mapping Mode to "Define Below" and fill the fields with $fromAI(), or with values dragged from the input';
 
 function expressionProblem(label: string, error: unknown): FieldReadError {
 	const reason = error instanceof Error ? error.message : String(error);
@@ -180,12 +174,9 @@ function inputReader(
 	context: IExecuteFunctions,
 	autoMap: boolean,
 ): (itemIndex: number) => DispositionInput {
+	// As an AI tool, n8n hides Mapping Mode (description.ts) and reads it as Define Below, even in
+	// a tool saved in Map Automatically: the model fills fields only through $fromAI().
 	if (!autoMap) return defineBelowReader(context);
-	if (toolArguments(context) !== undefined) {
-		return () => {
-			throw new FieldReadError(MAP_AUTOMATICALLY_AS_TOOL);
-		};
-	}
 	const items = context.getInputData();
 	const pathOf = inputFieldPathReader(context);
 	return (itemIndex) => autoMapItem(items[itemIndex].json, pathOf(itemIndex));
