@@ -19,6 +19,7 @@ import {
 	dryRunExecutionHint,
 	failureError,
 	invalidItem,
+	itemRef,
 	toOutputItems,
 	type Outcome,
 } from './output/results';
@@ -171,5 +172,7 @@ async function recordDispositions(
 /** A run option's refusal as each item reports it: the item whose value was refused, or a pointer to it. */
 function runProblem(refusal: { problem: string; itemIndex: number }, itemIndex: number): string {
 	const at = refusal.itemIndex;
-	return at === itemIndex ? refusal.problem : `Not sent, because of item ${at}: ${refusal.problem}`;
+	return at === itemIndex
+		? refusal.problem
+		: `Not sent, because of ${itemRef(at)}: ${refusal.problem}`;
 }

@@ -154,14 +154,16 @@ const fields: INodeProperties[] = [
 				name: 'd1',
 				type: 'string',
 				default: '',
-				description: 'Extra data stored with the disposition',
+				description:
+					"Extra data stored with the disposition (uContact's d1). uContact's API documentation does not say where it shows in uContact; check a test call in your instance's disposition reports.",
 			},
 			{
 				displayName: 'Extra Data 2',
 				name: 'd2',
 				type: 'string',
 				default: '',
-				description: 'More extra data stored with the disposition',
+				description:
+					"More extra data stored with the disposition (uContact's d2). uContact's API documentation does not say where it shows in uContact; check a test call in your instance's disposition reports.",
 			},
 			{
 				displayName: 'Schedule Callback At',

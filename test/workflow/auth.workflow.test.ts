@@ -50,7 +50,7 @@ describe('token authentication', () => {
 			credentials: tokenCredentials(sim, { token: wrongToken }),
 		});
 		expect(result.error?.message).toBe(
-			'uContact refused the credentials (HTTP 401): the token is wrong or has expired (item 0)',
+			'uContact refused the credentials (HTTP 401): the token is wrong or has expired (item 1)',
 		);
 		expect(everythingReturned(result)).not.toContain(wrongToken);
 		// A token cannot be refreshed, so a 401 is final: no second request.
@@ -152,7 +152,7 @@ describe('user and password authentication', () => {
 			[false, { item: 1 }],
 		]);
 		expect(result.items[0].json.error).toMatch(/refused the user name or password/);
-		expect(result.items[1].json.error).toMatch(/refused the user name or password.*\(item 1\)$/);
+		expect(result.items[1].json.error).toMatch(/refused the user name or password.*\(item 2\)$/);
 		// One refused login, not one per item: repeated failed logins can lock the uContact user.
 		expect(logins()).toHaveLength(1);
 		expect(everythingReturned(result)).not.toContain(wrongPassword);

@@ -59,7 +59,7 @@ describe('Skip Already Recorded Dispositions', () => {
 			again.items.map((item) => [item.json.success, item.json.alreadyRecorded, item.pairedItem]),
 		).toEqual([0, 1, 2, 3, 4].map((item) => [true, true, { item }]));
 		expect(again.items[0].json.hint).toMatch(
-			/^Recorded by execution \S+ at \d{4}-\d\d-\d\dT[\d:.]+Z with every key the same; not sent again \(Skip Already Recorded Dispositions\)\.$/,
+			/^Recorded by execution \S+, less than a minute ago, with every key the same; not sent again \(Skip Already Recorded Dispositions\)\.$/,
 		);
 	});
 

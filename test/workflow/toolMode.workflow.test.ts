@@ -57,7 +57,7 @@ describe('Retry On Fail in a tool invocation', () => {
 			expect(calls).toHaveLength(1);
 			expect(calls[0]).toEqual({
 				error: expect.stringMatching(
-					/^Not sent again by Retry On Fail, because an earlier try may have recorded it: uContact did not answer within 1000 ms; .*\(item 0\)\n\n/,
+					/^Not sent again by Retry On Fail, because an earlier try may have recorded it: uContact did not answer within 1000 ms; .*\(item 1\)\n\n/,
 				),
 			});
 		},

@@ -58,10 +58,10 @@ function outputJson(fields: IDataObject): IDataObject {
 }
 
 /**
- * How messages name an item: its index from 0, the number n8n's own messages ("[item 2]"),
- * the error's itemIndex and $itemIndex give the same item.
+ * How messages name an item: counted from 1, as a person counts the rows of a sheet or the items
+ * n8n lists ("item 2" is the second). n8n's itemIndex and $itemIndex count from 0.
  */
-export const itemRef = (itemIndex: number) => `item ${itemIndex}`;
+export const itemRef = (itemIndex: number) => `item ${itemIndex + 1}`;
 
 /** An item that failed the checks before sending. */
 export function invalidItem(itemIndex: number, problem: string): Failed {
