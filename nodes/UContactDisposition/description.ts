@@ -171,7 +171,7 @@ const fields: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'When uContact should call the contact back. Accepts 2026-12-01 15:30:00, ISO 8601 with or without offset, or a date from an expression; sent as YYYY-MM-DD HH:MM:SS in the schedule time zone (see Options).',
+					'When uContact should call the contact back: a date and time such as 2026-12-01 15:30:00 (read in Options > Schedule Time Zone), one with its own offset such as 2026-12-01T15:30:00-03:00, or a date from an expression',
 			},
 			{
 				displayName: 'Tag',

@@ -100,3 +100,24 @@ export function toolDescriptionFor(parameters: INodeParameters): string {
 	};
 	return NodeHelpers.getToolDescriptionForNode(node, nodeType);
 }
+
+/** Whether the editor offers an option of a collection (Options), given the node's values. */
+export function collectionOptionShown(
+	parameters: INodeParameters,
+	collection: string,
+	option: string,
+): boolean {
+	const { description } = new UContactDisposition();
+	const property = description.properties.find((candidate) => candidate.name === collection);
+	const child = (property?.options ?? []).find(
+		(candidate) => 'name' in candidate && candidate.name === option,
+	);
+	if (child === undefined) throw new Error(`${collection} has no option ${option}`);
+	return NodeHelpers.displayParameterPath(
+		parameters,
+		child as Parameters<typeof NodeHelpers.displayParameterPath>[1],
+		collection,
+		{ typeVersion: 1 },
+		description,
+	);
+}

@@ -126,8 +126,9 @@ describe('user and password authentication', () => {
 			items: [call(0)],
 			credentials: loginCredentials(sim, { password: wrongPassword }),
 		});
-		expect(result.error?.message).toMatch(
-			/refused the user name or password \(getUserToken answered "0" or nothing\)/,
+		// Issue 31, finding 6: it says what to do, not what getUserToken answered.
+		expect(result.error?.message).toContain(
+			`uContact at ${sim.url} refused the user name or password. Check User and Password in the uContact credential: log in to uContact with them to be sure, and correct them there, or choose Token if you have one`,
 		);
 		expect(dispositionCalls()).toHaveLength(0);
 		expect(everythingReturned(result)).not.toContain(wrongPassword);

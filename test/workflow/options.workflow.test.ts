@@ -138,8 +138,8 @@ const OPTIONS: Array<{
 	{ option: 'dryRun', label: 'Dry Run', ways: BOOLEAN_WAYS('Dry Run') },
 	{
 		option: 'resendUncertainOnRetry',
-		label: 'Resend Uncertain Items on Retry',
-		ways: BOOLEAN_WAYS('Resend Uncertain Items on Retry'),
+		label: 'Resend Uncertain Items',
+		ways: BOOLEAN_WAYS('Resend Uncertain Items'),
 	},
 ];
 
@@ -255,7 +255,7 @@ describe('options read once for the run', () => {
 	it.each([
 		['Concurrency', { concurrency: '={{ $json.c }}' }],
 		['Batching > Items per Batch', { batching: { batch: { batchSize: '={{ $json.c }}' } } }],
-		['Resend Uncertain Items on Retry', { resendUncertainOnRetry: '={{ $json.c > 2 }}' }],
+		['Resend Uncertain Items', { resendUncertainOnRetry: '={{ $json.c > 2 }}' }],
 	])(
 		'refuse %s when an expression gives items different values, before sending',
 		async (label, options) => {

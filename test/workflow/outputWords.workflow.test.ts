@@ -58,7 +58,7 @@ describe('a skipped repeat', () => {
 			credentials: tokenCredentials(sim),
 		});
 		expect(again.items[0].json.hint).toBe(
-			`Recorded by execution ${first.executionId}, less than a minute ago, with every key the same; not sent again (Skip Already Recorded Dispositions).`,
+			`Recorded by execution ${first.executionId}, less than a minute ago, with every key the same; not sent again (Skip Repeats).`,
 		);
 	});
 

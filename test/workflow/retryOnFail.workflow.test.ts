@@ -149,13 +149,13 @@ describe("n8n's Retry On Fail", () => {
 			/^Not sent again by Retry On Fail, because an earlier try may have recorded it: The connection to uContact at http:\/\/127\.0\.0\.1:\d+ closed before it answered; the disposition may or may not have been recorded, so check in uContact before sending it again \(item 2\)$/,
 		);
 		expect((result.error as { description?: string }).description).toMatch(
-			/Check in uContact whether it was recorded.*Resend Uncertain Items on Retry/,
+			/Check in uContact whether it was recorded.*Resend Uncertain Items/,
 		);
 		expect(sim.requests.map((request) => request.fields.guid)).toEqual(['guid-0', 'guid-1']);
 		expect(recordedGuids()).toEqual(['guid-0', 'guid-1']);
 	});
 
-	it('with Resend Uncertain Items on Retry, such an item is sent again', async () => {
+	it('with Resend Uncertain Items, such an item is sent again', async () => {
 		sim.queue({ kind: 'normal' }, { kind: 'status', status: 500 });
 		const result = await runDisposition({
 			parameters: { ...MAPPED, options: { concurrency: 1, resendUncertainOnRetry: true } },

@@ -38,7 +38,7 @@ function why(known: Known, policy: Policy): string {
 	if (known.sameRun) return '';
 	return policy.retryMode
 		? '; this retry of it did not send it again'
-		: ', with every key the same; not sent again (Skip Already Recorded Dispositions)';
+		: ', with every key the same; not sent again (Skip Repeats)';
 }
 
 /** Recorded before: a success, marked so the user sees this run did not send it. */
@@ -74,7 +74,7 @@ export function knownUncertain(disposition: Disposition, known: Known, itemIndex
 		...(earlier ?? {}),
 		message,
 		description:
-			'Check in uContact whether it was recorded. To send such items again, turn on Options > Resend Uncertain Items on Retry.',
+			'Check in uContact whether it was recorded. To send such items again, turn on Options > Resend Uncertain Items.',
 	};
 	return sendFailed(itemIndex, disposition, report);
 }
