@@ -321,9 +321,10 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		);
 		await expectIconLoaded(item);
 		await page.screenshot({ path: screenshotPath('node-panel-search') });
-		// uContact's own word for a disposition finds it too, typed with or without the accent.
+		// uContact's own word for a disposition finds it too, typed with or without the accent, and
+		// so do a contact center's other words for it (issue 31, finding 8).
 		const search = creator.getByTestId('node-creator-search-bar');
-		for (const term of ['tipificación', 'tipificacion']) {
+		for (const term of ['tipificación', 'tipificacion', 'wrap up', 'call outcome', 'llamada']) {
 			await search.fill('no node is called this');
 			await item.waitFor({ state: 'detached' });
 			await search.fill(term);
@@ -331,7 +332,7 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		}
 		await search.fill('uContact');
 		await item.waitFor();
-		clock.step('node panel: search "uContact", "tipificación", "tipificacion"');
+		clock.step('node panel: search "uContact", "tipificación", "tipificacion", "wrap up", ...');
 	});
 
 	it('adds the node and shows its fields', async () => {
