@@ -25,10 +25,20 @@ const mappingMode: INodeProperties = {
 		},
 	],
 	default: 'defineBelow',
-	hint: 'Switching the mode clears the fields set in the other mode',
 	// As an AI tool the model fills fields only through $fromAI(), which Map Automatically has
 	// none of: only Define Below works there, so there is nothing to choose.
 	displayOptions: { hide: { '@tool': [true] } },
+};
+
+// n8n drops a hidden parameter's value: switching to Map Automatically and back empties every
+// field, and Ctrl+Z does not restore them. A grey hint under the switch went unseen.
+const mappingModeNotice: INodeProperties = {
+	displayName:
+		'Switching Mapping Mode to Map Automatically clears every field below, and Undo does not bring them back',
+	name: 'mappingModeNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { hide: { mappingMode: ['autoMapInputData'], '@tool': [true] } },
 };
 
 const REQUIRED_NAMES = 'campaign, agent, callerid, guid and l1';
@@ -186,6 +196,7 @@ const fields: INodeProperties[] = [
 
 export const dispositionProperties: INodeProperties[] = [
 	mappingMode,
+	mappingModeNotice,
 	defineBelowNotice,
 	autoMapNotice,
 	inputFieldPath,

@@ -355,7 +355,9 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 			.getByText(/^Campaign, Agent, Caller ID, Call GUID and Disposition Level 1 are required/)
 			.waitFor();
 		await parameters
-			.getByText('Switching the mode clears the fields set in the other mode')
+			.getByText(
+				'Switching Mapping Mode to Map Automatically clears every field below, and Undo does not bring them back',
+			)
 			.waitFor();
 		expect(
 			await parameters

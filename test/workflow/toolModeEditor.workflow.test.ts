@@ -31,6 +31,7 @@ describe('Mapping Mode in the editor', () => {
 		expect(shown).not.toContain('mappingMode');
 		expect(shown).not.toContain('inputFieldPath');
 		expect(shown).not.toContain('autoMapNotice');
+		expect(shown).not.toContain('mappingModeNotice');
 		expect(shown).toEqual(expect.arrayContaining([...REQUIRED_FIELDS, 'defineBelowNotice']));
 		expect(kept).toMatchObject(FROM_AI);
 	});
