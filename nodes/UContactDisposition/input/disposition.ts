@@ -3,6 +3,7 @@
  * required ones checked, the schedule normalised. Nothing here talks to n8n or the network.
  */
 import { directionMarkProblem } from './directionMark';
+import { FIELDS, labelsOf } from '../fields';
 import { ScheduleError, toUContactSchedule } from './schedule';
 import {
 	DISPOSITION_KEYS,
@@ -12,21 +13,7 @@ import {
 } from '../../UContactApi/api';
 
 /** How each key is named in the node's UI, for messages people can match to a field. */
-export const FIELD_LABELS: Record<DispositionKey, string> = {
-	campaign: 'Campaign',
-	agent: 'Agent',
-	callerid: 'Caller ID',
-	guid: 'Call GUID',
-	l1: 'Disposition Level 1',
-	l2: 'Disposition Level 2',
-	l3: 'Disposition Level 3',
-	d1: 'Extra Data 1',
-	d2: 'Extra Data 2',
-	comment: 'Comment',
-	schedule: 'Schedule Callback At',
-	camptoreschedule: 'Callback Dialer',
-	tag: 'Tag',
-};
+export const FIELD_LABELS = labelsOf(FIELDS);
 
 export class DispositionInputError extends Error {
 	constructor(

@@ -15,6 +15,7 @@ import {
 	type DispositionInput,
 } from './disposition';
 import { checkTimeZone, ScheduleError } from './schedule';
+import { FIELDS, mainKeysOf } from '../fields';
 import {
 	encodeDispositionForm,
 	type Disposition,
@@ -60,15 +61,7 @@ function expressionProblem(label: string, error: unknown): FieldReadError {
 }
 
 /** Define Below's fields in the order they are read, which decides whose error is reported. */
-const DEFINED_FIELDS: DispositionKey[] = [
-	'campaign',
-	'agent',
-	'callerid',
-	'guid',
-	'l1',
-	'l2',
-	'l3',
-];
+const DEFINED_FIELDS = mainKeysOf(FIELDS);
 
 type ReadField = (itemIndex: number) => unknown;
 
