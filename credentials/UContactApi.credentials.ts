@@ -91,13 +91,13 @@ export class UContactApi implements ICredentialType {
 				{
 					name: 'Token',
 					value: 'token',
-					description: 'A uContact API token, sent as "Authorization: Basic TOKEN"',
+					description: 'A token uContact issued for API access',
 				},
 				{
 					name: 'User and Password',
 					value: 'userPassword',
 					description:
-						'Log in with a uContact user and password (getUserToken); n8n logs in again when the token expires',
+						'Log in with a uContact user name and password; n8n logs in again when the session expires',
 				},
 			],
 			default: 'token',

@@ -10,6 +10,10 @@ import {
 } from './networkWords';
 import type { Quoter } from './redaction';
 
+/** What to do about a refused login, in the words of the credential's fields. */
+const FIX_LOGIN =
+	'Check User and Password in the uContact credential: log in to uContact with them to be sure, and correct them there, or choose Token if you have one';
+
 /**
  * A getUserToken failure in words; never includes the password. `quote` masks the secrets in a
  * quoted answer.
@@ -25,7 +29,7 @@ export function describeLoginFailure(failure: Failure, baseUrl: string, quote: Q
 		);
 	}
 	if (status === 401 || status === 403) {
-		return `uContact at ${baseUrl} refused the user name or password (HTTP ${status})`;
+		return `uContact at ${baseUrl} refused the user name or password (HTTP ${status}). ${FIX_LOGIN}`;
 	}
 	if (status !== undefined && status >= 300 && status < 400) {
 		return (
@@ -58,7 +62,7 @@ export function describeLoginAnswer(
 	quote: Quoter,
 ): string {
 	if (refused) {
-		return `uContact at ${baseUrl} refused the user name or password (getUserToken answered "0" or nothing)`;
+		return `uContact at ${baseUrl} refused the user name or password. ${FIX_LOGIN}`;
 	}
 	return (
 		`uContact at ${baseUrl} did not answer the login with a token: getUserToken answered "${quote(body)}". ` +

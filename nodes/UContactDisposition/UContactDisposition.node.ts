@@ -15,7 +15,14 @@ import { dispositionProperties } from './description';
 import { WORKFLOW_TIMEZONE } from './input/options';
 import { itemOptionsReader, readRunOptions } from './input/readOptions';
 import { itemPreparer } from './input/prepareItem';
-import { failureError, invalidItem, toOutputItems, type Outcome } from './output/results';
+import {
+	dryRunExecutionHint,
+	failureError,
+	invalidItem,
+	itemRef,
+	toOutputItems,
+	type Outcome,
+} from './output/results';
 import { DispositionRecord } from './record/dispositionRecord';
 import { runIdentity } from './record/runIdentity';
 import { sharedRecord } from './record/sharedRecord';
@@ -29,12 +36,16 @@ export class UContactDisposition implements INodeType {
 		icon: { light: 'file:../../icons/ucontact.svg', dark: 'file:../../icons/ucontact.dark.svg' },
 		group: ['output'],
 		version: 1,
-		// The editor resolves $parameter["l1"] for the subtitle; a dragged-in expression has no
-		// data there and throws, which would blank the whole subtitle.
+		// The editor resolves $parameter for the subtitle; a dragged-in expression has no data
+		// there and throws, which would blank the whole subtitle. A Dry Run comes first: a
+		// workflow saved with it on must not look like one that records. The editor hands an
+		// option's expression over unevaluated: it may or may not mean a dry run.
 		subtitle:
-			'={{ $parameter["mappingMode"] === "autoMapInputData" ? "Fields from input" : (() => { try { const level = $parameter["l1"]; return typeof level === "string" && level !== "" && !level.startsWith("[") ? "Disposition: " + level : "Record disposition"; } catch (error) { return "Record disposition"; } })() }}',
+			'={{ (() => { let dry; try { dry = $parameter["options"]["dryRun"]; } catch (error) { dry = undefined; } if (dry === true) return "Dry run: nothing is sent"; if (typeof dry === "string" && dry.startsWith("=")) return "Dry run by expression"; if ($parameter["mappingMode"] === "autoMapInputData") return "Fields from input"; try { const level = $parameter["l1"]; return typeof level === "string" && level !== "" && !level.startsWith("[") ? "Disposition: " + level : "Record disposition"; } catch (error) { return "Record disposition"; } })() }}',
+		// As an AI tool this is what the model reads (n8n's tool description by default), and the
+		// $fromAI() fields carry no description of their own: the direction mark is told here.
 		description:
-			'Record the disposition (outcome) of a finished uContact call: campaign, agent, caller ID, call GUID and disposition levels, with optional extra data, comment, tag and a scheduled callback',
+			'Record the disposition (outcome) of a finished uContact call: campaign, agent, caller ID, call GUID and disposition levels, with optional extra data, comment, tag and a scheduled callback. A campaign name ends with its direction mark typed as hyphen and greater-than, as in Ventas->, or less-than and hyphen, as in Ventas<-; never an arrow character.',
 		defaults: { name: 'uContact Disposition' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -66,6 +77,10 @@ export class UContactDisposition implements INodeType {
 		if (inputItems.length === 0) return [[]];
 		const node = this.getNode();
 		const outcomes = await recordDispositions(this, node, inputItems);
+		const dryRunHint = dryRunExecutionHint(outcomes);
+		// n8n shows it above the output; before n8n 1.x had execution hints, the items still say it.
+		if (dryRunHint !== undefined && typeof this.addExecutionHints === 'function')
+			this.addExecutionHints(dryRunHint);
 		return [toOutputItems(outcomes, node.onError === 'continueErrorOutput')];
 	}
 }
@@ -157,5 +172,7 @@ async function recordDispositions(
 /** A run option's refusal as each item reports it: the item whose value was refused, or a pointer to it. */
 function runProblem(refusal: { problem: string; itemIndex: number }, itemIndex: number): string {
 	const at = refusal.itemIndex;
-	return at === itemIndex ? refusal.problem : `Not sent, because of item ${at}: ${refusal.problem}`;
+	return at === itemIndex
+		? refusal.problem
+		: `Not sent, because of ${itemRef(at)}: ${refusal.problem}`;
 }

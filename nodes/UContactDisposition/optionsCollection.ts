@@ -6,6 +6,12 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { WORKFLOW_TIMEZONE } from './input/options';
 
+// The exact rules (status codes, waits asked for, ranges) live in the docs these link to; the
+// descriptions say what a person decides.
+const DOCS = 'https://github.com/n8n-nodes-ucontact/n8n-nodes-ucontact/blob/main/docs';
+const RETRIES = `<a href="${DOCS}/retrying.md">How retries work</a>`;
+const EXPRESSIONS = `<a href="${DOCS}/options.md">Options given by expressions</a>`;
+
 export const optionsCollection: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
@@ -32,7 +38,7 @@ export const optionsCollection: INodeProperties = {
 							typeOptions: { minValue: -1, maxValue: 1000000, numberPrecision: 0 },
 							default: 50,
 							description:
-								'Items sent before each pause: a whole number from 1 to 1000000, or -1 for no batching. Read once for the whole run.',
+								'How many calls to send before each pause; -1 sends them all without pausing. The same for the whole run.',
 						},
 						{
 							displayName: 'Batch Interval (Ms)',
@@ -41,7 +47,7 @@ export const optionsCollection: INodeProperties = {
 							typeOptions: { minValue: 0, maxValue: 3600000, numberPrecision: 0 },
 							default: 1000,
 							description:
-								'Pause between batches, in milliseconds: a whole number from 0 to 3600000. Read once for the whole run.',
+								'How long to pause between batches, in milliseconds (1000 is one second). The same for the whole run.',
 						},
 					],
 				},
@@ -54,7 +60,7 @@ export const optionsCollection: INodeProperties = {
 			typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
 			default: 5,
 			description:
-				'How many requests may be waiting for uContact at once (1 to 50). Results keep the input order whatever order the answers come in. Read once for the whole run.',
+				'How many calls to send to uContact at the same time (1 to 50). The results keep the order of the input. The same for the whole run.',
 		},
 		{
 			displayName: 'Dry Run',
@@ -62,7 +68,8 @@ export const optionsCollection: INodeProperties = {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to only show the request that would be sent (token masked) instead of sending it. An expression must give true or false ("true", "false", 1 and 0 also, as n8n reads them); anything else is refused before anything is sent.',
+				'Whether to send nothing and only show what would be sent (the token hidden). The node then says "Dry run" on the canvas. ' +
+				EXPRESSIONS,
 		},
 		{
 			displayName: 'Max Retry Wait (Ms)',
@@ -71,15 +78,17 @@ export const optionsCollection: INodeProperties = {
 			typeOptions: { minValue: 0, maxValue: 3600000, numberPrecision: 0 },
 			default: 30000,
 			description:
-				'The longest pause before a safe retry, in milliseconds (0 to 3600000). If uContact asks for a longer wait (Retry-After), the item fails instead.',
+				'When uContact is busy and asks n8n to wait before trying again, the longest wait to accept, in milliseconds (30000 is 30 seconds). If it asks for longer, the item fails instead of waiting. ' +
+				RETRIES,
 		},
 		{
-			displayName: 'Resend Uncertain Items on Retry',
+			displayName: 'Resend Uncertain Items',
 			name: 'resendUncertainOnRetry',
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether an item that an earlier try or execution may or may not have recorded (no answer in time, a dropped connection, HTTP 500, 502 or 504, an answer other than OK) is sent again by n8n\'s "Retry On Fail", n8n\'s Retry of a failed execution, or a repeat that Skip Already Recorded Dispositions would skip. Off: such items fail with a message saying so. Items uContact recorded are never sent again by a retry. Read once for the whole run.',
+				'Whether to send again a call that uContact may or may not have recorded (it did not answer in time, the connection dropped, or it gave an error) when n8n retries it or Skip Repeats meets it again. Off: such a call fails with a message telling you to check in uContact, so it is never recorded twice. Calls uContact did record are never sent again. The same for the whole run. ' +
+				RETRIES,
 		},
 		{
 			displayName: 'Safe Retries',
@@ -88,7 +97,8 @@ export const optionsCollection: INodeProperties = {
 			typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
 			default: 2,
 			description:
-				'How often (0 to 10) to retry an item when uContact certainly did not record it: it refused the connection, or said it is busy or limiting requests (HTTP 503 or 429; a wait it asks for is respected). Never after a timeout or a server error, which could record it twice. n8n\'s "Retry On Fail" also works: it re-runs the node but does not send again what an earlier try recorded. 0 turns it off.',
+				'How many times (0 to 10) to try a call again when uContact surely did not record it: it could not be reached, or said it is busy. Never when uContact may have recorded it, so a call is not recorded twice. 0 turns it off. ' +
+				RETRIES,
 		},
 		{
 			displayName: 'Schedule Time Zone Name or ID',
@@ -100,21 +110,22 @@ export const optionsCollection: INodeProperties = {
 				'The time zone uContact reads the callback time in, usually the instance\'s own. A time without offset is taken as wall-clock time in this zone. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		},
 		{
-			displayName: 'Skip Already Recorded Dispositions',
+			displayName: 'Skip Repeats',
 			name: 'skipRecorded',
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to skip an item whose every key this node already sent to the same uContact server and uContact recorded within the Skip Window, in this workflow, on any n8n worker: for running the same data again, or a webhook sender delivering one call twice, even at the same moment. A changed comment, level or any other key, or another server, is sent. Read once for the whole run.',
+				'Whether to skip a call this workflow already recorded in the same uContact with exactly the same fields, within the Skip Window: for running the same data again, or a sender that delivers one call twice. A call with any field changed is sent. The same for the whole run.',
 		},
 		{
 			displayName: 'Skip Window (Hours)',
 			name: 'skipWindowHours',
+			displayOptions: { show: { skipRecorded: [true] } },
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 720, numberPrecision: 0 },
 			default: 24,
 			description:
-				'With Skip Already Recorded Dispositions: how long a recorded disposition is remembered at least, 1 to 720 hours (at most twice that). Read once for the whole run.',
+				'How long Skip Repeats remembers a recorded call, in hours (1 to 720; at most twice that). Only with Skip Repeats on. The same for the whole run.',
 		},
 		{
 			displayName: 'Timeout',
@@ -123,7 +134,7 @@ export const optionsCollection: INodeProperties = {
 			typeOptions: { minValue: 1, maxValue: 3600000, numberPrecision: 0 },
 			default: 30000,
 			description:
-				'How long to wait for uContact to answer each request, in milliseconds (1 to 3600000)',
+				'How long to wait for uContact to answer each call, in milliseconds (30000 is 30 seconds)',
 		},
 	],
 };

@@ -410,7 +410,7 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 			expect(wire[3].answer).toBe('"0"');
 			expect(items[3].json).toMatchObject({
 				success: false,
-				error: 'uContact rejected the disposition (it answered "0") (item 3)',
+				error: 'uContact rejected the disposition (it answered "0") (item 4)',
 				disposition: { campaign: 'Campaña inexistente->', guid: 'a1f0-0004' },
 			});
 			expect(wire.map((request) => request.answer)).toEqual(['"OK"', '"OK"', '"OK"', '"0"']);
@@ -513,8 +513,8 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 			expect(failed.map(routeGuid)).toEqual(['route-1', 'route-3']);
 			expect(paired(failed)).toEqual([{ item: 1 }, { item: 3 }]);
 			expect(failed.map((item) => item.json.error)).toEqual([
-				'uContact rejected the disposition (it answered "0") (item 1)',
-				'Caller ID (callerid) is required but empty (item 3)',
+				'uContact rejected the disposition (it answered "0") (item 2)',
+				'Caller ID (callerid) is required but empty (item 4)',
 			]);
 			expect(failed[0].json.message).toMatch(/^Usual causes: campaign "Unknown->"/);
 			expect(sim.dispositions.map((request) => request.fields.guid)).toEqual([
@@ -552,7 +552,7 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 				[true, false],
 				[false, false],
 			]);
-			expect(items[2].json.error).toBe('Options > Dry Run is "yes": give true or false (item 2)');
+			expect(items[2].json.error).toBe('Options > Dry Run is "yes": give true or false (item 3)');
 			expect(paired(items)).toEqual([0, 1, 2].map((item) => ({ item })));
 			expect(sim.requests).toEqual([]);
 		});
@@ -622,11 +622,11 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 				expect(errors(dragged)).toEqual([
 					// n8n 1.x hands on the body with an own "__proto__" key without its fields (forced
 					// through its evaluator too: the outputs above are equal); 2.x keeps them.
-					runtimeName === 'n8n-1' ? 'Campaign (campaign) is required but empty (item 0)' : null,
+					runtimeName === 'n8n-1' ? 'Campaign (campaign) is required but empty (item 1)' : null,
 					null,
-					'Caller ID (callerid) is the number 1e+21, which a number cannot hold exactly (beyond about 15 digits they are lost); map it as text, e.g. keep that column as text in the source (item 2)',
-					'Disposition Level 1 (l1) is required but empty (item 3)',
-					'Campaign (campaign) is an object; map a single text value to it (item 4)',
+					'Caller ID (callerid) is the number 1e+21, which a number cannot hold exactly (beyond about 15 digits they are lost); map it as text, e.g. keep that column as text in the source (item 3)',
+					'Disposition Level 1 (l1) is required but empty (item 4)',
+					'Campaign (campaign) is an object; map a single text value to it (item 5)',
 					null,
 				]);
 				expect(
@@ -634,7 +634,7 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 						(item) => (item.json.disposition as { l2?: string } | null)?.l2 ?? item.json.error,
 					),
 				).toEqual([
-					runtimeName === 'n8n-1' ? 'Campaign (campaign) is required but empty (item 0)' : '5',
+					runtimeName === 'n8n-1' ? 'Campaign (campaign) is required but empty (item 1)' : '5',
 					'5',
 					expect.stringMatching(/^Caller ID \(callerid\) is the number 1e\+21/u),
 					'5',
@@ -644,13 +644,13 @@ describe.each(selectedRuntimes())('%s: the packed package in the real n8n CLI', 
 				expect(constructorKey.map((item) => item.json.error)).toEqual(
 					[0, 1, 2, 3, 4, 5].map(
 						(i) =>
-							`Extra Data 1 (d1): its expression could not be evaluated: Expression contains invalid constructor function call (item ${i})`,
+							`Extra Data 1 (d1): its expression could not be evaluated: Expression contains invalid constructor function call (item ${i + 1})`,
 					),
 				);
 				expect(protoKey.map((item) => item.json.error)).toEqual(
 					[0, 1, 2, 3, 4, 5].map(
 						(i) =>
-							`Extra Data 2 (d2): its expression could not be evaluated: Cannot access "__proto__" due to security concerns (item ${i})`,
+							`Extra Data 2 (d2): its expression could not be evaluated: Cannot access "__proto__" due to security concerns (item ${i + 1})`,
 					),
 				);
 				const sent = Object.fromEntries(sentAsWritten.map((fields) => [fields.guid, fields]));

@@ -517,7 +517,7 @@ describe.each(selectedRuntimes())("%s: n8n contexts × the node's promises", (ru
 			expect(result.runs.map(([, failed]) => pairs(failed))).toEqual(refusedIn.map(indexes));
 			expect(result.runs.map(([, failed]) => failed.map((item) => item.json.error))).toEqual(
 				refusedIn.map((list) =>
-					list.map((i) => `uContact rejected the disposition (it answered "0") (item ${i})`),
+					list.map((i) => `uContact rejected the disposition (it answered "0") (item ${i + 1})`),
 				),
 			);
 			const recorded = pick(recordedIn).flat();
@@ -612,7 +612,7 @@ describe.each(selectedRuntimes())("%s: n8n contexts × the node's promises", (ru
 			const failed = result.runs.flatMap(([, items]) => items);
 			// The page reached the node, which quotes it with the token masked.
 			expect(failed[0].json.error).toMatch(
-				/^uContact gave an unexpected answer: ".*"authorization":"Basic \*\*\*".*; the disposition may or may not have been recorded, so check in uContact before sending it again \(item 0\)$/,
+				/^uContact gave an unexpected answer: ".*"authorization":"Basic \*\*\*".*; the disposition may or may not have been recorded, so check in uContact before sending it again \(item 1\)$/,
 			);
 			if (echoed.length > 1)
 				expect(failed[1].json.error).toMatch(/^uContact had a server error \(HTTP 500\)/);

@@ -111,11 +111,13 @@ const NEVER_RUN_WORKFLOW = {
 	},
 };
 
-/** Three uContact nodes whose canvas subtitles must each say something short and true. */
+/** uContact nodes whose canvas subtitles must each say something short and true. */
 const SUBTITLES: Array<[name: string, parameters: Record<string, unknown>, subtitle: string]> = [
 	['Literal level', { l1: 'Venta' }, 'Disposition: Venta'],
 	['Dragged level', { l1: '={{ $json.body.disposition }}' }, 'Record disposition'],
 	['From input', { mappingMode: 'autoMapInputData', inputFieldPath: 'body' }, 'Fields from input'],
+	// Issue 31, finding 2: a workflow saved with Dry Run on must not look like one that records.
+	['Dry run', { l1: 'Venta', options: { dryRun: true } }, 'Dry run: nothing is sent'],
 ];
 const SUBTITLE_WORKFLOW = {
 	name: 'uContact: subtitles',
@@ -143,6 +145,23 @@ const AUTO_MAP_WORKFLOW = {
 			typeVersion: 1,
 			position: [0, 0],
 			parameters: { mappingMode: 'autoMapInputData', options: { scheduleTimezone: 'workflow' } },
+		},
+	],
+	connections: {},
+};
+
+/** The node as an AI tool (the type n8n's loader makes), saved in Map Automatically. */
+const TOOL_NODE_NAME = 'uContact Disposition Tool';
+const TOOL_WORKFLOW = {
+	name: 'uContact: as a tool',
+	nodes: [
+		{
+			id: 'a1e0c2d4-0006-4f00-9000-000000000001',
+			name: TOOL_NODE_NAME,
+			type: `${NODE_TYPE}Tool`,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { mappingMode: 'autoMapInputData' },
 		},
 	],
 	connections: {},
@@ -302,9 +321,10 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		);
 		await expectIconLoaded(item);
 		await page.screenshot({ path: screenshotPath('node-panel-search') });
-		// uContact's own word for a disposition finds it too, typed with or without the accent.
+		// uContact's own word for a disposition finds it too, typed with or without the accent, and
+		// so do a contact center's other words for it (issue 31, finding 8).
 		const search = creator.getByTestId('node-creator-search-bar');
-		for (const term of ['tipificación', 'tipificacion']) {
+		for (const term of ['tipificación', 'tipificacion', 'wrap up', 'call outcome', 'llamada']) {
 			await search.fill('no node is called this');
 			await item.waitFor({ state: 'detached' });
 			await search.fill(term);
@@ -312,7 +332,7 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		}
 		await search.fill('uContact');
 		await item.waitFor();
-		clock.step('node panel: search "uContact", "tipificación", "tipificacion"');
+		clock.step('node panel: search "uContact", "tipificación", "tipificacion", "wrap up", ...');
 	});
 
 	it('adds the node and shows its fields', async () => {
@@ -335,7 +355,9 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 			.getByText(/^Campaign, Agent, Caller ID, Call GUID and Disposition Level 1 are required/)
 			.waitFor();
 		await parameters
-			.getByText('Switching the mode clears the fields set in the other mode')
+			.getByText(
+				'Switching Mapping Mode to Map Automatically clears every field below, and Undo does not bring them back',
+			)
 			.waitFor();
 		expect(
 			await parameters
@@ -494,7 +516,23 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		clock.step('Map Automatically: notice, Input Field Path, time zone label');
 	});
 
-	it('the canvas subtitle stays short and true for a literal level, a dragged one and Map Automatically', async () => {
+	it('as an AI tool, Mapping Mode is not offered and the fields the model fills are shown', async () => {
+		const saved = await saveWorkflow(page, server.url, TOOL_WORKFLOW);
+		await page.goto(`${server.url}/workflow/${saved.id}`);
+		await page
+			.locator(`[data-test-id="canvas-node"][data-node-name="${TOOL_NODE_NAME}"]`)
+			.dblclick();
+		const parameters = page.getByTestId('ndv').getByTestId('node-parameters');
+		for (const [, name] of REQUIRED_FIELDS)
+			await parameters.getByTestId(`parameter-input-${name}`).waitFor();
+		expect(await parameters.getByTestId('parameter-input-mappingMode').count()).toBe(0);
+		expect(await parameters.getByTestId('parameter-input-inputFieldPath').count()).toBe(0);
+		await page.screenshot({ path: screenshotPath('tool-no-mapping-mode') });
+		await page.keyboard.press('Escape');
+		clock.step('as a tool: no Mapping Mode');
+	});
+
+	it('the canvas subtitle stays short and true for a literal level, a dragged one, Map Automatically and a Dry Run', async () => {
 		const saved = await saveWorkflow(page, server.url, SUBTITLE_WORKFLOW);
 		await page.goto(`${server.url}/workflow/${saved.id}`);
 		for (const [name, , subtitle] of SUBTITLES) {

@@ -234,7 +234,7 @@ describeOnRuntime(`${RUNTIME}: the example workflows, as users import them`, () 
 				Array.from({ length: CSV_ROWS }, (_, index) => csvGuid(index)),
 			);
 			expect(items[REJECTED_ROW].json.error).toBe(
-				'uContact rejected the disposition (it answered "0") (item 7)',
+				'uContact rejected the disposition (it answered "0") (item 8)',
 			);
 			expect(items[SCHEDULED_ROW].json).toMatchObject({
 				success: true,
@@ -383,7 +383,7 @@ describeOnRuntime(`${RUNTIME}: the example workflows, as users import them`, () 
 			expect(answer.status).toBe(200);
 			expect(answer.body).toMatchObject({
 				success: false,
-				error: 'uContact rejected the disposition (it answered "0") (item 0)',
+				error: 'uContact rejected the disposition (it answered "0") (item 1)',
 			});
 		});
 

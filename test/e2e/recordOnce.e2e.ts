@@ -1,6 +1,6 @@
 /**
  * "No disposition recorded twice" (issue 28), measured on real n8n 2.x with the packed package
- * and Options > Skip Already Recorded Dispositions on. Each table row prints what it measured
+ * and Options > Skip Repeats on. Each table row prints what it measured
  * and asserts the promise: every call recorded once, 0 duplicates.
  *  A. regular mode (`n8n start`, SQLite), an active Webhook workflow answering at once (so
  *     deliveries of the same call run as overlapping executions):
@@ -263,276 +263,271 @@ const credentialData = (sim: Simulator, token: string = sim.token) => ({
 
 const describeN8n2 = selectedRuntimes().includes('n8n-2') ? describe : describe.skip;
 
-describeN8n2(
-	'n8n-2 regular mode (n8n start, SQLite): Skip Already Recorded Dispositions records each call once',
-	() => {
-		let sim: Simulator;
-		let rt: Runtime;
-		let userFolder: string;
-		let server: N8nServer | undefined;
-		let api: RestClient;
-		let credential: { id: string; name: string };
-		const log: string[] = [];
-		const workflowIds: string[] = [];
+describeN8n2('n8n-2 regular mode (n8n start, SQLite): Skip Repeats records each call once', () => {
+	let sim: Simulator;
+	let rt: Runtime;
+	let userFolder: string;
+	let server: N8nServer | undefined;
+	let api: RestClient;
+	let credential: { id: string; name: string };
+	const log: string[] = [];
+	const workflowIds: string[] = [];
 
-		async function start(first: boolean): Promise<void> {
-			server = await startN8n(rt, userFolder, { setUpOwner: first });
-			api = await restClient(server.url, server.owner);
-			report(
-				log,
-				`n8n ${first ? 'started' : 'started again (same user folder and database)'}: ready after ${seconds(server.readyMs)}`,
-			);
-		}
-
-		const setting = (): Setting => ({
-			mode: 'regular',
-			sim,
-			api,
-			baseUrl: server!.url,
-			credential,
-		});
-
-		beforeAll(
-			async () => {
-				sim = await startSimulator({ latencyMs: LATENCY_MS });
-				rt = runtime('n8n-2');
-				userFolder = makeUserFolder(packPackage());
-				await start(true);
-				credential = await api.post<{ id: string; name: string }>('/rest/credentials', {
-					name: 'uContact simulator',
-					type: 'uContactApi',
-					data: credentialData(sim),
-				});
-			},
-			5 * 60 * 1000,
+	async function start(first: boolean): Promise<void> {
+		server = await startN8n(rt, userFolder, { setUpOwner: first });
+		api = await restClient(server.url, server.owner);
+		report(
+			log,
+			`n8n ${first ? 'started' : 'started again (same user folder and database)'}: ready after ${seconds(server.readyMs)}`,
 		);
+	}
 
-		afterAll(async () => {
-			try {
-				if (userFolder && fs.existsSync(userFolder)) {
-					report(
-						log,
-						`SQLite: ${describeProcessedData(processedData(sqliteQuery(rt, userFolder)), workflowIds)}`,
-					);
-				}
-			} catch (error) {
-				report(log, `SQLite: could not read processed_data (${error.message})`);
-			}
-			await server?.stop();
-			await sim?.close();
-			if (userFolder && !keep())
-				fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 3 });
-			process.stderr.write(`recordOnce e2e (regular mode), summary:\n  ${log.join('\n  ')}\n`);
-		}, 60 * 1000);
+	const setting = (): Setting => ({
+		mode: 'regular',
+		sim,
+		api,
+		baseUrl: server!.url,
+		credential,
+	});
 
-		beforeEach(() => sim.reset());
+	beforeAll(
+		async () => {
+			sim = await startSimulator({ latencyMs: LATENCY_MS });
+			rt = runtime('n8n-2');
+			userFolder = makeUserFolder(packPackage());
+			await start(true);
+			credential = await api.post<{ id: string; name: string }>('/rest/credentials', {
+				name: 'uContact simulator',
+				type: 'uContactApi',
+				data: credentialData(sim),
+			});
+		},
+		5 * 60 * 1000,
+	);
 
-		it.each(ROWS)('A ($key) $title: each call recorded once, 0 duplicates', async (row) => {
-			const result = await row.run(setting());
-			workflowIds.push(result.workflowId);
-			report(log, describeRow('regular', row, result));
-			expect(result.refused).toEqual([]);
-			expect(result.missing).toBe(0);
-			expect(result.phases.map((phase) => [phase.name, phase.duplicates])).toEqual(
-				result.phases.map((phase) => [phase.name, 0]),
-			);
-			// Each call exactly once.
-			expect([...countByGuid(received(sim)).values()].every((count) => count === 1)).toBe(true);
-		});
-
-		it('C: the credential moved to another uContact server: sent there; the node renamed (same id): still skipped', async () => {
-			// B accepts the same token, so only the server changes.
-			const other = await startSimulator({ latencyMs: LATENCY_MS, tokens: [sim.token] });
-			try {
-				const moved = await api.post<{ id: string; name: string; type: string }>(
-					'/rest/credentials',
-					{
-						name: 'uContact A',
-						type: 'uContactApi',
-						data: credentialData(sim),
-					},
-				);
-				const workflow = await deploy(
-					api,
-					server!.url,
-					webhookWorkflow('recordOnce regular (C)', 'record-once-regular-c', {
-						id: moved.id,
-						name: moved.name,
-					}),
-				);
-				workflowIds.push(workflow.id);
-				const calls = makeCalls('regular-c', 2);
-				let deliveries = 0;
-				/** Delivers each call, one after the other, each once the one before ended; returns the node names each execution ran. */
-				const deliverEach = async () => {
-					const ran: string[][] = [];
-					for (const call of calls) {
-						await deliver(workflow.url, call);
-						await waitForFinished(api, workflow.id, ++deliveries);
-						const execution = await waitForExecution(api, rt, { workflowId: workflow.id });
-						ran.push(Object.keys(execution.data.resultData.runData));
-					}
-					return ran;
-				};
-				const guids = (requests: Array<{ rawBody: string }>) =>
-					requests.map((request) => guidOf(request.rawBody)).sort();
-
-				await deliverEach();
-				const onA = guids(received(sim));
-
-				await api.patch(`/rest/credentials/${moved.id}`, {
-					name: moved.name,
-					type: 'uContactApi',
-					data: credentialData(other, sim.token),
-				});
-				const aBefore = received(sim).length;
-				await deliverEach();
-				const onB = guids(received(other));
-				const againOnA = received(sim).length - aBefore;
-				// A control: a call never delivered before goes to B, so the credential did move.
-				const control = makeCalls('regular-c-control', 1)[0];
-				await deliver(workflow.url, control);
-				await waitForFinished(api, workflow.id, ++deliveries);
-				const controlOnB = received(other).some(
-					(request) => guidOf(request.rawBody) === control.guid,
-				);
-
-				// Renamed in the editor: same node id, new name, connections following it.
-				const RENAMED = 'Record the disposition';
-				const saved = await api.get<
-					{
-						nodes: Array<{ id: string; name: string }>;
-						connections: Record<string, unknown>;
-					} & Record<string, unknown>
-				>(`/rest/workflows/${workflow.id}`);
-				const nodes = saved.nodes.map((node) =>
-					node.id === NODE_ID ? { ...node, name: RENAMED } : node,
-				);
-				const connections = JSON.parse(
-					JSON.stringify(saved.connections).split(`"node":"${NODE}"`).join(`"node":"${RENAMED}"`),
-				);
-				const updated = await api.patch<{ versionId: string }>(`/rest/workflows/${workflow.id}`, {
-					...saved,
-					nodes,
-					connections,
-				});
-				await publish(api, workflow.id, updated.versionId, workflow.url);
-				const [aRename, bRename] = [received(sim).length, received(other).length];
-				const renamedRuns = await deliverEach();
-				const afterRename = received(sim).length - aRename + (received(other).length - bRename);
-				// Every delivery ran the renamed node (the published version is the renamed one).
-				const ranRenamed = renamedRuns.filter((nodes) => nodes.includes(RENAMED)).length;
-
+	afterAll(async () => {
+		try {
+			if (userFolder && fs.existsSync(userFolder)) {
 				report(
 					log,
-					`regular (C) credential moved: A received ${onA.length} of ${calls.length} first; after the move B received ${onB.length} of ${calls.length} ` +
-						`(${againOnA} more to A; a new call ${controlOnB ? 'went to B' : 'did NOT go to B'}); node renamed (${ranRenamed} of ${calls.length} executions ran it): ${afterRename} sent again (goal 0)`,
+					`SQLite: ${describeProcessedData(processedData(sqliteQuery(rt, userFolder)), workflowIds)}`,
 				);
-				expect(onA).toEqual(calls.map((call) => call.guid));
-				expect(controlOnB).toBe(true);
-				expect(ranRenamed).toBe(calls.length);
-				expect([onB, againOnA]).toEqual([calls.map((call) => call.guid), 0]);
-				expect(afterRename).toBe(0);
-			} finally {
-				await other.close();
 			}
-		});
+		} catch (error) {
+			report(log, `SQLite: could not read processed_data (${error.message})`);
+		}
+		await server?.stop();
+		await sim?.close();
+		if (userFolder && !keep())
+			fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 3 });
+		process.stderr.write(`recordOnce e2e (regular mode), summary:\n  ${log.join('\n  ')}\n`);
+	}, 60 * 1000);
 
-		it('D: n8n killed (SIGKILL) in the middle of 1,000 items at Concurrency 5, started again, the same data again: at most 5 duplicates, each named uncertain', async () => {
-			const CONCURRENCY = 5;
-			const KILL_AT = 400;
-			const calls = makeCalls('regular-d', 1000);
-			const webhookPath = 'record-once-regular-d';
+	beforeEach(() => sim.reset());
+
+	it.each(ROWS)('A ($key) $title: each call recorded once, 0 duplicates', async (row) => {
+		const result = await row.run(setting());
+		workflowIds.push(result.workflowId);
+		report(log, describeRow('regular', row, result));
+		expect(result.refused).toEqual([]);
+		expect(result.missing).toBe(0);
+		expect(result.phases.map((phase) => [phase.name, phase.duplicates])).toEqual(
+			result.phases.map((phase) => [phase.name, 0]),
+		);
+		// Each call exactly once.
+		expect([...countByGuid(received(sim)).values()].every((count) => count === 1)).toBe(true);
+	});
+
+	it('C: the credential moved to another uContact server: sent there; the node renamed (same id): still skipped', async () => {
+		// B accepts the same token, so only the server changes.
+		const other = await startSimulator({ latencyMs: LATENCY_MS, tokens: [sim.token] });
+		try {
+			const moved = await api.post<{ id: string; name: string; type: string }>(
+				'/rest/credentials',
+				{
+					name: 'uContact A',
+					type: 'uContactApi',
+					data: credentialData(sim),
+				},
+			);
 			const workflow = await deploy(
 				api,
 				server!.url,
-				webhookWorkflow('recordOnce regular (D)', webhookPath, credential, {
-					responseMode: 'lastNode',
-					options: { skipRecorded: true, concurrency: CONCURRENCY },
-					onError: 'continueRegularOutput',
-					jsCode: 'return $input.first().json.body.calls.map((call) => ({ json: call }));',
+				webhookWorkflow('recordOnce regular (C)', 'record-once-regular-c', {
+					id: moved.id,
+					name: moved.name,
 				}),
 			);
 			workflowIds.push(workflow.id);
+			const calls = makeCalls('regular-c', 2);
+			let deliveries = 0;
+			/** Delivers each call, one after the other, each once the one before ended; returns the node names each execution ran. */
+			const deliverEach = async () => {
+				const ran: string[][] = [];
+				for (const call of calls) {
+					await deliver(workflow.url, call);
+					await waitForFinished(api, workflow.id, ++deliveries);
+					const execution = await waitForExecution(api, rt, { workflowId: workflow.id });
+					ran.push(Object.keys(execution.data.resultData.runData));
+				}
+				return ran;
+			};
+			const guids = (requests: Array<{ rawBody: string }>) =>
+				requests.map((request) => guidOf(request.rawBody)).sort();
 
-			// The first run: killed once uContact has received KILL_AT of the 1,000.
-			const started = Date.now();
-			const first = deliver(workflow.url, { calls }, 120000).then(
-				() => 'answered',
-				(error: Error) => `cut (${error.message.slice(0, 60)})`,
+			await deliverEach();
+			const onA = guids(received(sim));
+
+			await api.patch(`/rest/credentials/${moved.id}`, {
+				name: moved.name,
+				type: 'uContactApi',
+				data: credentialData(other, sim.token),
+			});
+			const aBefore = received(sim).length;
+			await deliverEach();
+			const onB = guids(received(other));
+			const againOnA = received(sim).length - aBefore;
+			// A control: a call never delivered before goes to B, so the credential did move.
+			const control = makeCalls('regular-c-control', 1)[0];
+			await deliver(workflow.url, control);
+			await waitForFinished(api, workflow.id, ++deliveries);
+			const controlOnB = received(other).some(
+				(request) => guidOf(request.rawBody) === control.guid,
 			);
-			const deadline = Date.now() + 120000;
-			while (received(sim).length < KILL_AT) {
-				if (Date.now() > deadline)
-					throw new Error(`only ${received(sim).length} requests within 120 s`);
-				await new Promise((resolve) => setTimeout(resolve, 5));
-			}
-			const pgid = server!.pid;
-			process.kill(-pgid, 'SIGKILL');
-			const killedAt = received(sim).length;
-			const pendingAtKill = received(sim).filter((request) => request.status === null).length;
-			for (let i = 0; i < 100 && processGroup(pgid).length > 0; i++)
-				await new Promise((resolve) => setTimeout(resolve, 50));
-			await server!.stop();
-			const firstRun = received(sim).length;
-			const firstAnswer = await first;
+
+			// Renamed in the editor: same node id, new name, connections following it.
+			const RENAMED = 'Record the disposition';
+			const saved = await api.get<
+				{
+					nodes: Array<{ id: string; name: string }>;
+					connections: Record<string, unknown>;
+				} & Record<string, unknown>
+			>(`/rest/workflows/${workflow.id}`);
+			const nodes = saved.nodes.map((node) =>
+				node.id === NODE_ID ? { ...node, name: RENAMED } : node,
+			);
+			const connections = JSON.parse(
+				JSON.stringify(saved.connections).split(`"node":"${NODE}"`).join(`"node":"${RENAMED}"`),
+			);
+			const updated = await api.patch<{ versionId: string }>(`/rest/workflows/${workflow.id}`, {
+				...saved,
+				nodes,
+				connections,
+			});
+			await publish(api, workflow.id, updated.versionId, workflow.url);
+			const [aRename, bRename] = [received(sim).length, received(other).length];
+			const renamedRuns = await deliverEach();
+			const afterRename = received(sim).length - aRename + (received(other).length - bRename);
+			// Every delivery ran the renamed node (the published version is the renamed one).
+			const ranRenamed = renamedRuns.filter((nodes) => nodes.includes(RENAMED)).length;
+
 			report(
 				log,
-				`regular (D) n8n killed ${seconds(Date.now() - started)} after the delivery, ${killedAt} requests received (${firstRun} once it was gone, ` +
-					`${pendingAtKill} of them not answered yet when it was killed); the webhook caller saw the delivery ${firstAnswer}`,
+				`regular (C) credential moved: A received ${onA.length} of ${calls.length} first; after the move B received ${onB.length} of ${calls.length} ` +
+					`(${againOnA} more to A; a new call ${controlOnB ? 'went to B' : 'did NOT go to B'}); node renamed (${ranRenamed} of ${calls.length} executions ran it): ${afterRename} sent again (goal 0)`,
 			);
+			expect(onA).toEqual(calls.map((call) => call.guid));
+			expect(controlOnB).toBe(true);
+			expect(ranRenamed).toBe(calls.length);
+			expect([onB, againOnA]).toEqual([calls.map((call) => call.guid), 0]);
+			expect(afterRename).toBe(0);
+		} finally {
+			await other.close();
+		}
+	});
 
-			await start(false);
-			const url = `${server!.url}/webhook/${webhookPath}`;
-			// Claims the killed run made and never settled are each waited for (up to 5 s) before they are named uncertain.
-			const answer = await postWhenRegistered(url, { calls }, 120000, 180000);
-			expect(answer.status).toBe(200);
-			const items = answer.body as Array<Record<string, unknown>>;
-			expect(items).toHaveLength(calls.length);
+	it('D: n8n killed (SIGKILL) in the middle of 1,000 items at Concurrency 5, started again, the same data again: at most 5 duplicates, each named uncertain', async () => {
+		const CONCURRENCY = 5;
+		const KILL_AT = 400;
+		const calls = makeCalls('regular-d', 1000);
+		const webhookPath = 'record-once-regular-d';
+		const workflow = await deploy(
+			api,
+			server!.url,
+			webhookWorkflow('recordOnce regular (D)', webhookPath, credential, {
+				responseMode: 'lastNode',
+				options: { skipRecorded: true, concurrency: CONCURRENCY },
+				onError: 'continueRegularOutput',
+				jsCode: 'return $input.first().json.body.calls.map((call) => ({ json: call }));',
+			}),
+		);
+		workflowIds.push(workflow.id);
 
-			const firstRunGuids = new Set(
-				received(sim)
-					.slice(0, firstRun)
-					.map((request) => guidOf(request.rawBody)),
-			);
-			const secondRun = received(sim).slice(firstRun);
-			const counts = countByGuid(received(sim));
-			const duplicated = [...counts.entries()]
-				.filter(([, count]) => count > 1)
-				.map(([guid]) => guid);
-			const uncertainText = /\bmay\b[^.]*\brecorded\b/i;
-			const namedUncertain = (item: Record<string, unknown>) =>
-				item.success === false && uncertainText.test(JSON.stringify(item));
-			const byGuid = new Map(calls.map((call, index) => [call.guid, items[index]]));
-			// Reached uContact before the kill, and the record does not know it as recorded: its fate is unknown.
-			const unknownFate = [...firstRunGuids].filter(
-				(guid) => byGuid.get(guid)?.alreadyRecorded !== true,
-			);
-			const notNamed = unknownFate.filter((guid) => !namedUncertain(byGuid.get(guid)!));
-			const skipped = items.filter((item) => item.alreadyRecorded === true).length;
-			const uncertain = items.filter(namedUncertain).length;
-			const missing = calls.filter(
-				(call) => !counts.has(call.guid) && !namedUncertain(byGuid.get(call.guid)!),
-			).length;
-			report(
-				log,
-				`regular (D) second run (${calls.length} items): ${secondRun.length} sent, ${skipped} skipped as already recorded, ${uncertain} named uncertain; ` +
-					`${duplicated.length} duplicates (at most ${CONCURRENCY} allowed); ${unknownFate.length} received before the kill but not known as recorded, ` +
-					`${notNamed.length} of them not named uncertain; ${missing} never sent nor named uncertain; ` +
-					`executions ${JSON.stringify(await executionStatuses(api, workflow.id))}`,
-			);
-			expect(duplicated.length).toBeLessThanOrEqual(CONCURRENCY);
-			// Claimed before sending, so none is sent again; what the killed run had claimed (4 x
-			// Concurrency ahead) without its outcome written yet comes out named uncertain.
-			expect(unknownFate.length).toBeLessThanOrEqual(4 * CONCURRENCY);
-			expect(notNamed).toEqual([]);
-			expect(missing).toBe(0);
-		});
-	},
-);
+		// The first run: killed once uContact has received KILL_AT of the 1,000.
+		const started = Date.now();
+		const first = deliver(workflow.url, { calls }, 120000).then(
+			() => 'answered',
+			(error: Error) => `cut (${error.message.slice(0, 60)})`,
+		);
+		const deadline = Date.now() + 120000;
+		while (received(sim).length < KILL_AT) {
+			if (Date.now() > deadline)
+				throw new Error(`only ${received(sim).length} requests within 120 s`);
+			await new Promise((resolve) => setTimeout(resolve, 5));
+		}
+		const pgid = server!.pid;
+		process.kill(-pgid, 'SIGKILL');
+		const killedAt = received(sim).length;
+		const pendingAtKill = received(sim).filter((request) => request.status === null).length;
+		for (let i = 0; i < 100 && processGroup(pgid).length > 0; i++)
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		await server!.stop();
+		const firstRun = received(sim).length;
+		const firstAnswer = await first;
+		report(
+			log,
+			`regular (D) n8n killed ${seconds(Date.now() - started)} after the delivery, ${killedAt} requests received (${firstRun} once it was gone, ` +
+				`${pendingAtKill} of them not answered yet when it was killed); the webhook caller saw the delivery ${firstAnswer}`,
+		);
+
+		await start(false);
+		const url = `${server!.url}/webhook/${webhookPath}`;
+		// Claims the killed run made and never settled are each waited for (up to 5 s) before they are named uncertain.
+		const answer = await postWhenRegistered(url, { calls }, 120000, 180000);
+		expect(answer.status).toBe(200);
+		const items = answer.body as Array<Record<string, unknown>>;
+		expect(items).toHaveLength(calls.length);
+
+		const firstRunGuids = new Set(
+			received(sim)
+				.slice(0, firstRun)
+				.map((request) => guidOf(request.rawBody)),
+		);
+		const secondRun = received(sim).slice(firstRun);
+		const counts = countByGuid(received(sim));
+		const duplicated = [...counts.entries()].filter(([, count]) => count > 1).map(([guid]) => guid);
+		const uncertainText = /\bmay\b[^.]*\brecorded\b/i;
+		const namedUncertain = (item: Record<string, unknown>) =>
+			item.success === false && uncertainText.test(JSON.stringify(item));
+		const byGuid = new Map(calls.map((call, index) => [call.guid, items[index]]));
+		// Reached uContact before the kill, and the record does not know it as recorded: its fate is unknown.
+		const unknownFate = [...firstRunGuids].filter(
+			(guid) => byGuid.get(guid)?.alreadyRecorded !== true,
+		);
+		const notNamed = unknownFate.filter((guid) => !namedUncertain(byGuid.get(guid)!));
+		const skipped = items.filter((item) => item.alreadyRecorded === true).length;
+		const uncertain = items.filter(namedUncertain).length;
+		const missing = calls.filter(
+			(call) => !counts.has(call.guid) && !namedUncertain(byGuid.get(call.guid)!),
+		).length;
+		report(
+			log,
+			`regular (D) second run (${calls.length} items): ${secondRun.length} sent, ${skipped} skipped as already recorded, ${uncertain} named uncertain; ` +
+				`${duplicated.length} duplicates (at most ${CONCURRENCY} allowed); ${unknownFate.length} received before the kill but not known as recorded, ` +
+				`${notNamed.length} of them not named uncertain; ${missing} never sent nor named uncertain; ` +
+				`executions ${JSON.stringify(await executionStatuses(api, workflow.id))}`,
+		);
+		expect(duplicated.length).toBeLessThanOrEqual(CONCURRENCY);
+		// Claimed before sending, so none is sent again; what the killed run had claimed (4 x
+		// Concurrency ahead) without its outcome written yet comes out named uncertain.
+		expect(unknownFate.length).toBeLessThanOrEqual(4 * CONCURRENCY);
+		expect(notNamed).toEqual([]);
+		expect(missing).toBe(0);
+	});
+});
 
 describeN8n2(
-	'n8n-2 queue mode (PostgreSQL, Redis, main + two workers): Skip Already Recorded Dispositions records each call once',
+	'n8n-2 queue mode (PostgreSQL, Redis, main + two workers): Skip Repeats records each call once',
 	() => {
 		let sim: Simulator;
 		let queue: QueueMode;

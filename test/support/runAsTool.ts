@@ -61,7 +61,7 @@ export interface ToolCall {
 export type ToolScript = ToolCall[][];
 
 /** The node type as n8n's loader offers it to an agent. */
-function asTool(nodeType: INodeType): INodeType {
+export function asTool(nodeType: INodeType): INodeType {
 	const { description } = nodeType;
 	return Object.create(nodeType, {
 		description: {

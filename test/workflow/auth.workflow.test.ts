@@ -50,7 +50,7 @@ describe('token authentication', () => {
 			credentials: tokenCredentials(sim, { token: wrongToken }),
 		});
 		expect(result.error?.message).toBe(
-			'uContact refused the credentials (HTTP 401): the token is wrong or has expired (item 0)',
+			'uContact refused the credentials (HTTP 401): the token is wrong or has expired (item 1)',
 		);
 		expect(everythingReturned(result)).not.toContain(wrongToken);
 		// A token cannot be refreshed, so a 401 is final: no second request.
@@ -126,8 +126,9 @@ describe('user and password authentication', () => {
 			items: [call(0)],
 			credentials: loginCredentials(sim, { password: wrongPassword }),
 		});
-		expect(result.error?.message).toMatch(
-			/refused the user name or password \(getUserToken answered "0" or nothing\)/,
+		// Issue 31, finding 6: it says what to do, not what getUserToken answered.
+		expect(result.error?.message).toContain(
+			`uContact at ${sim.url} refused the user name or password. Check User and Password in the uContact credential: log in to uContact with them to be sure, and correct them there, or choose Token if you have one`,
 		);
 		expect(dispositionCalls()).toHaveLength(0);
 		expect(everythingReturned(result)).not.toContain(wrongPassword);
@@ -152,7 +153,7 @@ describe('user and password authentication', () => {
 			[false, { item: 1 }],
 		]);
 		expect(result.items[0].json.error).toMatch(/refused the user name or password/);
-		expect(result.items[1].json.error).toMatch(/refused the user name or password.*\(item 1\)$/);
+		expect(result.items[1].json.error).toMatch(/refused the user name or password.*\(item 2\)$/);
 		// One refused login, not one per item: repeated failed logins can lock the uContact user.
 		expect(logins()).toHaveLength(1);
 		expect(everythingReturned(result)).not.toContain(wrongPassword);

@@ -215,10 +215,10 @@ describe('a credential by expressions: a failure stays with its credential', () 
 		});
 		expect(result.items.map((item) => item.json.success)).toEqual([false, true, false, true]);
 		expect(String(result.items[0].json.error)).toMatch(
-			/refused the credentials \(HTTP 401\).*\(item 0\)$/,
+			/refused the credentials \(HTTP 401\).*\(item 1\)$/,
 		);
 		expect(String(result.items[2].json.error)).toMatch(
-			/^Not sent: .*refused the credentials.*\(item 2\)$/,
+			/^Not sent: .*refused the credentials.*\(item 3\)$/,
 		);
 		expect(a.requests.map((request) => request.fields.guid)).toEqual(['guid-0']);
 		expect(b.requests.map((request) => request.fields.guid)).toEqual(['guid-1', 'guid-3']);
@@ -231,7 +231,7 @@ describe('a credential by expressions: a failure stays with its credential', () 
 	])('%s for item 1: refused before anything is sent, naming the item', async (_name, server) => {
 		const items = [call(0, route('A')), call(1, { server, token: tokenB }), call(2, route('B'))];
 		const stopped = await runDisposition({ items, credentials: TOKEN_BY_EXPRESSION });
-		expect(stopped.error?.message).toMatch(/\(item 1\)$/);
+		expect(stopped.error?.message).toMatch(/\(item 2\)$/);
 		expect(a.requests).toHaveLength(0);
 		expect(b.requests).toHaveLength(0);
 
@@ -241,7 +241,7 @@ describe('a credential by expressions: a failure stays with its credential', () 
 			continueOnFail: true,
 		});
 		expect(continued.items.map((item) => item.json.success)).toEqual([true, false, true]);
-		expect(String(continued.items[1].json.error)).toMatch(/\(item 1\)$/);
+		expect(String(continued.items[1].json.error)).toMatch(/\(item 2\)$/);
 		expect(a.requests.map((request) => request.fields.guid)).toEqual(['guid-0']);
 		expect(b.requests.map((request) => request.fields.guid)).toEqual(['guid-2']);
 	});

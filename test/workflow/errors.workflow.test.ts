@@ -22,7 +22,7 @@ describe('checks before sending', () => {
 	it('stops on an empty required field, naming field and item, before any request', async () => {
 		const items = [call(0), call(1), call(2), call(3, { callerid: '  ' }), call(4)];
 		const result = await runDisposition({ items, credentials: tokenCredentials(sim) });
-		expect(result.error?.message).toBe('Caller ID (callerid) is required but empty (item 3)');
+		expect(result.error?.message).toBe('Caller ID (callerid) is required but empty (item 4)');
 		expect(sim.requests).toHaveLength(0);
 		expect(result.items).toEqual([]);
 	});
@@ -34,7 +34,7 @@ describe('checks before sending', () => {
 			credentials: tokenCredentials(sim),
 		});
 		expect(bad.error?.message).toMatch(
-			/^Schedule Callback At \(schedule\) is not usable: "next tuesday".*\(item 1\)$/,
+			/^Schedule Callback At \(schedule\) is not usable: "next tuesday".*\(item 2\)$/,
 		);
 		const zone = await runDisposition({
 			parameters: { ...MAPPED, options: { scheduleTimezone: 'Mars/Olympus' } },
@@ -54,7 +54,7 @@ describe('checks before sending', () => {
 			credentials: tokenCredentials(sim),
 		});
 		expect(result.error?.message).toBe(
-			'Extra Data 1 (d1) is an object; map a single text value to it (item 0)',
+			'Extra Data 1 (d1) is an object; map a single text value to it (item 1)',
 		);
 	});
 });
@@ -74,7 +74,7 @@ describe('answers and failures', () => {
 
 	it('reports a rejection ("0") with the usual causes', async () => {
 		const error = await failureOf(() => sim.setBehaviour({ kind: 'reject' }));
-		expect(error?.message).toBe('uContact rejected the disposition (it answered "0") (item 0)');
+		expect(error?.message).toBe('uContact rejected the disposition (it answered "0") (item 1)');
 		expect(error?.description).toMatch(
 			/campaign "Ventas->" or agent "jperez" does not exist.*GUID "guid-0"/,
 		);
@@ -94,7 +94,7 @@ describe('answers and failures', () => {
 			sim.setBehaviour({ kind: 'body', body: html, contentType: 'text/html' }),
 		);
 		expect(error?.message).toMatch(
-			/^uContact gave an unexpected answer: "<html><body>Maintenance .*… \(\d+ characters\)"; the disposition may or may not have been recorded, so check in uContact before sending it again \(item 0\)$/,
+			/^uContact gave an unexpected answer: "<html><body>Maintenance .*… \(\d+ characters\)"; the disposition may or may not have been recorded, so check in uContact before sending it again \(item 1\)$/,
 		);
 	});
 
@@ -142,7 +142,7 @@ describe('answers and failures', () => {
 	it('reports a connection closed without an answer', async () => {
 		const error = await failureOf(() => sim.setBehaviour({ kind: 'close' }));
 		expect(error?.message).toMatch(
-			/^The connection to uContact at http:\/\/127\.0\.0\.1:\d+ closed before it answered; the disposition may or may not have been recorded, so check in uContact before sending it again \(item 0\)$/,
+			/^The connection to uContact at http:\/\/127\.0\.0\.1:\d+ closed before it answered; the disposition may or may not have been recorded, so check in uContact before sending it again \(item 1\)$/,
 		);
 	});
 
@@ -163,9 +163,9 @@ describe('answers and failures', () => {
 			items: [call(0), call(1), call(2), call(3)],
 			credentials: tokenCredentials(sim),
 		});
-		expect(result.error?.message).toMatch(/\(HTTP 500\).*\(item 2\)$/);
+		expect(result.error?.message).toMatch(/\(HTTP 500\).*\(item 3\)$/);
 		expect((result.error as { description?: string }).description).toMatch(
-			/2 other item\(s\) of this run were recorded in uContact: item 0 \(GUID guid-0\), item 1 \(GUID guid-1\)\. Do not send those again\./,
+			/2 other item\(s\) of this run were recorded in uContact: item 1 \(GUID guid-0\), item 2 \(GUID guid-1\)\. Do not send those again\./,
 		);
 		expect(sim.requests).toHaveLength(3);
 	});
@@ -203,12 +203,12 @@ describe('Continue On Fail', () => {
 			disposition: null,
 			request: null,
 			scheduleTimezone: null,
-			error: 'Disposition Level 1 (l1) is required but empty (item 7)',
+			error: 'Disposition Level 1 (l1) is required but empty (item 8)',
 			hint: 'Nothing was sent to uContact.',
 		});
 		expect(result.items[21].json).toMatchObject({
 			success: false,
-			error: 'uContact rejected the disposition (it answered "0") (item 21)',
+			error: 'uContact rejected the disposition (it answered "0") (item 22)',
 			disposition: { campaign: 'Unknown->', guid: 'guid-21' },
 		});
 		expect(result.items[41].json.error).toMatch(/HTTP 500/);
@@ -237,7 +237,7 @@ describe('Continue On Fail', () => {
 		expect(sim.requests).toHaveLength(1);
 		expect(result.items.map((item) => item.json.success)).toEqual([false, false, false]);
 		expect(result.items[2].json.error).toMatch(
-			/^Not sent: No uContact DispositionCall endpoint .*\(item 2\)$/,
+			/^Not sent: No uContact DispositionCall endpoint .*\(item 3\)$/,
 		);
 	});
 });

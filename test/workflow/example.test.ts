@@ -82,7 +82,7 @@ it('records the dispositions of finished calls, one result per call', async () =
 		comment: 'Prefiere por la tarde, después de las 15 h',
 	});
 	expect(result.items[3].json.error).toBe(
-		'uContact rejected the disposition (it answered "0") (item 3)',
+		'uContact rejected the disposition (it answered "0") (item 4)',
 	);
 	expect(sim.requests.every((request) => request.problems.length === 0)).toBe(true);
 	// Up to five requests are in flight at once, so arrival order may differ from item order.

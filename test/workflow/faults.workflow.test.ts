@@ -74,7 +74,7 @@ describe('faults', () => {
 			contentType: 'text/html',
 		});
 		expect(message).toMatch(
-			/^uContact gave an unexpected answer, longer than 8192 bytes: "<html>x+…"; the disposition may or may not have been recorded, so check in uContact before sending it again \(item 0\)$/,
+			/^uContact gave an unexpected answer, longer than 8192 bytes: "<html>x+…"; the disposition may or may not have been recorded, so check in uContact before sending it again \(item 1\)$/,
 		);
 		expect(message.length).toBeLessThan(400);
 	});
@@ -100,12 +100,12 @@ describe('expressions that resolve to other types', () => {
 		[
 			'an object',
 			'={{ { a: 1 } }}',
-			{ error: 'Extra Data 1 (d1) is an object; map a single text value to it (item 0)' },
+			{ error: 'Extra Data 1 (d1) is an object; map a single text value to it (item 1)' },
 		],
 		[
 			'a list',
 			'={{ [1, 2] }}',
-			{ error: 'Extra Data 1 (d1) is a list; map a single text value to it (item 0)' },
+			{ error: 'Extra Data 1 (d1) is a list; map a single text value to it (item 1)' },
 		],
 	])('coerces or refuses %s in a text field', async (_name, expression, expected) => {
 		const result = await runDisposition({

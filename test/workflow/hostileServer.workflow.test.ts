@@ -416,7 +416,7 @@ const SCENARIOS: Scenario[] = [
 			path.kind === 'login'
 				? [
 						new RegExp(
-							`uContact at ${escape(baseUrl)} refused the user name or password \\(getUserToken answered "0" or nothing\\)`,
+							`uContact at ${escape(baseUrl)} refused the user name or password\\. Check User and Password in the uContact credential`,
 						),
 					]
 				: [/unexpected answer: ""/],

@@ -61,7 +61,7 @@ describe('Map Automatically: Input Field Path', () => {
 			credentials: tokenCredentials(sim),
 		});
 		expect(result.error?.message).toBe(
-			'Campaign (campaign) was not found in the item, which has: headers, params, query, body; set Input Field Path to "body" (item 0)',
+			'Campaign (campaign) was not found in the item, which has: headers, params, query, body; set Input Field Path to "body" (item 1)',
 		);
 		expect(sim.requests).toHaveLength(0);
 	});
@@ -78,10 +78,10 @@ describe('Map Automatically: Input Field Path', () => {
 			[0, 1, 2, 3].map((item) => ({ item })),
 		);
 		expect(result.items[1].json.error).toBe(
-			'Input Field Path (inputFieldPath) "body" was not found: the item has no "body"; the item has: payload (item 1)',
+			'Input Field Path (inputFieldPath) "body" was not found: the item has no "body"; the item has: payload (item 2)',
 		);
 		expect(result.items[2].json.error).toBe(
-			'Input Field Path (inputFieldPath) "body" is not an object in this item (it is string) (item 2)',
+			'Input Field Path (inputFieldPath) "body" is not an object in this item (it is string) (item 3)',
 		);
 		expect(sim.requests.map((request) => request.fields.guid)).toEqual(['guid-0', 'guid-3']);
 	});
@@ -93,7 +93,7 @@ describe('Map Automatically: Input Field Path', () => {
 			credentials: tokenCredentials(sim),
 			continueOnFail: true,
 		});
-		expect(result.items[0].json.error).toBe('Agent (agent) is required but empty (item 0)');
+		expect(result.items[0].json.error).toBe('Agent (agent) is required but empty (item 1)');
 		expect(sim.requests).toHaveLength(0);
 	});
 });

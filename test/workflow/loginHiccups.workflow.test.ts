@@ -76,7 +76,7 @@ const TRANSIENT: Array<[string, Hiccup]> = [
 	],
 ];
 
-/** Item numbers a message names, e.g. [7] for "... (item 7)". */
+/** Item numbers a message names, counted from 1: [8] for "... (item 8)". */
 const itemNumbers = (message: unknown) =>
 	[...String(message).matchAll(/\(item (\d+)\)/g)].map((match) => Number(match[1]));
 
@@ -217,8 +217,8 @@ describe('a transient login failure that outlasts Safe Retries', () => {
 				expect(item.pairedItem).toEqual({ item: index });
 				expect(item.json.error).toMatch(/log ?in/i);
 				expect(item.json.error).not.toMatch(/refused the user name or password/i);
-				expect(item.json.error).toMatch(new RegExp(`\\(item ${index}\\)$`));
-				expect(itemNumbers(item.json.error)).toEqual([index]);
+				expect(item.json.error).toMatch(new RegExp(`\\(item ${index + 1}\\)$`));
+				expect(itemNumbers(item.json.error)).toEqual([index + 1]);
 			});
 			// Safe Retries 1: the login was tried twice, with a wait between.
 			expect(logins().length).toBeGreaterThanOrEqual(2);
@@ -253,7 +253,7 @@ describe('a transient login failure that outlasts Safe Retries', () => {
 		result.items.forEach((item, index) => {
 			expect(item.json.success).toBe(false);
 			expect(item.json.error).toMatch(/log ?in/i);
-			expect(item.json.error).toMatch(new RegExp(`\\(item ${index}\\)$`));
+			expect(item.json.error).toMatch(new RegExp(`\\(item ${index + 1}\\)$`));
 		});
 	});
 });
@@ -283,7 +283,7 @@ describe('a refused login is sent once for the whole run', () => {
 					item.json.success === false &&
 					/refused/i.test(error) &&
 					/user|password/i.test(error) &&
-					new RegExp(`\\(item ${index}\\)$`).test(error) &&
+					new RegExp(`\\(item ${index + 1}\\)$`).test(error) &&
 					itemNumbers(error).length === 1;
 				return fine ? [] : [`${index}: ${error}`];
 			});

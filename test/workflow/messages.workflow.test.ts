@@ -21,14 +21,15 @@ const descriptionOf = (error: unknown) =>
 	(error as { description?: string } | undefined)?.description;
 
 describe('item numbers', () => {
-	// Issue 12.9: messages number items as n8n does: the error's itemIndex, $itemIndex, from 0.
-	it('names the third item "item 2", the itemIndex n8n gives the same error', async () => {
+	// Issue 31, finding 7: "item 2" is the second item, as a person counts; n8n's own
+	// itemIndex (and $itemIndex) still count from 0.
+	it('names the third item "item 3", whose itemIndex n8n gives as 2', async () => {
 		const result = await runDisposition({
 			parameters: { ...MAPPED, l1: '={{ $itemIndex === 2 ? "" : $json.l1 }}' },
 			items: [call(0), call(1), call(2)],
 			credentials: tokenCredentials(sim),
 		});
-		expect(result.error?.message).toBe('Disposition Level 1 (l1) is required but empty (item 2)');
+		expect(result.error?.message).toBe('Disposition Level 1 (l1) is required but empty (item 3)');
 		expect((result.error as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(2);
 	});
 });
@@ -49,7 +50,9 @@ describe('"other items were recorded" when a run stops', () => {
 		const description = descriptionOf(result.error) ?? '';
 		expect(description).toMatch(/4 other item\(s\) of this run were recorded in uContact: /);
 		for (const guid of recorded) {
-			expect(description).toContain(`item ${guid.slice('guid-'.length)} (GUID ${guid})`);
+			expect(description).toContain(
+				`item ${Number(guid.slice('guid-'.length)) + 1} (GUID ${guid})`,
+			);
 		}
 	});
 
@@ -63,7 +66,10 @@ describe('"other items were recorded" when a run stops', () => {
 			items: Array.from({ length: 14 }, (_, index) => call(index)),
 			credentials: tokenCredentials(sim),
 		});
-		const named = Array.from({ length: 10 }, (_, index) => `item ${index} (GUID guid-${index})`);
+		const named = Array.from(
+			{ length: 10 },
+			(_, index) => `item ${index + 1} (GUID guid-${index})`,
+		);
 		expect(descriptionOf(result.error)).toContain(
 			`12 other item(s) of this run were recorded in uContact: ${named.join(', ')} and 2 more. Do not send those again.`,
 		);
@@ -105,7 +111,7 @@ describe('Map Automatically with two columns for one field', () => {
 			credentials: tokenCredentials(sim),
 		});
 		expect(result.error?.message).toBe(
-			'Caller ID (callerid) is given twice with different values: column "callerid" has "222" and column "Caller ID" has "111"; keep only one of them (item 0)',
+			'Caller ID (callerid) is given twice with different values: column "callerid" has "222" and column "Caller ID" has "111"; keep only one of them (item 1)',
 		);
 		expect(sim.requests).toHaveLength(0);
 	});
@@ -120,7 +126,7 @@ describe('numbers that are not exact', () => {
 				credentials: tokenCredentials(sim),
 			});
 			expect(result.error?.message).toMatch(
-				/^Caller ID \(callerid\) is the number \S+, which a number cannot hold exactly .*; map it as text, .*\(item 0\)$/,
+				/^Caller ID \(callerid\) is the number \S+, which a number cannot hold exactly .*; map it as text, .*\(item 1\)$/,
 			);
 			expect(sim.requests).toHaveLength(0);
 		},
@@ -144,7 +150,7 @@ describe('failing expressions and time zones name what is wrong', () => {
 			credentials: tokenCredentials(sim),
 		});
 		expect(field.error?.message).toMatch(
-			/^Caller ID \(callerid\): its expression could not be evaluated: .+ \(item 0\)$/,
+			/^Caller ID \(callerid\): its expression could not be evaluated: .+ \(item 1\)$/,
 		);
 		const extra = await runDisposition({
 			parameters: { ...MAPPED, additionalFields: { comment: 'fine', d2: '={{ $json.a. }}' } },
@@ -152,7 +158,7 @@ describe('failing expressions and time zones name what is wrong', () => {
 			credentials: tokenCredentials(sim),
 		});
 		expect(extra.error?.message).toMatch(
-			/^Extra Data 2 \(d2\): its expression could not be evaluated: .+ \(item 0\)$/,
+			/^Extra Data 2 \(d2\): its expression could not be evaluated: .+ \(item 1\)$/,
 		);
 		expect(sim.requests).toHaveLength(0);
 	});
@@ -165,7 +171,7 @@ describe('failing expressions and time zones name what is wrong', () => {
 			timezone: 'Mars/Olympus',
 		});
 		expect(withSchedule.error?.message).toBe(
-			'Schedule Time Zone (scheduleTimezone) is the workflow\'s time zone, "Mars/Olympus", which is not a known time zone: pick one in the workflow\'s settings (Timezone), or set Schedule Time Zone (item 0)',
+			'Schedule Time Zone (scheduleTimezone) is the workflow\'s time zone, "Mars/Olympus", which is not a known time zone: pick one in the workflow\'s settings (Timezone), or set Schedule Time Zone (item 1)',
 		);
 		expect(sim.requests).toHaveLength(0);
 		// Without a schedule the zone is not used, so the item goes.
@@ -213,7 +219,7 @@ describe('Retry-After longer than Max Retry Wait', () => {
 			credentials: tokenCredentials(sim),
 		});
 		expect(result.error?.message).toBe(
-			'uContact is temporarily unavailable (HTTP 503); the disposition was not recorded; it asked to wait 60 s before a retry, longer than Max Retry Wait (2 s) (item 0)',
+			'uContact is temporarily unavailable (HTTP 503); the disposition was not recorded; it asked to wait 60 s before a retry, longer than Max Retry Wait (2 s) (item 1)',
 		);
 		expect(descriptionOf(result.error)).toMatch(/^Raise Max Retry Wait/);
 		expect(sim.requests).toHaveLength(1);

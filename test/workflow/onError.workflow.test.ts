@@ -66,7 +66,7 @@ const sentGuids = () => sim.dispositions.map((request) => request.fields.guid);
 describe('On Error: Stop Workflow (the default)', () => {
 	it('stops before sending anything when an item fails the checks, naming it', async () => {
 		const result = await run({});
-		expect(result.error?.message).toBe('Caller ID (callerid) is required but empty (item 3)');
+		expect(result.error?.message).toBe('Caller ID (callerid) is required but empty (item 4)');
 		expect(sim.requests).toHaveLength(0);
 		expect(result.outputs).toEqual([]);
 	});
@@ -74,10 +74,10 @@ describe('On Error: Stop Workflow (the default)', () => {
 	it('stops at the first item uContact refuses; the error names what was recorded', async () => {
 		const result = await run({ items: fourItems().slice(0, 3) });
 		expect(result.error?.message).toBe(
-			'uContact rejected the disposition (it answered "0") (item 1)',
+			'uContact rejected the disposition (it answered "0") (item 2)',
 		);
 		expect((result.error as { description?: string }).description).toMatch(
-			/1 other item\(s\) of this run were recorded in uContact: item 0 \(GUID guid-0\)\. Do not send those again\.$/,
+			/1 other item\(s\) of this run were recorded in uContact: item 1 \(GUID guid-0\)\. Do not send those again\.$/,
 		);
 		// No new request starts after the failure.
 		expect(sim.requests.map((request) => request.fields.guid)).toEqual(['guid-0', 'guid-1']);
@@ -105,11 +105,11 @@ describe('On Error: Continue (regular output)', () => {
 		expect(main[1].json).toMatchObject({
 			success: false,
 			response: null,
-			error: 'uContact rejected the disposition (it answered "0") (item 1)',
+			error: 'uContact rejected the disposition (it answered "0") (item 2)',
 			hint: expect.stringMatching(/^Usual causes: campaign "Unknown->"/),
 		});
 		expect(main[3].json).toMatchObject({
-			error: 'Caller ID (callerid) is required but empty (item 3)',
+			error: 'Caller ID (callerid) is required but empty (item 4)',
 			hint: 'Nothing was sent to uContact.',
 			disposition: null,
 		});
@@ -135,12 +135,12 @@ describe('On Error: Continue (using error output)', () => {
 		expect(failed.map((item) => item.json)).toEqual([
 			{
 				...call(1, { campaign: 'Unknown->' }),
-				error: 'uContact rejected the disposition (it answered "0") (item 1)',
+				error: 'uContact rejected the disposition (it answered "0") (item 2)',
 				message: expect.stringMatching(/^Usual causes: campaign "Unknown->"/),
 			},
 			{
 				...call(3, { callerid: '' }),
-				error: 'Caller ID (callerid) is required but empty (item 3)',
+				error: 'Caller ID (callerid) is required but empty (item 4)',
 				message: 'Nothing was sent to uContact.',
 			},
 		]);
@@ -193,7 +193,7 @@ describe('Retry On Fail (n8n re-runs the whole node)', () => {
 		});
 		// Item 1's 500 may have recorded it, so the re-run refuses to send it again (issue 11).
 		expect(result.error?.message).toMatch(
-			/^Not sent again by Retry On Fail.*HTTP 500.*\(item 1\)$/,
+			/^Not sent again by Retry On Fail.*HTTP 500.*\(item 2\)$/,
 		);
 		expect(sim.requests).toHaveLength(2);
 		expect(sentGuids()).toEqual(['guid-0']);
@@ -246,7 +246,7 @@ describe('Retry On Fail (n8n re-runs the whole node)', () => {
 		expect(pairs(result.outputs[1])).toEqual([{ item: 0 }]);
 		expect(result.outputs[1][0].json).toMatchObject({
 			guid: 'guid-0',
-			error: expect.stringMatching(/\(item 0\)$/),
+			error: expect.stringMatching(/\(item 1\)$/),
 		});
 	});
 });

@@ -138,8 +138,8 @@ const OPTIONS: Array<{
 	{ option: 'dryRun', label: 'Dry Run', ways: BOOLEAN_WAYS('Dry Run') },
 	{
 		option: 'resendUncertainOnRetry',
-		label: 'Resend Uncertain Items on Retry',
-		ways: BOOLEAN_WAYS('Resend Uncertain Items on Retry'),
+		label: 'Resend Uncertain Items',
+		ways: BOOLEAN_WAYS('Resend Uncertain Items'),
 	},
 ];
 
@@ -204,7 +204,7 @@ describe('every option, given every way', () => {
 				expect(result.error?.message).toMatch(
 					new RegExp(`^Options > ${row.label.replace(/[()>]/g, '\\$&')} (is |: its expression)`),
 				);
-				expect(result.error?.message).toMatch(/\(item 0\)$/);
+				expect(result.error?.message).toMatch(/\(item 1\)$/);
 				expect(requests).toHaveLength(0);
 				return;
 			}
@@ -255,7 +255,7 @@ describe('options read once for the run', () => {
 	it.each([
 		['Concurrency', { concurrency: '={{ $json.c }}' }],
 		['Batching > Items per Batch', { batching: { batch: { batchSize: '={{ $json.c }}' } } }],
-		['Resend Uncertain Items on Retry', { resendUncertainOnRetry: '={{ $json.c > 2 }}' }],
+		['Resend Uncertain Items', { resendUncertainOnRetry: '={{ $json.c > 2 }}' }],
 	])(
 		'refuse %s when an expression gives items different values, before sending',
 		async (label, options) => {
@@ -266,7 +266,7 @@ describe('options read once for the run', () => {
 			});
 			expect(result.error?.message).toMatch(
 				new RegExp(
-					`^Options > ${label.replace(/[()>]/g, '\\$&')} is read once for the whole run, but its expression gives .* for item 0 and .* here: make it the same for every item \\(item 2\\)$`,
+					`^Options > ${label.replace(/[()>]/g, '\\$&')} is read once for the whole run, but its expression gives .* for the first item and .* here: make it the same for every item \\(item 3\\)$`,
 				),
 			);
 			expect(sim.requests).toHaveLength(0);
@@ -293,8 +293,8 @@ describe('options read once for the run', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => item.json.error)).toEqual([
-			'Not sent, because of item 1: Options > Concurrency is "five": give a whole number from 1 to 50 (item 0)',
-			'Options > Concurrency is "five": give a whole number from 1 to 50 (item 1)',
+			'Not sent, because of item 2: Options > Concurrency is "five": give a whole number from 1 to 50 (item 1)',
+			'Options > Concurrency is "five": give a whole number from 1 to 50 (item 2)',
 		]);
 		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(sim.requests).toHaveLength(0);
@@ -323,7 +323,7 @@ describe('options read per item', () => {
 			items: [call(0, { dry: false }), call(1, { dry: 'yes' })],
 			credentials: tokenCredentials(sim),
 		});
-		expect(result.error?.message).toBe('Options > Dry Run is "yes": give true or false (item 1)');
+		expect(result.error?.message).toBe('Options > Dry Run is "yes": give true or false (item 2)');
 		expect(sim.requests).toHaveLength(0);
 	});
 

@@ -37,12 +37,12 @@ describe('a bug in the node', () => {
 			credentials: tokenCredentials(sim),
 		});
 		expect(result.error?.message).toBe(
-			"The uContact node failed because of an error in its own code (TypeError: Cannot use 'in' operator to search for 'form' in undefined); the disposition may or may not have been recorded, so check in uContact before sending it again (item 2)",
+			"The uContact node failed because of an error in its own code (TypeError: Cannot use 'in' operator to search for 'form' in undefined); the disposition may or may not have been recorded, so check in uContact before sending it again (item 3)",
 		);
 		const description = (result.error as { description?: string }).description ?? '';
 		expect(description).toMatch(/This is a bug in n8n-nodes-ucontact/);
 		expect(description).toMatch(
-			/2 other item\(s\) of this run were recorded in uContact: item 0 \(GUID guid-0\), item 1 \(GUID guid-1\)/,
+			/2 other item\(s\) of this run were recorded in uContact: item 1 \(GUID guid-0\), item 2 \(GUID guid-1\)/,
 		);
 		expect(description).not.toMatch(/Nothing was sent/);
 		// The bug stops the run: nothing after item 2 is sent.
@@ -67,14 +67,14 @@ describe('a bug in the node', () => {
 		);
 		expect(result.items.map((item) => [item.json.success, String(item.json.error ?? '')])).toEqual([
 			[true, ''],
-			[false, expect.stringMatching(/error in its own code .*\(item 1\)$/)],
+			[false, expect.stringMatching(/error in its own code .*\(item 2\)$/)],
 			[
 				false,
 				expect.stringMatching(
-					/^Not sent: The uContact node failed because of an error in its own code.*\(item 2\)$/,
+					/^Not sent: The uContact node failed because of an error in its own code.*\(item 3\)$/,
 				),
 			],
-			[false, expect.stringMatching(/^Not sent: .*\(item 3\)$/)],
+			[false, expect.stringMatching(/^Not sent: .*\(item 4\)$/)],
 		]);
 		expect(sim.requests).toHaveLength(2);
 	});

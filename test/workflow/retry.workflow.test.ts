@@ -29,7 +29,7 @@ describe('safe retries', () => {
 			credentials: tokenCredentials(sim),
 		});
 		expect(result.error?.message).toBe(
-			'uContact is limiting requests (HTTP 429); the disposition was not recorded (after 3 attempts) (item 0)',
+			'uContact is limiting requests (HTTP 429); the disposition was not recorded (after 3 attempts) (item 1)',
 		);
 		expect(sim.requests).toHaveLength(3);
 	});

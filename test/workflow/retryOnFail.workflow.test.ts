@@ -146,16 +146,16 @@ describe("n8n's Retry On Fail", () => {
 		});
 
 		expect(result.error?.message).toMatch(
-			/^Not sent again by Retry On Fail, because an earlier try may have recorded it: The connection to uContact at http:\/\/127\.0\.0\.1:\d+ closed before it answered; the disposition may or may not have been recorded, so check in uContact before sending it again \(item 1\)$/,
+			/^Not sent again by Retry On Fail, because an earlier try may have recorded it: The connection to uContact at http:\/\/127\.0\.0\.1:\d+ closed before it answered; the disposition may or may not have been recorded, so check in uContact before sending it again \(item 2\)$/,
 		);
 		expect((result.error as { description?: string }).description).toMatch(
-			/Check in uContact whether it was recorded.*Resend Uncertain Items on Retry/,
+			/Check in uContact whether it was recorded.*Resend Uncertain Items/,
 		);
 		expect(sim.requests.map((request) => request.fields.guid)).toEqual(['guid-0', 'guid-1']);
 		expect(recordedGuids()).toEqual(['guid-0', 'guid-1']);
 	});
 
-	it('with Resend Uncertain Items on Retry, such an item is sent again', async () => {
+	it('with Resend Uncertain Items, such an item is sent again', async () => {
 		sim.queue({ kind: 'normal' }, { kind: 'status', status: 500 });
 		const result = await runDisposition({
 			parameters: { ...MAPPED, options: { concurrency: 1, resendUncertainOnRetry: true } },
@@ -206,7 +206,7 @@ describe("n8n's Retry On Fail", () => {
 			nodeSettings: retryOnFail(3),
 		});
 
-		expect(result.error?.message).toMatch(/HTTP 503.*\(item 2\)$/);
+		expect(result.error?.message).toMatch(/HTTP 503.*\(item 3\)$/);
 		expect(requestsFor('guid-2')).toHaveLength(3);
 		expect(recordedGuids()).toEqual(['guid-0', 'guid-1']);
 	});

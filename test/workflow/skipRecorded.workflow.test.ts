@@ -1,5 +1,5 @@
 /**
- * Skip Already Recorded Dispositions, through n8n's engine: the same data run again, or one call
+ * Skip Repeats, through n8n's engine: the same data run again, or one call
  * delivered twice, records nothing twice; a changed key is sent; off by default. Overlapping
  * executions, other workers, renamed nodes and moved credentials: recordOnce.workflow.test.ts.
  */
@@ -29,7 +29,7 @@ const SKIP = {
 };
 const recorded = () => sim.dispositions.map((request) => request.fields.guid);
 
-describe('Skip Already Recorded Dispositions', () => {
+describe('Skip Repeats', () => {
 	it('off (the default): running the same data again sends it again', async () => {
 		await runDisposition({ items: calls(3), credentials: tokenCredentials(sim) });
 		const again = await runDisposition({ items: calls(3), credentials: tokenCredentials(sim) });
@@ -59,7 +59,7 @@ describe('Skip Already Recorded Dispositions', () => {
 			again.items.map((item) => [item.json.success, item.json.alreadyRecorded, item.pairedItem]),
 		).toEqual([0, 1, 2, 3, 4].map((item) => [true, true, { item }]));
 		expect(again.items[0].json.hint).toMatch(
-			/^Recorded by execution \S+ at \d{4}-\d\d-\d\dT[\d:.]+Z with every key the same; not sent again \(Skip Already Recorded Dispositions\)\.$/,
+			/^Recorded by execution \S+, less than a minute ago, with every key the same; not sent again \(Skip Repeats\)\.$/,
 		);
 	});
 

@@ -198,7 +198,7 @@ describe.each(SCENARIOS)('%s', (_scenario, scenario) => {
 		expect(`${message} ${description}`).toMatch(scenario.anywhere);
 		expect(message).not.toMatch(/\.\.|\.;/);
 		if (path.request && scenario.proven)
-			expect(message).toMatch(/; the disposition was not (sent|recorded) \(item 0\)$/);
+			expect(message).toMatch(/; the disposition was not (sent|recorded) \(item 1\)$/);
 		if (path.request && !scenario.proven)
 			expect(message).toMatch(/the disposition may or may not have been recorded/);
 	});
@@ -215,7 +215,7 @@ it('a proven wrong scheme stops the run at the first item: later items are not s
 	expect(raws.closes.contacted).toBe(1);
 	expect(result.items.map((item) => String(item.json.error))).toEqual([
 		expect.stringMatching(
-			/before HTTPS was set up; if that port serves plain HTTP, use http:\/\/; the disposition was not sent \(item 0\)$/,
+			/before HTTPS was set up; if that port serves plain HTTP, use http:\/\/; the disposition was not sent \(item 1\)$/,
 		),
 		expect.stringMatching(/^Not sent: .*before HTTPS was set up/),
 		expect.stringMatching(/^Not sent: .*before HTTPS was set up/),

@@ -120,7 +120,10 @@ export function autoMapItem(json: IDataObject, path: string): DispositionInput {
 			const value = source[name];
 			return isObject(value) && Object.keys(value).some((column) => match(column) === key);
 		});
-		const advice = holder === undefined ? '' : `; set Input Field Path to "${prefix}${holder}"`;
+		const advice =
+			holder === undefined
+				? `; name a column ${key} or "${FIELD_LABELS[key]}", or set Mapping Mode to Define Below and map the field there`
+				: `; set Input Field Path to "${prefix}${holder}"`;
 		throw new DispositionInputError(
 			key,
 			`was not found in ${where}, which has: ${listKeys(source)}${advice}`,

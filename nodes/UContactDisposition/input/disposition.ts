@@ -2,6 +2,8 @@
  * From the values a user mapped to the 13 keys uContact receives: coerced to text, trimmed,
  * required ones checked, the schedule normalised. Nothing here talks to n8n or the network.
  */
+import { directionMarkProblem } from './directionMark';
+import { FIELDS, labelsOf } from '../fields';
 import { ScheduleError, toUContactSchedule } from './schedule';
 import {
 	DISPOSITION_KEYS,
@@ -11,21 +13,7 @@ import {
 } from '../../UContactApi/api';
 
 /** How each key is named in the node's UI, for messages people can match to a field. */
-export const FIELD_LABELS: Record<DispositionKey, string> = {
-	campaign: 'Campaign',
-	agent: 'Agent',
-	callerid: 'Caller ID',
-	guid: 'Call GUID',
-	l1: 'Disposition Level 1',
-	l2: 'Disposition Level 2',
-	l3: 'Disposition Level 3',
-	d1: 'Extra Data 1',
-	d2: 'Extra Data 2',
-	comment: 'Comment',
-	schedule: 'Schedule Callback At',
-	camptoreschedule: 'Callback Dialer',
-	tag: 'Tag',
-};
+export const FIELD_LABELS = labelsOf(FIELDS);
 
 export class DispositionInputError extends Error {
 	constructor(
@@ -75,6 +63,9 @@ function asText(field: DispositionKey, value: unknown): string {
 	return text.trim();
 }
 
+/** The keys holding a campaign's name, which ends in a direction mark such as "->". */
+const NAMES_WITH_DIRECTION_MARK = new Set<DispositionKey>(['campaign', 'camptoreschedule']);
+
 /**
  * The disposition to send, every key present. Throws DispositionInputError naming the
  * first field that is missing or unusable.
@@ -94,6 +85,10 @@ export function buildDisposition(input: DispositionInput, scheduleZone: string):
 			continue;
 		}
 		disposition[key] = asText(key, input[key]);
+		if (NAMES_WITH_DIRECTION_MARK.has(key)) {
+			const problem = directionMarkProblem(disposition[key]);
+			if (problem !== undefined) throw new DispositionInputError(key, problem);
+		}
 	}
 	for (const key of REQUIRED_KEYS) {
 		if (disposition[key] === '') throw new DispositionInputError(key, 'is required but empty');

@@ -66,13 +66,13 @@ export const OPTIONS = {
 		scope: 'run',
 	}),
 	resendUncertainOnRetry: boolean({
-		label: 'Resend Uncertain Items on Retry',
+		label: 'Resend Uncertain Items',
 		path: ['resendUncertainOnRetry'],
 		default: false,
 		scope: 'run',
 	}),
 	skipRecorded: boolean({
-		label: 'Skip Already Recorded Dispositions',
+		label: 'Skip Repeats',
 		path: ['skipRecorded'],
 		default: false,
 		scope: 'run',

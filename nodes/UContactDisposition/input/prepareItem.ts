@@ -15,7 +15,7 @@ import {
 	type DispositionInput,
 } from './disposition';
 import { checkTimeZone, ScheduleError } from './schedule';
-import { toolArguments } from '../toolCall';
+import { FIELDS, mainKeysOf } from '../fields';
 import {
 	encodeDispositionForm,
 	type Disposition,
@@ -55,26 +55,13 @@ function inputFieldPathReader(context: IExecuteFunctions): (itemIndex: number) =
 /** A field the node cannot read: its expression failed, or there is nothing to map. */
 class FieldReadError extends Error {}
 
-// n8n offers the model the fields that `$fromAI()` names, and Map Automatically has none: the
-// model could fill nothing, and a tool's input holds no call to map.
-const MAP_AUTOMATICALLY_AS_TOOL =
-	'Mapping Mode "Map Automatically" cannot be used when the node is an AI tool: the model fills a tool\'s fields only through $fromAI(). Set Mapping Mode to "Define Below" and fill the fields with $fromAI(), or with values dragged from the input';
-
 function expressionProblem(label: string, error: unknown): FieldReadError {
 	const reason = error instanceof Error ? error.message : String(error);
 	return new FieldReadError(`${label}: its expression could not be evaluated: ${reason}`);
 }
 
 /** Define Below's fields in the order they are read, which decides whose error is reported. */
-const DEFINED_FIELDS: DispositionKey[] = [
-	'campaign',
-	'agent',
-	'callerid',
-	'guid',
-	'l1',
-	'l2',
-	'l3',
-];
+const DEFINED_FIELDS = mainKeysOf(FIELDS);
 
 type ReadField = (itemIndex: number) => unknown;
 
@@ -180,12 +167,9 @@ function inputReader(
 	context: IExecuteFunctions,
 	autoMap: boolean,
 ): (itemIndex: number) => DispositionInput {
+	// As an AI tool, n8n hides Mapping Mode (description.ts) and reads it as Define Below, even in
+	// a tool saved in Map Automatically: the model fills fields only through $fromAI().
 	if (!autoMap) return defineBelowReader(context);
-	if (toolArguments(context) !== undefined) {
-		return () => {
-			throw new FieldReadError(MAP_AUTOMATICALLY_AS_TOOL);
-		};
-	}
 	const items = context.getInputData();
 	const pathOf = inputFieldPathReader(context);
 	return (itemIndex) => autoMapItem(items[itemIndex].json, pathOf(itemIndex));

@@ -150,7 +150,7 @@ export function readRunOptions(
 					itemIndex,
 					problem:
 						`Options > ${OPTIONS[name as keyof typeof OPTIONS].label} is read once for the whole run, but its expression gives ` +
-						`${shown(first.options[name])} for item 0 and ${shown(other.options[name])} here: make it the same for every item`,
+						`${shown(first.options[name])} for the first item and ${shown(other.options[name])} here: make it the same for every item`,
 				};
 			}
 		}

@@ -9,6 +9,7 @@ import {
 	type INode,
 	type INodeExecutionData,
 	type JsonObject,
+	type NodeExecutionHint,
 } from 'n8n-workflow';
 
 import { DISPOSITION_PATH, FORM_CONTENT_TYPE, type Disposition } from '../../UContactApi/api';
@@ -57,10 +58,10 @@ function outputJson(fields: IDataObject): IDataObject {
 }
 
 /**
- * How messages name an item: its index from 0, the number n8n's own messages ("[item 2]"),
- * the error's itemIndex and $itemIndex give the same item.
+ * How messages name an item: counted from 1, as a person counts the rows of a sheet or the items
+ * n8n lists ("item 2" is the second). n8n's itemIndex and $itemIndex count from 0.
  */
-export const itemRef = (itemIndex: number) => `item ${itemIndex}`;
+export const itemRef = (itemIndex: number) => `item ${itemIndex + 1}`;
 
 /** An item that failed the checks before sending. */
 export function invalidItem(itemIndex: number, problem: string): Failed {
@@ -100,6 +101,26 @@ export function dryRun(
 			disposition,
 			hint: 'Dry run: nothing was sent to uContact. "disposition" holds the values "request.body" encodes.',
 		}),
+	};
+}
+
+/**
+ * The warning n8n shows above the output of a run with Dry Run on, so a green "success" is not
+ * taken for recorded calls; undefined when no item was a dry run.
+ */
+export function dryRunExecutionHint(outcomes: Outcome[]): NodeExecutionHint | undefined {
+	const dry = outcomes.filter((outcome) => outcome.ok && outcome.json.dryRun === true).length;
+	if (dry === 0) return undefined;
+	const which =
+		dry === outcomes.length
+			? dry === 1
+				? 'The item shows'
+				: `All ${dry} items show`
+			: `${dry} of the ${outcomes.length} items show`;
+	return {
+		message: `Dry Run is on: nothing was sent to uContact. ${which} the request that would have been sent. To record the calls, turn off Options > Dry Run.`,
+		type: 'warning',
+		location: 'outputPane',
 	};
 }
 

@@ -1,4 +1,4 @@
-// What recordOnce.e2e.ts (Skip Already Recorded Dispositions on real n8n, issue 28) shares: the
+// What recordOnce.e2e.ts (Skip Repeats on real n8n, issue 28) shares: the
 // calls, the workflows, delivering them to a production webhook, waiting until n8n has finished
 // every execution (by its REST executions list, never by sleeping), counting what the uContact
 // simulator received per call GUID, and a look at n8n's `processed_data` table.

@@ -139,7 +139,7 @@ export function retriedOutput(
 	const hint =
 		recordedBy === 'this process'
 			? new RegExp(
-					`^Recorded by execution ${failed.id} at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z; this retry of it did not send it again\\.$`,
+					`^Recorded by execution ${failed.id}, (less than a minute|\\d+ minutes?) ago; this retry of it did not send it again\\.$`,
 				)
 			: /^Recorded by an earlier execution of this workflow; this retry of it did not send it again\.$/;
 	for (const item of items) {

@@ -32,12 +32,12 @@ describe('the editor shows each option as options.ts defines it', () => {
 				maxValue: spec.max,
 				numberPrecision: 0,
 			});
-			expect(ui.description).toContain(String(spec.max));
+			// The range is the editor's to enforce (typeOptions); the description speaks plainly.
 		} else {
 			expect(ui.type).toBe(spec.kind === 'boolean' ? 'boolean' : 'options');
 			expect(ui.default).toBe(spec.default);
 		}
-		expect(ui.description?.includes('Read once for the whole run')).toBe(spec.scope === 'run');
+		expect(ui.description?.includes('The same for the whole run')).toBe(spec.scope === 'run');
 	});
 });
 
