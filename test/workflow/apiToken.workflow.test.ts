@@ -51,7 +51,7 @@ describe('Portal API Token authentication', () => {
 			credentials: apiTokenCredentials(WRONG_API_TOKEN),
 		});
 		expect(result.error?.message).toBe(
-			'uContact refused the credentials (HTTP 401): the token is wrong or has expired (item 0)',
+			'uContact refused the credentials (HTTP 401): the token is wrong or has expired (item 1)',
 		);
 		expect(everythingReturned(result)).not.toContain(WRONG_API_TOKEN);
 		expect(sim.dispositions).toHaveLength(0);

@@ -9,7 +9,7 @@ import { describeRequestFailure } from '../../UContactApi/requestMessages';
 import type { RunOptions } from '../input/options';
 import type { ReadyItem } from '../input/prepareItem';
 import { knownRecorded, knownUncertain } from '../output/fromRecord';
-import { dryRun, notSent, recorded, sendFailed, type Outcome } from '../output/results';
+import { dryRun, itemRef, notSent, recorded, sendFailed, type Outcome } from '../output/results';
 import type { DispositionRecord } from '../record/dispositionRecord';
 import { recordKey } from '../record/recordKey';
 import type { ItemCredential } from './itemCredentials';
@@ -145,7 +145,7 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 		const reason =
 			stopAt === undefined
 				? 'the run stopped before this item'
-				: `the run stopped at item ${stopAt}`;
+				: `the run stopped at ${itemRef(stopAt)}`;
 		return notSent(itemIndex, 'form' in item ? item.disposition : undefined, reason);
 	});
 	// The run's outcomes are in n8n's shared store before the node hands its items on.
