@@ -240,7 +240,6 @@ export function describeRejection(disposition: Disposition): FailureReport {
 	};
 }
 
-/** uContact answered something other than OK or 0. */
 /**
  * A 2xx answer that is neither "OK" nor "0". uContact processed the request, so a disposition
  * (not the credential test's empty one) may have been recorded.

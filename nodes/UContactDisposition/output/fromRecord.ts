@@ -37,7 +37,6 @@ export function knownRecorded(
 	const earlierTry = known.sameRun && known.entry?.itemIndex === itemIndex;
 	const response = known.entry?.response;
 	const outcome = recorded(disposition, earlierTry ? (response ?? '') : '');
-	if (!outcome.ok) return outcome;
 	if (earlierTry) return { ok: true, json: { ...outcome.json, alreadyRecorded: true } };
 	const hint = `Recorded by ${who(known, itemIndex)}${why(known, policy)}.`;
 	return { ok: true, json: { ...outcome.json, alreadyRecorded: true, response: null, hint } };

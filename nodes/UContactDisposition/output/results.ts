@@ -20,7 +20,7 @@ import { repeatedHourNote } from '../input/schedule';
  * A failed item, as words: the n8n error is made from it only when one is thrown (failureError),
  * so the error that stops a run is built once, with the count of what was recorded.
  */
-export interface Failed {
+interface Failed {
 	ok: false;
 	itemIndex: number;
 	/** Ends with "(item N)". */
@@ -60,7 +60,7 @@ function outputJson(fields: IDataObject): IDataObject {
  * How messages name an item: its index from 0, the number n8n's own messages ("[item 2]"),
  * the error's itemIndex and $itemIndex give the same item.
  */
-export const itemRef = (itemIndex: number) => `item ${itemIndex}`;
+const itemRef = (itemIndex: number) => `item ${itemIndex}`;
 
 /** An item that failed the checks before sending. */
 export function invalidItem(itemIndex: number, problem: string): Failed {
@@ -72,7 +72,10 @@ export function invalidItem(itemIndex: number, problem: string): Failed {
 	};
 }
 
-export function recorded(disposition: Disposition, response: string): Outcome {
+export function recorded(
+	disposition: Disposition,
+	response: string,
+): { ok: true; json: IDataObject } {
 	return { ok: true, json: outputJson({ success: true, response, disposition }) };
 }
 
@@ -133,23 +136,21 @@ const MAX_NAMED = 10;
 
 /**
  * Which other items uContact recorded (up to ten named, by item and GUID), so the user knows
- * what not to send again; undefined when there are none.
+ * what not to send again; when there are none, it says so.
  */
-function recordedNote(outcomes: Outcome[]): { count: number; note: string } {
+function recordedNote(outcomes: Outcome[]): string {
 	const named: string[] = [];
 	let count = 0;
 	outcomes.forEach((outcome, itemIndex) => {
-		if (outcome === undefined || !outcome.ok || outcome.json.success !== true) return;
+		if (!outcome.ok || outcome.json.success !== true) return;
 		count++;
 		const guid = (outcome.json.disposition as Disposition | undefined)?.guid;
 		if (named.length < MAX_NAMED) named.push(`${itemRef(itemIndex)} (GUID ${guid})`);
 	});
 	const more = count > named.length ? ` and ${count - named.length} more` : '';
-	const note =
-		count === 0
-			? 'No other item of this run was recorded in uContact.'
-			: `${count} other item(s) of this run were recorded in uContact: ${named.join(', ')}${more}. Do not send those again.`;
-	return { count, note };
+	return count === 0
+		? 'No other item of this run was recorded in uContact.'
+		: `${count} other item(s) of this run were recorded in uContact: ${named.join(', ')}${more}. Do not send those again.`;
 }
 
 /** The n8n error for a failed item; `outcomes` given when it stops a run that sent others. */
@@ -158,9 +159,10 @@ export function failureError(
 	failed: Failed,
 	outcomes?: Outcome[],
 ): NodeApiError | NodeOperationError {
-	const recorded = outcomes === undefined ? undefined : recordedNote(outcomes);
 	const description =
-		recorded === undefined ? failed.description : `${failed.description} ${recorded.note}`.trim();
+		outcomes === undefined
+			? failed.description
+			: `${failed.description} ${recordedNote(outcomes)}`.trim();
 	const { itemIndex } = failed;
 	if (failed.api === undefined)
 		return new NodeOperationError(node, failed.message, { itemIndex, description });

@@ -8,7 +8,7 @@
  */
 import type { Failure } from '../../UContactApi/errorFacts';
 
-export interface RetrySettings {
+interface RetrySettings {
 	/** Retries after the first attempt; 0 turns retrying off. */
 	maxRetries: number;
 	/** The longest wait accepted, whether from backoff or from a Retry-After header. */
@@ -30,7 +30,7 @@ export function retryAfterMs(header: string, now = Date.now()): number | undefin
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-export type RetryDecision =
+type RetryDecision =
 	| { retry: true; waitMs: number }
 	/**
 	 * not-safe: it may have been recorded, or trying again cannot help; used-up: Safe Retries are
