@@ -3,8 +3,8 @@
  * recorded nothing (kind "not-recorded": a refused connection, a DNS hiccup, 429, 503, or a login
  * that failed in passing) are retried, so a retry can never record a disposition twice;
  * everything that may have recorded it (timeouts, 500, 502, 504, a connection dropped after
- * sending) is reported instead. n8n's own "Retry On Fail" re-runs the whole node; attemptMemory.ts
- * keeps that from sending again what a try recorded.
+ * sending) is reported instead. n8n's own "Retry On Fail" re-runs the whole node; the record
+ * (record/) keeps that from sending again what a try recorded.
  */
 import type { Failure } from '../../UContactApi/errorFacts';
 
