@@ -231,6 +231,7 @@ describe('the files around the package', () => {
 			'disposition',
 			'request',
 			'error',
+			'errorKind',
 			'scheduleTimezone',
 			'hint',
 		]);

@@ -110,7 +110,7 @@ describe('concurrency', () => {
 			items: calls(30),
 			credentials: tokenCredentials(sim),
 		});
-		expect(result.error?.message).toMatch(/\(HTTP 500\).*\(item 2\)$/);
+		expect(result.error).toMatchObject({ httpCode: '500', context: { itemIndex: 2 } });
 		expect(sim.requests.length).toBeLessThan(10);
 	});
 
@@ -219,7 +219,7 @@ describe('Map Automatically', () => {
 			items: [call(0), { ...call(1), l1: undefined }],
 			credentials: tokenCredentials(sim),
 		});
-		expect(result.error?.message).toBe('Disposition Level 1 (l1) is required but empty (item 1)');
+		expect(result.error).toMatchObject({ context: { itemIndex: 1, errorKind: 'invalid-input' } });
 		expect(sim.requests).toHaveLength(0);
 	});
 });

@@ -81,9 +81,7 @@ it('records the dispositions of finished calls, one result per call', async () =
 		camptoreschedule: 'Ventas->',
 		comment: 'Prefiere por la tarde, después de las 15 h',
 	});
-	expect(result.items[3].json.error).toBe(
-		'uContact rejected the disposition (it answered "0") (item 3)',
-	);
+	expect(result.items[3].json.errorKind).toBe('rejected');
 	expect(sim.requests.every((request) => request.problems.length === 0)).toBe(true);
 	// Up to five requests are in flight at once, so arrival order may differ from item order.
 	expect(sim.dispositions.map((request) => request.fields.guid).sort()).toEqual([

@@ -14,6 +14,7 @@ import type { RunWorkflowResult } from '../support/harness';
 import { startSimulator, type Behaviour, type Simulator } from '../support/simulator/simulator';
 import {
 	call,
+	errorKindOf,
 	MAPPED,
 	runDisposition,
 	tokenCredentials,
@@ -243,7 +244,7 @@ const ROWS: Row[] = [
 			const parameters = { ...MAPPED, options: { concurrency: 1, timeout: 1000 } };
 			sim.queue(normal(1)[0], { kind: 'slow', ms: 2500 });
 			const failed = await run({ items: calls(3), parameters });
-			expect(failed.error?.message).toMatch(/did not answer within 1000 ms/);
+			expect(errorKindOf(failed.error)).toBe('maybe-recorded');
 			// The retry resumes with the failed run's node settings (On Error: stop), so it stops at the same item.
 			const retried = await run({ items: calls(3), parameters, retryOf: failed.run });
 			expect(retried.error?.message).toMatch(

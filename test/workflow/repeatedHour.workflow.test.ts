@@ -108,8 +108,7 @@ it('a failed item keeps its own hint first, then the schedule note', async () =>
 		timezone: 'America/New_York',
 	});
 	const json = result.items[0].json;
-	expect(json.success).toBe(false);
-	expect(json.error).toMatch(/refused the credentials/);
+	expect(json).toMatchObject({ success: false, errorKind: 'refused' });
 	expect(json.hint).toMatch(
 		/^Check the token in the uContact credential\. Schedule Callback At "2026-11-01 01:30:00" happens twice/,
 	);

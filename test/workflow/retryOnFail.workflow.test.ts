@@ -206,7 +206,7 @@ describe("n8n's Retry On Fail", () => {
 			nodeSettings: retryOnFail(3),
 		});
 
-		expect(result.error?.message).toMatch(/HTTP 503.*\(item 2\)$/);
+		expect(result.error).toMatchObject({ httpCode: '503', context: { itemIndex: 2 } });
 		expect(requestsFor('guid-2')).toHaveLength(3);
 		expect(recordedGuids()).toEqual(['guid-0', 'guid-1']);
 	});

@@ -55,6 +55,7 @@ export function knownUncertain(disposition: Disposition, known: Known, itemIndex
 				: `Not sent, because ${sender} sent the same disposition and may have recorded it: it may still be waiting for uContact's answer (on this or another n8n worker), or it had no answer in time, an answer cut off, or n8n stopped while it was in flight`;
 	const report: FailureReport = {
 		...(earlier ?? {}),
+		kind: 'maybe-recorded',
 		message,
 		description:
 			'Check in uContact whether it was recorded. To send such items again, turn on Options > Resend Uncertain Items on Retry.',

@@ -13,8 +13,17 @@ import {
 
 import { DISPOSITION_PATH, FORM_CONTENT_TYPE, type Disposition } from '../../UContactApi/api';
 import { basicAuthorization, endpointUrl } from '../../UContactApi/credential';
+import type { FailureKind } from '../../UContactApi/errorFacts';
 import type { FailureReport } from '../../UContactApi/requestMessages';
 import { repeatedHourNote } from '../input/schedule';
+
+/**
+ * What a failed item's `errorKind` says, for workflows to branch on instead of reading words: how
+ * a request failed (errorFacts.ts: not-recorded, maybe-recorded, rejected, refused, configuration,
+ * bug), or that nothing was sent because the item failed the checks before sending
+ * (invalid-input) or an earlier failure would repeat for it (not-sent).
+ */
+export type ErrorKind = FailureKind | 'invalid-input' | 'not-sent';
 
 /**
  * A failed item, as words: the n8n error is made from it only when one is thrown (failureError),
@@ -23,6 +32,7 @@ import { repeatedHourNote } from '../input/schedule';
 interface Failed {
 	ok: false;
 	itemIndex: number;
+	kind: ErrorKind;
 	/** Ends with "(item N)". */
 	message: string;
 	description: string;
@@ -40,7 +50,7 @@ export type Outcome = ({ ok: true; json: IDataObject } | Failed) & {
  * node's mapping see one shape. `success` means uContact recorded it; nothing else says true.
  * `error` is the exception: only a failed item has it, because n8n 1.x counts a first output
  * item with any `error` key, even null, as a failed run and, with Retry On Fail, runs the node
- * again (2.x looks at its value).
+ * again (2.x looks at its value). `errorKind` goes with it: what kind of failure (ErrorKind).
  */
 function outputJson(fields: IDataObject): IDataObject {
 	return {
@@ -67,6 +77,7 @@ export function invalidItem(itemIndex: number, problem: string): Failed {
 	return {
 		ok: false,
 		itemIndex,
+		kind: 'invalid-input',
 		message: `${problem} (${itemRef(itemIndex)})`,
 		description: 'Nothing was sent to uContact.',
 	};
@@ -110,6 +121,7 @@ export function notSent(
 	return {
 		ok: false,
 		itemIndex,
+		kind: 'not-sent',
 		disposition,
 		message: `Not sent: ${reason} (${itemRef(itemIndex)})`,
 		description: 'An earlier failure would repeat for every later item, so nothing more was sent.',
@@ -125,6 +137,8 @@ export function sendFailed(
 	return {
 		ok: false,
 		itemIndex,
+		// Every report of a request carries its kind; one without could have been recorded.
+		kind: report.kind ?? 'maybe-recorded',
 		disposition,
 		message: `${report.message} (${itemRef(itemIndex)})`,
 		description: report.description ?? '',
@@ -164,15 +178,19 @@ export function failureError(
 			? failed.description
 			: `${failed.description} ${recordedNote(outcomes)}`.trim();
 	const { itemIndex } = failed;
-	if (failed.api === undefined)
-		return new NodeOperationError(node, failed.message, { itemIndex, description });
-	return new NodeApiError(node, { message: failed.message } as JsonObject, {
-		itemIndex,
-		message: failed.message,
-		description,
-		httpCode: failed.api.httpCode,
-		failure: failed.api.failure,
-	});
+	const error =
+		failed.api === undefined
+			? new NodeOperationError(node, failed.message, { itemIndex, description })
+			: new NodeApiError(node, { message: failed.message } as JsonObject, {
+					itemIndex,
+					message: failed.message,
+					description,
+					httpCode: failed.api.httpCode,
+					failure: failed.api.failure,
+				});
+	// The same kind an output item carries, where an error workflow reads the error's context.
+	error.context.errorKind = failed.kind;
+	return error;
 }
 
 /**
@@ -214,6 +232,7 @@ export function toOutputItems(outcomes: Outcome[], routeErrors = false): INodeEx
 			return { json: { error: message, message: description || message }, pairedItem };
 		const json = outputJson({
 			error: message,
+			errorKind: outcome.kind,
 			hint: joined(description, note),
 			disposition: outcome.disposition ?? null,
 			scheduleTimezone,
