@@ -1,4 +1,4 @@
-import { makeToken, startSimulator, type Simulator } from '../support/simulator/simulator';
+import { makeToken, startSimulator } from '../support/simulator/simulator';
 import { harnessLogger } from '../support/harness';
 import {
 	call,
@@ -8,18 +8,14 @@ import {
 	testCredential,
 	tokenCredentials,
 } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
 // Built at run time: these are made-up values a test checks never leak, not secrets.
 const wrongToken = makeToken('intruder');
 const wrongPassword = ['wrong', 'pass', String(Date.now())].join('-');
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ users: { api: 'secret-pass' } });
-});
-afterAll(async () => await sim.close());
+const sim = useSimulator({ users: { api: 'secret-pass' } });
 beforeEach(() => {
-	sim.reset();
 	harnessLogger.clear();
 });
 

@@ -17,7 +17,8 @@ import {
 	type EngineName,
 } from '../support/harness/expression-engine';
 import { call, MAPPED, runDisposition } from '../support/runDisposition';
-import { makeToken, startSimulator, type Simulator } from '../support/simulator/simulator';
+import { makeToken } from '../support/simulator/simulator';
+import { useSimulator } from '../support/useSimulator';
 
 const DISPOSITION_PATH = '/Integra/resources/api/DispositionCall';
 
@@ -27,23 +28,11 @@ const tokenB = makeToken('api-b');
 const passwordA = ['pass', 'a', String(Date.now())].join('-');
 const passwordB = ['pass', 'b', String(Date.now())].join('-');
 
-let a: Simulator;
-let b: Simulator;
-beforeAll(async () => {
-	await startVmExpressionEngine();
-	a = await startSimulator({ tokens: [tokenA], users: { 'user-a': passwordA } });
-	b = await startSimulator({ tokens: [tokenB], users: { 'user-b': passwordB } });
-});
-afterAll(async () => {
-	await a.close();
-	await b.close();
-	await stopExpressionEngines();
-});
-beforeEach(() => {
-	a.reset();
-	b.reset();
-	harnessLogger.clear();
-});
+const a = useSimulator({ tokens: [tokenA], users: { 'user-a': passwordA } });
+const b = useSimulator({ tokens: [tokenB], users: { 'user-b': passwordB } });
+beforeAll(async () => await startVmExpressionEngine());
+afterAll(async () => await stopExpressionEngines());
+beforeEach(() => harnessLogger.clear());
 
 type Server = 'A' | 'B';
 const sim = (server: Server) => (server === 'A' ? a : b);

@@ -1,4 +1,3 @@
-import { startSimulator, type Simulator } from '../support/simulator/simulator';
 import { harnessLogger } from '../support/harness';
 import {
 	call,
@@ -8,14 +7,10 @@ import {
 	runDisposition,
 	tokenCredentials,
 } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ campaigns: ['Ventas->', 'Cobranza<-'] });
-});
-afterAll(async () => await sim.close());
+const sim = useSimulator({ campaigns: ['Ventas->', 'Cobranza<-'] });
 beforeEach(() => {
-	sim.reset();
 	harnessLogger.clear();
 });
 

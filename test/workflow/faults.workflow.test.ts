@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSimulator, type Behaviour, type Simulator } from '../support/simulator/simulator';
+import { type Behaviour } from '../support/simulator/simulator';
 import { report, rssMiB, soakItems } from '../support/soakSize';
 import {
 	call,
@@ -11,13 +11,9 @@ import {
 	runDisposition,
 	tokenCredentials,
 } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 async function failureOf(behaviour: Behaviour, timeout = 1000) {
 	sim.reset();

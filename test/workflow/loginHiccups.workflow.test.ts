@@ -19,25 +19,15 @@ import {
 	runDisposition,
 	testCredential,
 } from '../support/runDisposition';
-import {
-	startSimulator,
-	type LoginBehaviour,
-	type Recorded,
-	type Simulator,
-} from '../support/simulator/simulator';
+import { type LoginBehaviour, type Recorded } from '../support/simulator/simulator';
+import { useSimulator } from '../support/useSimulator';
 
 jest.setTimeout(120_000);
 
-let sim: Simulator;
 // Runs on every answered request; a test sets it to act mid-run (expire the session, arm hiccups).
 let onAnswer: ((record: Recorded) => void) | undefined;
-
-beforeAll(async () => {
-	sim = await startSimulator({ onRequest: (record) => onAnswer?.(record) });
-});
-afterAll(async () => await sim.close());
+const sim = useSimulator({ onRequest: (record) => onAnswer?.(record) });
 beforeEach(() => {
-	sim.reset();
 	onAnswer = undefined;
 	harnessLogger.clear();
 });

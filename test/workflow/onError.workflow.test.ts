@@ -16,7 +16,7 @@ import {
 	tokenCredentials,
 	type DispositionRun,
 } from '../support/runDisposition';
-import { startSimulator, type Simulator } from '../support/simulator/simulator';
+import { useSimulator } from '../support/useSimulator';
 
 const OUTPUT_KEYS = [
 	'success',
@@ -29,13 +29,8 @@ const OUTPUT_KEYS = [
 	'hint',
 ];
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ campaigns: ['Ventas->'] });
-});
-afterAll(async () => await sim.close());
+const sim = useSimulator({ campaigns: ['Ventas->'] });
 beforeEach(() => {
-	sim.reset();
 	harnessLogger.clear();
 });
 

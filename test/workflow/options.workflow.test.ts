@@ -14,15 +14,10 @@ import {
 	runDisposition,
 	tokenCredentials,
 } from '../support/runDisposition';
-import { startSimulator, type Simulator } from '../support/simulator/simulator';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-afterAll(async () => await sim.close());
+const sim = useSimulator();
 beforeEach(() => {
-	sim.reset();
 	harnessLogger.clear();
 });
 

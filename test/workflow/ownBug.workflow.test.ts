@@ -4,15 +4,10 @@
  * output, in order. It is never "Nothing was sent", and never a hole in the output.
  */
 import * as api from '../../nodes/UContactApi/api';
-import { startSimulator, type Simulator } from '../support/simulator/simulator';
 import { call, MAPPED, runDisposition, tokenCredentials } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 afterEach(() => jest.restoreAllMocks());
 
 const calls = (count: number) => Array.from({ length: count }, (_, index) => call(index));

@@ -11,7 +11,7 @@ import { sleep, type IDataObject, type INodeExecutionData, type INodeType } from
 import { MAX_SHARED_ENTRIES } from '../../nodes/UContactDisposition/record/sharedRecord';
 import { deduplicationStore } from '../support/harness';
 import type { RunWorkflowResult } from '../support/harness';
-import { startSimulator, type Behaviour, type Simulator } from '../support/simulator/simulator';
+import type { Behaviour, Simulator } from '../support/simulator/simulator';
 import {
 	call,
 	errorKindOf,
@@ -20,17 +20,10 @@ import {
 	tokenCredentials,
 	type DispositionRun,
 } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-let other: Simulator;
-beforeAll(async () => {
-	[sim, other] = await Promise.all([startSimulator(), startSimulator()]);
-});
-afterAll(async () => await Promise.all([sim.close(), other.close()]));
-beforeEach(() => {
-	sim.reset();
-	other.reset();
-});
+const sim = useSimulator();
+const other = useSimulator();
 
 /** The node as a second n8n worker has it: its own process memory, the same database. */
 function secondWorker(): INodeType {

@@ -3,15 +3,10 @@
  * as written and its output item's hint says it means two instants an hour apart, in a real send
  * and in a Dry Run alike; other schedules carry no such hint, and a skipped hour is refused.
  */
-import { startSimulator, type Simulator } from '../support/simulator/simulator';
 import { call, MAPPED, runDisposition, tokenCredentials } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 const PARAMETERS = { ...MAPPED, additionalFields: { schedule: '={{ $json.schedule }}' } };
 const DRY_RUN_HINT =

@@ -1,4 +1,3 @@
-import { startSimulator, type Simulator } from '../support/simulator/simulator';
 import {
 	call,
 	errorKindOf,
@@ -6,13 +5,9 @@ import {
 	runDisposition,
 	tokenCredentials,
 } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 const calls = (count: number) => Array.from({ length: count }, (_, index) => call(index));
 const requestsFor = (guid: string) =>

@@ -5,15 +5,11 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { startSimulator, type Behaviour, type Simulator } from '../support/simulator/simulator';
+import { type Behaviour } from '../support/simulator/simulator';
 import { call, MAPPED, runDisposition, tokenCredentials } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 const calls = (count: number) => Array.from({ length: count }, (_, index) => call(index));
 const repeat = (count: number, behaviour: Behaviour) => Array<Behaviour>(count).fill(behaviour);

@@ -4,15 +4,11 @@
  * (even "0" or an unexpected one), a timeout or a server error is final, since a resend could
  * record the call twice (what is retried: test/workflow/retry.workflow.test.ts). Through WorkflowExecute, since sendItem sends through n8n's helpers.
  */
-import { startSimulator, type Behaviour, type Simulator } from '../support/simulator/simulator';
+import { type Behaviour } from '../support/simulator/simulator';
 import { call, MAPPED, runDisposition, tokenCredentials } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 async function sendOne(behaviour: Behaviour, options: Record<string, unknown> = {}) {
 	sim.setBehaviour(behaviour);
