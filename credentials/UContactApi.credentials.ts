@@ -10,7 +10,7 @@ import type {
 
 import {
 	activeToken,
-	basicAuthorization,
+	authorizationFor,
 	CREDENTIAL_TYPE,
 	skipsCertificateCheck,
 	usesLogin,
@@ -83,6 +83,12 @@ export class UContactApi implements ICredentialType {
 			type: 'options',
 			options: [
 				{
+					name: 'Portal API Token',
+					value: 'apiToken',
+					description:
+						'A token generated in the uContact portal (user menu > API Token), sent as "Authorization: Bearer TOKEN". uContact does not document whether DispositionCall accepts it.',
+				},
+				{
 					name: 'Token',
 					value: 'token',
 					description: 'A uContact API token, sent as "Authorization: Basic TOKEN"',
@@ -104,7 +110,7 @@ export class UContactApi implements ICredentialType {
 			default: '',
 			required: true,
 			description: 'The token exactly as uContact issued it (it is sent as given, not re-encoded)',
-			displayOptions: { show: { authentication: ['token'] } },
+			displayOptions: { show: { authentication: ['token', 'apiToken'] } },
 		},
 		{
 			displayName: 'User',
@@ -167,7 +173,7 @@ export class UContactApi implements ICredentialType {
 				requestOptions.skipSslCertificateValidation === true || skipsCertificateCheck(credentials),
 			headers: {
 				...requestOptions.headers,
-				Authorization: basicAuthorization(activeToken(credentials)),
+				Authorization: authorizationFor(credentials, activeToken(credentials)),
 			},
 		};
 	}

@@ -13,5 +13,5 @@ step "tests (units, and workflows through n8n's engine)"; npm test -- --ci
 # Node's VM modules on; the rest of the suite runs without them, as n8n does.
 step "the native-path differential test under n8n's quickjs engine"; NODE_OPTIONS=--experimental-vm-modules npm test -- --ci test/workflow/nativeExpressions.workflow.test.ts -t quickjs
 step "provision real n8n 2.x and 1.x, Chromium, Redis and PostgreSQL (cached after the first run)"; bash scripts/provision-e2e.sh
-step "end-to-end (real n8n 2.x and 1.x: CLI, run contexts, AI Agent and MCP tools, examples, editor in Chromium, install, queue mode, proxies)"; UCONTACT_SKIP_BUILD=1 npm run test:e2e -- --ci
+step "end-to-end (real n8n 2.x and 1.x: CLI, run contexts, AI Agent and MCP tools, examples, editor in Chromium, install, queue mode, proxies, answers of any size)"; UCONTACT_SKIP_BUILD=1 npm run test:e2e -- --ci
 echo; echo "All checks passed in $((SECONDS - started))s"

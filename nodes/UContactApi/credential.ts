@@ -27,6 +27,17 @@ export function basicAuthorization(token: string): string {
 	return `Basic ${token}`;
 }
 
+/**
+ * The Authorization header for this credential: a portal API token goes as Bearer (uContact's
+ * "API Token" page), a getUserToken token as Basic.
+ */
+export function authorizationFor(
+	credentials: ICredentialDataDecryptedObject,
+	token: string,
+): string {
+	return credentials.authentication === 'apiToken' ? `Bearer ${token}` : basicAuthorization(token);
+}
+
 /** A uContact endpoint below the server's base URL (serverAddress.ts decides that URL). */
 export function endpointUrl(baseUrl: string, path: string): string {
 	return `${baseUrl}${path}`;

@@ -12,7 +12,13 @@ import type {
 
 import { CREDENTIAL_TEST_TIMEOUT_MS } from './answerLimits';
 import { interpretAnswer } from './api';
-import { activeToken, credentialSecrets, skipsCertificateCheck, usesLogin } from './credential';
+import {
+	activeToken,
+	authorizationFor,
+	credentialSecrets,
+	skipsCertificateCheck,
+	usesLogin,
+} from './credential';
 import { classify } from './errorFacts';
 import { logIn } from './login';
 import { answerQuoter, redactReport, secretForms } from './redaction';
@@ -59,7 +65,7 @@ export async function testUContactCredential(
 	try {
 		answer = await postEmptyDisposition(send, {
 			baseUrl,
-			token: activeToken(data),
+			authorization: authorizationFor(data, activeToken(data)),
 			skipSslCertificateValidation: skipsCertificateCheck(data),
 		});
 	} catch (error) {

@@ -29,7 +29,7 @@ import {
 	LOGIN_PATH,
 	loginBody,
 } from './api';
-import { basicAuthorization, CREDENTIAL_TYPE, endpointUrl, usesLogin } from './credential';
+import { CREDENTIAL_TYPE, endpointUrl, usesLogin } from './credential';
 import { Deadline, deadlinePerSend } from './deadline';
 import { requestCopy } from './requestCredentials';
 
@@ -151,11 +151,11 @@ export async function requestUserToken(
  */
 export async function postEmptyDisposition(
 	send: FormSender,
-	test: { baseUrl: string; token: string; skipSslCertificateValidation: boolean },
+	test: { baseUrl: string; authorization: string; skipSslCertificateValidation: boolean },
 ): Promise<string> {
 	return await send({
 		url: endpointUrl(test.baseUrl, DISPOSITION_PATH),
-		headers: { Authorization: basicAuthorization(test.token) },
+		headers: { Authorization: test.authorization },
 		body: encodeDispositionForm(emptyDispositionForm()),
 		timeout: CREDENTIAL_TEST_TIMEOUT_MS,
 		skipSslCertificateValidation: test.skipSslCertificateValidation,

@@ -469,7 +469,7 @@ describe('n8n 1.x: installed and updated through the REST calls of its Community
 		]);
 		// 1.x looks for updates with `npm outdated` run in an environment of only PATH and
 		// NODE_PATH: it never uses the proxy n8n was given, so its page cannot offer this update
-		// (README says so). The update itself goes through, below.
+		// (docs/installing.md says so). The update itself goes through, below.
 		expect(interceptor.served.slice(servedBefore)).toEqual([]);
 		const updated = await api.patch<InstalledPackage>('/rest/community-packages', {
 			name: PACKAGE_NAME,
@@ -536,7 +536,7 @@ describe("n8n 2.x with unverified community packages off (N8N_UNVERIFIED_PACKAGE
 
 	it('loads and runs the package an admin installed with npm into the nodes folder before start', async () => {
 		// What a Docker image's build step does: npm install into <user folder>/.n8n/nodes.
-		// --legacy-peer-deps rather than README's --omit=peer: npm still looks the peer up for the
+		// --legacy-peer-deps rather than docs/installing.md's --omit=peer: npm still looks the peer up for the
 		// latter, and this registry holds nothing but our package (no uplinks).
 		preinstalledFolder = fs.mkdtempSync(path.join(tempRoot(), 'ucontact-n8n-preinstalled-'));
 		const nodesDir = path.join(preinstalledFolder, '.n8n', 'nodes');

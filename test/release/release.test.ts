@@ -164,13 +164,18 @@ describe('package.json as published', () => {
 		}
 	});
 
-	it('points n8n at a node and a credential that exist in the tarball', () => {
+	it('points n8n at nodes and credentials that exist in the tarball', () => {
 		expect(published.n8n?.n8nNodesApiVersion).toBe(1);
 		expect(published.n8n?.strict).toBe(true);
 		expect(published.n8n?.nodes).toEqual([
 			'dist/nodes/UContactDisposition/UContactDisposition.node.js',
+			'dist/nodes/UContactTrigger/UContactTrigger.node.js',
 		]);
-		expect(published.n8n?.credentials).toEqual(['dist/credentials/UContactApi.credentials.js']);
+		expect(published.n8n?.credentials).toEqual([
+			'dist/credentials/UContactApi.credentials.js',
+			'dist/credentials/UContactTriggerBasicApi.credentials.js',
+			'dist/credentials/UContactTriggerHeaderApi.credentials.js',
+		]);
 		for (const file of [...(published.n8n?.nodes ?? []), ...(published.n8n?.credentials ?? [])]) {
 			expect(pack.files).toContain(file);
 		}
@@ -178,6 +183,7 @@ describe('package.json as published', () => {
 		expect(pack.files).toEqual(
 			expect.arrayContaining([
 				'dist/nodes/UContactDisposition/UContactDisposition.node.json',
+				'dist/nodes/UContactTrigger/UContactTrigger.node.json',
 				'dist/icons/ucontact.svg',
 				'dist/icons/ucontact.dark.svg',
 				'dist/nodes/UContactDisposition/__schema__/v1.0.0.json',

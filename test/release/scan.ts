@@ -46,12 +46,15 @@ export interface PackedPackage {
 }
 
 export const ROOT = path.resolve(__dirname, '../..');
-// npm always packs both READMEs, now more than half of the tarball (they grow with what users need
-// to know: 90 kB of text in 0.1.0, 103 kB with the failure model, the options rules and the two
-// retry safeguards). The code has a budget of its own, so docs cannot hide code bloat.
+// npm always packs both READMEs: 111 kB of text before issue 31, 22 kB once the details moved to
+// docs/, which is not shipped (the tarball went from 91.7 kB to 58.3 kB). The code has a budget of
+// its own, so docs cannot hide code bloat.
 export const SIZE_BUDGET_BYTES = 112 * 1024;
-/** The shipped JavaScript, unpacked (124 kB with those changes). */
-export const CODE_BUDGET_BYTES = 160 * 1024;
+/**
+ * The shipped JavaScript, unpacked (124 kB with those changes; 156 kB before the uContact Trigger,
+ * which with its two credentials adds 19 kB).
+ */
+export const CODE_BUDGET_BYTES = 184 * 1024;
 export const SOURCE_FILE_PATTERNS = ['package.json', '{nodes,credentials}/**/*.{js,ts,json}'];
 export const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
 

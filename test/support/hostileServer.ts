@@ -51,6 +51,9 @@ export interface Delivery {
 	complete: boolean;
 	/** Resolves once the connection is over, either way. */
 	over: Promise<void>;
+	/** Date.now() when the answer began, and when its connection was over. */
+	startedAt: number;
+	endedAt?: number;
 }
 
 export interface HostileServer {
@@ -112,11 +115,16 @@ export async function startHostileServer(
 	const sockets = new Set<Socket>();
 	const timers = new Set<NodeJS.Timeout>();
 	const deliver = (res: ServerResponse): Delivery => {
-		let over = () => {};
+		let resolveOver = () => {};
 		const delivery: Delivery = {
 			sent: 0,
 			complete: false,
-			over: new Promise((resolve) => (over = resolve)),
+			over: new Promise((resolve) => (resolveOver = resolve)),
+			startedAt: Date.now(),
+		};
+		const over = () => {
+			delivery.endedAt ??= Date.now();
+			resolveOver();
 		};
 		res.on('close', over);
 		res.socket?.on('close', over);

@@ -743,6 +743,64 @@ describe('login hiccups', () => {
 		expect(uc.state.recorded).toEqual(['guid-0']);
 	});
 
+	// n8n resends a disposition refused with 401 after logging in again, from a copy of the first
+	// send's options (deadline.ts): the resend's time counts from the first send. A Timeout counted
+	// from the resend would end REFUSED_AFTER_MS + RESEND_TIMEOUT_MS after the first send at the
+	// earliest; from the first send it ends at RESEND_TIMEOUT_MS, and the bound lies between.
+	const RESEND_TIMEOUT_MS = 4000;
+	const REFUSED_AFTER_MS = 3000;
+	const SLOW_RESENDS: Array<[string, Reply, RegExp]> = [
+		[
+			'its headers come late',
+			{ delayMs: 5 * RESEND_TIMEOUT_MS, then: { body: '"OK"' } },
+			new RegExp(`^uContact did not answer within ${RESEND_TIMEOUT_MS} ms; the disposition may`),
+		],
+		[
+			'its body drips',
+			{ drip: 'body', everyMs: 100, forMs: 5 * RESEND_TIMEOUT_MS, then: { body: '"OK"' } },
+			new RegExp(
+				`^uContact's answer was still arriving after ${RESEND_TIMEOUT_MS} ms and was read no further; the disposition may`,
+			),
+		],
+	];
+
+	it.each(SLOW_RESENDS)(
+		'a disposition refused (401) after 3 s, logged in again and resent, whose resend is slow (%s): the Timeout counts from the first send',
+		async (_name, slow, says) => {
+			const normal = uc.handler;
+			const arrivals: Array<{ path: string; at: number }> = [];
+			uc.handler = (request) => {
+				arrivals.push({ path: request.path, at: Date.now() });
+				if (request.path !== DISPOSITION_PATH) return normal(request);
+				const dispositions = arrivals.filter((arrival) => arrival.path === DISPOSITION_PATH);
+				return dispositions.length === 1
+					? { delayMs: REFUSED_AFTER_MS, then: { status: 401 } }
+					: slow;
+			};
+			server.deliveries.length = 0;
+			const result = await runDisposition({
+				parameters: { ...MAPPED, options: { safeRetries: 0, timeout: RESEND_TIMEOUT_MS } },
+				items: [call(0)],
+				credentials: credentialsFor(PATHS[0], server.url),
+			});
+			const ended = Date.now();
+
+			expect(arrivals.map((arrival) => arrival.path)).toEqual([
+				LOGIN_PATH,
+				DISPOSITION_PATH,
+				LOGIN_PATH,
+				DISPOSITION_PATH,
+			]);
+			expect(result.error?.message).toMatch(says);
+			const firstSend = arrivals[1].at;
+			expect(ended - firstSend).toBeLessThan(RESEND_TIMEOUT_MS + 2000);
+			for (const delivery of server.deliveries) {
+				await delivery.over;
+				expect(delivery.complete).toBe(false);
+			}
+		},
+	);
+
 	it.each(LOGIN_HICCUPS)(
 		'the credential test meets a login that keeps hiccupping (%s): it says to try again, not to check the password',
 		async (_name, hiccup) => {

@@ -94,11 +94,16 @@ export function recorded(
  * The request that would have been sent, token masked: the exact body, and beside it the values
  * it encodes (`disposition`), since a URL-encoded body is hard to check by eye.
  */
-export function dryRun(disposition: Disposition, form: string, baseUrl: string): Outcome {
+export function dryRun(
+	disposition: Disposition,
+	form: string,
+	baseUrl: string,
+	authorization = basicAuthorization('***'),
+): Outcome {
 	const request = {
 		method: 'POST',
 		url: endpointUrl(baseUrl, DISPOSITION_PATH),
-		headers: { 'Content-Type': FORM_CONTENT_TYPE, Authorization: basicAuthorization('***') },
+		headers: { 'Content-Type': FORM_CONTENT_TYPE, Authorization: authorization },
 		body: form,
 	};
 	return {

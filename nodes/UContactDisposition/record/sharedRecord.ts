@@ -12,7 +12,8 @@
  * - `c:<window>:<period>:<key>`: claimed before sending, kept when uContact recorded it or may have;
  * - `r:<window>:<period>:<key>`: uContact recorded it;
  * - `u:<window>:<period>:<key>`: its sender learnt no outcome (it may have been recorded);
- * - `o:<window>:<period>:<key>:<claim>`: a claim's own mark while it is read back (see claim()).
+ * - `o:<window>:<period>:<key>:<claim>`: a claim's own mark while it is read back (see claim());
+ * - `p:…` and `s:…`: which processes write the row (see roster.ts), so a process alone reads nothing back.
  * A period is one Skip Window long; an entry is seen in its own period and the next, so a
  * disposition is remembered for at least the window and at most twice it. A certain failure
  * removes the claim, so the disposition can be sent again.
@@ -24,6 +25,8 @@ import {
 	type IExecuteFunctions,
 	type Logger,
 } from 'n8n-workflow';
+
+import { Roster } from './roster';
 
 /** About 27 bytes each in the row: 30,000 entries are about 0.8 MB, 15,000 recorded dispositions. */
 export const MAX_SHARED_ENTRIES = 30_000;
@@ -56,6 +59,7 @@ class NodeQueue {
 	private running: Promise<void> | undefined;
 	/** How long the last call to n8n's store took: how long another process's write may lag behind its read. */
 	lastCallMs = 0;
+	readonly roster = new Roster();
 
 	constructor(
 		private helpers: Helpers,
@@ -99,11 +103,16 @@ class NodeQueue {
 			this.adding = [];
 			let processed: Set<string> | undefined;
 			if (adding.length > 0) {
-				const items = [...new Set(adding.flatMap((waiting) => waiting.items))];
+				const check = this.roster.due();
+				const items = [
+					...new Set([...adding.flatMap((waiting) => waiting.items), ...(check?.items ?? [])]),
+				];
 				processed = await this.call('record', async () => {
 					const answer = await this.helpers.checkProcessedAndRecord(items, 'node', DEDUPLICATION);
 					return new Set(answer.processed.map(String));
 				});
+				if (check !== undefined && processed !== undefined)
+					for (const item of this.roster.read(check, processed)) this.removing.add(item);
 			}
 			// Settling may ask for removals (entries added only to look), which go out in this turn.
 			for (const waiting of adding) waiting.resolve(waiting.settle(processed));
@@ -185,28 +194,34 @@ export class SharedRecord {
 
 	/**
 	 * Claims the key before it is sent: 'new' when no claim was seen in this period or the last
-	 * (the claim is now this run's), 'claimed' when one was. With `verify`, a new claim is read
-	 * back: another process writing the row at the same moment keeps its own row and drops ours,
-	 * so a claim of our own (a unique entry) that is gone means someone else claimed in between.
+	 * (the claim is now this run's), 'claimed' when one was. With `verify`, where another process
+	 * may write the row, a new claim is read back: another process writing the row at the same
+	 * moment keeps its own row and drops ours, so a claim of our own (a unique entry) that is gone
+	 * means someone else claimed in between.
 	 */
 	async claim(key: string, verify: boolean): Promise<ClaimResult> {
 		const period = this.period();
 		const current = entry('c', this.windowMs, period, key);
 		const previous = entry('c', this.windowMs, period - 1, key);
 		const mine = `o:${this.windowMs}:${period}:${key}:${ownId()}`;
-		const items = verify ? [current, previous, mine] : [current, previous];
+		const readBack = verify && this.queue.roster.othersMayWrite;
+		const items = readBack ? [current, previous, mine] : [current, previous];
 		// A new claim keeps its entry in this period (and its own mark, read back below).
 		const isNew = (seen: Set<string>) => !seen.has(current) && !seen.has(previous);
 		const seen = await this.look(items, (found) => (isNew(found) ? [current, mine] : []));
 		const first = seen === undefined ? 'unknown' : isNew(seen) ? 'new' : 'claimed';
-		if (first !== 'new' || !verify) return { claimed: first, period };
+		if (first !== 'new' || !readBack) return { claimed: first, period };
 		// Another process that read the row before our write lands its write within about one call;
 		// read back only after that, or its write could drop ours after we looked.
 		await sleep(this.settleMs());
 		for (let check = 1; ; check++) {
 			const seen = await this.queue.add([mine, current], (processed) => processed);
 			if (seen === undefined) return { claimed: 'unknown', period };
-			if (seen.has(mine)) break;
+			if (seen.has(mine)) {
+				this.queue.roster.readBackHeld();
+				break;
+			}
+			this.queue.roster.droppedByOther();
 			// Ours dropped and the claim there: another process claimed it at the same moment.
 			if (seen.has(current)) {
 				// This read wrote our mark again: it goes too.
@@ -260,7 +275,7 @@ export class SharedRecord {
 	 */
 	private async written(items: string[], verify: boolean): Promise<void> {
 		await this.queue.add(items, () => undefined);
-		if (verify) void this.readBack(items);
+		if (verify && this.queue.roster.othersMayWrite) void this.readBack(items);
 	}
 
 	private async readBack(items: string[]): Promise<void> {
@@ -269,6 +284,7 @@ export class SharedRecord {
 			// Reading back writes anything missing again.
 			const seen = await this.queue.add(items, (processed) => processed);
 			if (seen === undefined || items.every((item) => seen.has(item))) return;
+			this.queue.roster.droppedByOther();
 		}
 	}
 

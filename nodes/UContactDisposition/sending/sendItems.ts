@@ -2,7 +2,7 @@
  * Sending a run's prepared items through the pool: dry run, the stop after a failure that would
  * repeat for every later item of the same credential, and which failure stops the workflow.
  */
-import { credentialSecrets } from '../../UContactApi/credential';
+import { authorizationFor, credentialSecrets } from '../../UContactApi/credential';
 import { bugFailure, stopsTheRun } from '../../UContactApi/errorFacts';
 import { redactReport, secretForms } from '../../UContactApi/redaction';
 import { describeRequestFailure } from '../../UContactApi/requestMessages';
@@ -69,7 +69,8 @@ export async function sendItems(input: SendItemsInput): Promise<SendItemsResult>
 		const baseUrl = baseUrlOf(credential);
 		const stoppedBefore = stopReasonOf(credential);
 		if (stoppedBefore !== undefined) return notSent(itemIndex, item.disposition, stoppedBefore);
-		if (item.options.dryRun) return dryRun(item.disposition, item.form, baseUrl);
+		if (item.options.dryRun)
+			return dryRun(item.disposition, item.form, baseUrl, authorizationFor(credentials, '***'));
 		const turn = await input.record.turn(keys[itemIndex], itemIndex, item.options.timeout);
 		if (!turn.send) {
 			return turn.known.state === 'recorded'

@@ -106,17 +106,14 @@ export function processGroup(pgid: number): number[] {
 }
 
 /**
- * Memory of a process in KiB (0 when it is gone): its proportional set size (shared pages
- * split between the processes sharing them, so sums over a process tree do not count them
- * twice), or its RSS where smaps_rollup is not available.
+ * What memory of a process is counted: 'pss', its proportional set size (shared pages split
+ * between the processes sharing them, so sums over a process tree do not count them twice), or
+ * 'rss', its resident set size (what `ps` and the issue reports show; growth is what it is read
+ * for, and pages shared with a task runner do not grow with an answer).
  */
-function memoryKiB(pid: number): number {
-	try {
-		const match = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-		if (match) return Number(match[1]);
-	} catch {
-		// no smaps_rollup (old kernel) or the process is gone
-	}
+export type MemoryMeasure = 'pss' | 'rss';
+
+function rssKiB(pid: number): number {
 	try {
 		const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
 		return match ? Number(match[1]) : 0;
@@ -125,21 +122,43 @@ function memoryKiB(pid: number): number {
 	}
 }
 
+/** Memory of a process in KiB (0 when it is gone); PSS falls back to RSS without smaps_rollup. */
+function memoryKiB(pid: number, measure: MemoryMeasure): number {
+	if (measure === 'rss') return rssKiB(pid);
+	try {
+		const match = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+		if (match) return Number(match[1]);
+	} catch {
+		// no smaps_rollup (old kernel) or the process is gone
+	}
+	return rssKiB(pid);
+}
+
+/** The summed memory of `pids` now, in KiB (0 without /proc). */
+export function memoryNowKiB(pids: number[], measure: MemoryMeasure = 'pss'): number {
+	let total = 0;
+	for (const pid of pids) total += memoryKiB(pid, measure);
+	return total;
+}
+
 /** Pids whose command line contains `text`. */
 export function pidsWithArgument(text: string): number[] {
 	return pidsWhere((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text));
 }
 
 /**
- * Samples the summed memory (PSS) of the processes returned by `pids()` every `everyMs`;
- * `stop()` returns the peak in MiB (null when /proc is not available).
+ * Samples the summed memory (PSS unless `measure` says RSS) of the processes returned by `pids()`
+ * every `everyMs`; `stop()` returns the peak in MiB (null when /proc is not available).
  */
-export function startMemorySampler(pids: () => number[], everyMs = 500): MemorySampler {
+export function startMemorySampler(
+	pids: () => number[],
+	everyMs = 500,
+	measure: MemoryMeasure = 'pss',
+): MemorySampler {
 	let peakKiB = 0;
 	let sampled = false;
 	const sample = () => {
-		let total = 0;
-		for (const pid of pids()) total += memoryKiB(pid);
+		const total = memoryNowKiB(pids(), measure);
 		if (total > 0) sampled = true;
 		peakKiB = Math.max(peakKiB, total);
 	};

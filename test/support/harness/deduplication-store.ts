@@ -27,6 +27,8 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 	readonly calls = { record: 0, remove: 0 };
 	/** Every value handed to the store before hashing, to check that nothing but hashes is given. */
 	readonly received: string[] = [];
+	/** What each hash stood for, to tell entries apart in assertions. */
+	private readonly originals = new Map<string, string>();
 
 	private rowKey(scope: DeduplicationScope, contextData: ICheckProcessedContextData): string {
 		if (scope === 'node' && !contextData.node)
@@ -53,6 +55,7 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 			read === undefined ? undefined : { mode: read.mode, data: [...read.data] };
 		await roundTrip();
 		const hashed = items.map((item) => MemoryDeduplicationStore.hash(item));
+		hashed.forEach((hash, index) => this.originals.set(hash, String(items[index])));
 		if (row === undefined) {
 			if (this.rows.has(key))
 				throw new Error('duplicate key value violates unique constraint "PK_processed_data"');
@@ -105,9 +108,11 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		return this.rows.get(this.rowKey(scope, contextData))?.data.length ?? 0;
 	}
 
-	/** Entries held for one workflow and node. */
-	entries(workflowId: string, nodeId: string): number {
-		return this.rows.get(`${workflowId}\nn:${nodeId}`)?.data.length ?? 0;
+	/** Entries held for one workflow and node (those whose value passes `which`, when given). */
+	entries(workflowId: string, nodeId: string, which?: (entry: string) => boolean): number {
+		const data = this.rows.get(`${workflowId}\nn:${nodeId}`)?.data ?? [];
+		if (which === undefined) return data.length;
+		return data.filter((hash) => which(this.originals.get(hash) ?? '')).length;
 	}
 }
 

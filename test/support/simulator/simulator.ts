@@ -38,6 +38,8 @@ export interface SimulatorOptions {
 	port?: number;
 	/** Valid tokens; default one token, base64('<first user>:' + uuid). `token` is the first. */
 	tokens?: string[];
+	/** Portal API tokens: accepted only as "Authorization: Bearer <token>" (uContact's API Token page). */
+	apiTokens?: string[];
 	/** Users for getUserToken; default { api: 'secret-pass' }. */
 	users?: Record<string, string>;
 	/** Known campaigns; when set, DispositionCall answers "0" for any other campaign. */
@@ -157,6 +159,7 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 	const initialTokens =
 		options.tokens && options.tokens.length > 0 ? [...options.tokens] : [makeToken(defaultUser)];
 	const campaigns = options.campaigns ? new Set(options.campaigns) : null;
+	const apiTokens = new Set(options.apiTokens ?? []);
 	const latencyMs = options.latencyMs || 0;
 	const onRequest = typeof options.onRequest === 'function' ? options.onRequest : null;
 
@@ -234,6 +237,14 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 			return 'missing';
 		}
 		const m = /^(\S+) (.*)$/s.exec(header);
+		if (m && m[1].toLowerCase() === 'bearer') {
+			if (apiTokens.has(m[2])) return 'ok';
+			// A getUserToken token sent as Bearer is a scheme mix-up, named as such below.
+			if (apiTokens.size > 0 && !valid.has(m[2]) && !expired.has(m[2])) {
+				problems.push('Bearer token is not a portal API token');
+				return 'unknown';
+			}
+		}
 		if (!m || m[1].toLowerCase() !== 'basic') {
 			const scheme = m ? m[1] : header.split(/\s/)[0];
 			problems.push(`Authorization scheme is "${scheme}" (expected "Basic <token>")`);
@@ -246,6 +257,10 @@ export function startSimulator(options: SimulatorOptions = {}): Promise<Simulato
 		}
 		if (valid.has(token)) return 'ok';
 		if (expired.has(token)) return 'expired';
+		if (apiTokens.has(token)) {
+			problems.push('a portal API token was sent as Basic (expected "Bearer <token>")');
+			return 'malformed';
+		}
 		let decoded = '';
 		try {
 			decoded = Buffer.from(token, 'base64').toString('utf8');
