@@ -86,7 +86,7 @@ export class UContactApi implements ICredentialType {
 					name: 'Portal API Token',
 					value: 'apiToken',
 					description:
-						'A token generated in the uContact portal (user menu > API Token), sent as "Authorization: Bearer TOKEN". uContact does not document whether DispositionCall accepts it.',
+						'A token made in the uContact portal (user menu > API Token). uContact does not say whether recording dispositions accepts it: prefer Token or User and Password.',
 				},
 				{
 					name: 'Token',

@@ -27,9 +27,9 @@ function isAnswerStream(value: unknown): value is AnswerStream {
 }
 
 /** How reading ended: the whole answer, cut at the cap, cut at the deadline, or broken off. */
-export type ReadEnd = 'complete' | 'too-long' | 'timeout' | 'broken';
+type ReadEnd = 'complete' | 'too-long' | 'timeout' | 'broken';
 
-export interface ReadAnswer {
+interface ReadAnswer {
 	end: ReadEnd;
 	/** What was read, as UTF-8 (at most ANSWER_CAP_BYTES of it). */
 	text: string;
@@ -49,16 +49,17 @@ function decode(chunks: Uint8Array[]): string {
 	return new TextDecoder().decode(bytes, { stream: true });
 }
 
+/** An answer already held in memory, as text: what a message quotes of it. */
+export function bodyText(body: unknown): string {
+	if (typeof body === 'string') return body;
+	if (body === undefined || body === null) return '';
+	if (body instanceof Uint8Array) return new TextDecoder().decode(body);
+	return JSON.stringify(body) ?? '';
+}
+
 /** An answer a helper already held in memory (a helper that ignored encoding 'stream'). */
 function inMemory(body: unknown): ReadAnswer {
-	const text =
-		typeof body === 'string'
-			? body
-			: body instanceof Uint8Array
-				? new TextDecoder().decode(body)
-				: body === undefined || body === null
-					? ''
-					: JSON.stringify(body);
+	const text = bodyText(body);
 	const bytes = new TextEncoder().encode(text);
 	if (bytes.length <= ANSWER_CAP_BYTES) return { end: 'complete', text };
 	return { end: 'too-long', text: decode([bytes.subarray(0, ANSWER_CAP_BYTES)]) };

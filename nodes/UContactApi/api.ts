@@ -51,10 +51,8 @@ export function emptyDispositionForm(): Record<DispositionKey, string> {
 	return Object.fromEntries(DISPOSITION_KEYS.map((key) => [key, ''])) as Disposition;
 }
 
-export type AnswerOutcome = 'success' | 'rejected' | 'unexpected';
-
 export interface Answer {
-	outcome: AnswerOutcome;
+	outcome: 'success' | 'rejected' | 'unexpected';
 	/** The answer as uContact sent it, trimmed and without surrounding quotes. */
 	response: string;
 }
@@ -67,19 +65,12 @@ function unquote(value: string): string {
 	return trimmed;
 }
 
-function bodyText(body: unknown): string {
-	if (typeof body === 'string') return body;
-	if (body === undefined || body === null) return '';
-	if (body instanceof Uint8Array) return new TextDecoder().decode(body);
-	return JSON.stringify(body);
-}
-
 /**
  * The vendor shows `"OK"` and `"0"` with quotes; whether servers send them is unverified, so
  * both are read: trim, drop one pair of quotes, then `OK` in any case is success, `0` a rejection.
  */
-export function interpretAnswer(body: unknown): Answer {
-	const response = unquote(bodyText(body));
+export function interpretAnswer(text: string): Answer {
+	const response = unquote(text);
 	if (response.toUpperCase() === 'OK') return { outcome: 'success', response };
 	if (response === '0') return { outcome: 'rejected', response };
 	return { outcome: 'unexpected', response };
@@ -116,17 +107,10 @@ const NOT_TOKENS = new Set([
  * bare string. Anything else (an error object, an error word, a list holding only the user
  * name, an HTML page) is not a token: sending it as one would only hide the real problem.
  */
-export function tokenFromLoginAnswer(body: unknown, user?: string): string | undefined {
-	let value: unknown = body;
-	if (typeof value === 'string') {
-		const trimmed = value.trim();
-		if (trimmed.startsWith('[') || trimmed.startsWith('"')) {
-			const parsed = parseJson(trimmed);
-			value = parsed === undefined ? trimmed : parsed;
-		} else {
-			value = trimmed;
-		}
-	}
+export function tokenFromLoginAnswer(text: string, user?: string): string | undefined {
+	const trimmed = text.trim();
+	let value: unknown = trimmed;
+	if (trimmed.startsWith('[') || trimmed.startsWith('"')) value = parseJson(trimmed) ?? trimmed;
 	if (Array.isArray(value)) {
 		const strings = value.filter((entry): entry is string => typeof entry === 'string');
 		value = strings.length > 0 ? strings[strings.length - 1] : undefined;
@@ -139,9 +123,11 @@ export function tokenFromLoginAnswer(body: unknown, user?: string): string | und
 }
 
 /** Whether a getUserToken answer is the documented refusal: "0" or nothing. */
-export function isRefusedLogin(body: unknown): boolean {
-	const text = unquote(bodyText(body));
-	return text === '' || text === '0' || text === '[]' || text === '[0]' || text === '["0"]';
+export function isRefusedLogin(text: string): boolean {
+	const answer = unquote(text);
+	return (
+		answer === '' || answer === '0' || answer === '[]' || answer === '[0]' || answer === '["0"]'
+	);
 }
 
 /** The form body of a login request. */

@@ -43,7 +43,7 @@ export type FailureKind =
 	| 'bug';
 
 /** Where the failure happened: the request itself, or the getUserToken login before it. */
-export type FailureStep = 'request' | 'login';
+type FailureStep = 'request' | 'login';
 
 export interface Failure extends FailureFacts {
 	kind: FailureKind;
@@ -74,7 +74,7 @@ function ownFailure(error: unknown): Failure | undefined {
 		: undefined;
 }
 
-export type AnswerLimit = 'size' | 'time';
+type AnswerLimit = 'size' | 'time';
 
 const LIMIT = Symbol.for('n8n-nodes-ucontact.answer-limit');
 

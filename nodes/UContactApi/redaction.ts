@@ -5,6 +5,8 @@
  * is masked, and masked before anything trims, collapses or cuts the text, since a secret split
  * by a cut or changed by a collapse no longer matches.
  */
+import { bodyText } from './answerReading';
+
 const MASK = '***';
 const MAX_QUOTED = 200;
 // Shorter values (a one-letter password) would mask ordinary words; n8n's own UI hides them.
@@ -89,12 +91,6 @@ export function maskSecrets(text: string, forms: string[]): string {
 }
 
 export type Quoter = (body: unknown) => string;
-
-function bodyText(body: unknown): string {
-	if (typeof body === 'string') return body;
-	if (body instanceof Uint8Array) return new TextDecoder().decode(body);
-	return JSON.stringify(body) ?? '';
-}
 
 /**
  * The one way a server's answer is quoted in a message: masked first, then whitespace collapsed,

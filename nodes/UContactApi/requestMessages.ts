@@ -6,7 +6,7 @@ import type { Failure as N8nFailure } from 'n8n-workflow';
 
 import { ANSWER_CAP_BYTES } from './answerLimits';
 import type { Disposition } from './api';
-import { RESET_CODES, TIMEOUT_CODES, type Failure } from './errorFacts';
+import { RESET_CODES, TIMEOUT_CODES, type Failure, type FailureKind } from './errorFacts';
 import {
 	codeInWords,
 	codeNote,
@@ -21,6 +21,8 @@ import type { Quoter } from './redaction';
 export interface FailureReport {
 	message: string;
 	description?: string;
+	/** The classification the words were made from: what the output and the error carry. */
+	kind?: FailureKind;
 	httpCode?: string;
 	failure?: N8nFailure;
 }
@@ -97,6 +99,10 @@ export function cutQuoter(quote: Quoter): Quoter {
 
 /** What went wrong with a request that did not return a usable answer. */
 export function describeRequestFailure(failure: Failure, context: RequestContext): FailureReport {
+	return { ...failureWords(failure, context), kind: failure.kind };
+}
+
+function failureWords(failure: Failure, context: RequestContext): FailureReport {
 	if (failure.ownMessage !== undefined) return ownFailureReport(failure, context);
 	const { status, code, body } = failure;
 	const { baseUrl, quote } = context;
@@ -232,6 +238,7 @@ export function describeRequestFailure(failure: Failure, context: RequestContext
 /** uContact answered "0". */
 export function describeRejection(disposition: Disposition): FailureReport {
 	return {
+		kind: 'rejected',
 		message: 'uContact rejected the disposition (it answered "0")',
 		description:
 			`Usual causes: campaign "${disposition.campaign}" or agent "${disposition.agent}" does not exist, ` +
@@ -240,7 +247,6 @@ export function describeRejection(disposition: Disposition): FailureReport {
 	};
 }
 
-/** uContact answered something other than OK or 0. */
 /**
  * A 2xx answer that is neither "OK" nor "0". uContact processed the request, so a disposition
  * (not the credential test's empty one) may have been recorded.
@@ -254,6 +260,8 @@ export function describeUnexpectedAnswer(
 		? '; the disposition may or may not have been recorded, so check in uContact before sending it again'
 		: '';
 	return {
+		// A disposition may have been recorded; the credential test's empty one only shows a wrong address.
+		kind: disposition ? 'maybe-recorded' : 'configuration',
 		message: `uContact gave an unexpected answer: "${quote(response)}"${maybe}`,
 		description: 'Expected "OK" or "0". Check that the credential points at a uContact server.',
 	};

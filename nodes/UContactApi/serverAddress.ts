@@ -7,7 +7,7 @@ import { UContactError } from './errorFacts';
 
 export const CLOUD_DOMAIN = 'ucontactcloud.com';
 
-export interface ServerSettings {
+interface ServerSettings {
 	server?: unknown;
 	instance?: unknown;
 	baseUrl?: unknown;

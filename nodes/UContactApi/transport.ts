@@ -34,7 +34,7 @@ import { Deadline, deadlinePerSend } from './deadline';
 import { requestCopy } from './requestCredentials';
 
 /** A form POST to uContact, whichever n8n helper sends it. */
-export interface FormPost {
+interface FormPost {
 	url: string;
 	body: string;
 	headers?: Record<string, string>;
@@ -124,7 +124,7 @@ export function credentialTestSender(functions: ICredentialTestFunctions): FormS
 	};
 }
 
-export type LoginAnswer = { ok: true; body: unknown } | { ok: false; error: unknown };
+type LoginAnswer = { ok: true; body: string } | { ok: false; error: unknown };
 
 /** getUserToken. A failure is handed back whole, to be classified where it is caught. */
 export async function requestUserToken(

@@ -517,7 +517,7 @@ describe.each(selectedRuntimes())("%s: n8n contexts × the node's promises", (ru
 			expect(result.runs.map(([, failed]) => pairs(failed))).toEqual(refusedIn.map(indexes));
 			expect(result.runs.map(([, failed]) => failed.map((item) => item.json.error))).toEqual(
 				refusedIn.map((list) =>
-					list.map((i) => `uContact rejected the disposition (it answered "0") (item ${i + 1})`),
+					list.map((i) => expect.stringMatching(new RegExp(`\\(item ${i + 1}\\)$`))),
 				),
 			);
 			const recorded = pick(recordedIn).flat();

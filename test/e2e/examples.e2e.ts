@@ -233,9 +233,7 @@ describeOnRuntime(`${RUNTIME}: the example workflows, as users import them`, () 
 			expect(items.map((item) => (item.json.disposition as { guid: string }).guid)).toEqual(
 				Array.from({ length: CSV_ROWS }, (_, index) => csvGuid(index)),
 			);
-			expect(items[REJECTED_ROW].json.error).toBe(
-				'uContact rejected the disposition (it answered "0") (item 8)',
-			);
+			expect(items[REJECTED_ROW].json.errorKind).toBe('rejected');
 			expect(items[SCHEDULED_ROW].json).toMatchObject({
 				success: true,
 				response: 'OK',
@@ -383,7 +381,8 @@ describeOnRuntime(`${RUNTIME}: the example workflows, as users import them`, () 
 			expect(answer.status).toBe(200);
 			expect(answer.body).toMatchObject({
 				success: false,
-				error: 'uContact rejected the disposition (it answered "0") (item 1)',
+				error: expect.stringMatching(/\(item 1\)$/),
+				errorKind: 'rejected',
 			});
 		});
 

@@ -237,6 +237,7 @@ describe('the files around the package', () => {
 			'disposition',
 			'request',
 			'error',
+			'errorKind',
 			'scheduleTimezone',
 			'hint',
 		]);

@@ -51,10 +51,10 @@ export const ROOT = path.resolve(__dirname, '../..');
 // its own, so docs cannot hide code bloat.
 export const SIZE_BUDGET_BYTES = 112 * 1024;
 /**
- * The shipped JavaScript, unpacked (124 kB with those changes; 156 kB before the uContact Trigger,
- * which with its two credentials adds 19 kB).
+ * The shipped JavaScript, unpacked: 156 kB before the uContact Trigger (which with its two
+ * credentials adds 19 kB) and the editor's look-alike arrows and field table (about 14 kB): 190 kB.
  */
-export const CODE_BUDGET_BYTES = 184 * 1024;
+export const CODE_BUDGET_BYTES = 192 * 1024;
 export const SOURCE_FILE_PATTERNS = ['package.json', '{nodes,credentials}/**/*.{js,ts,json}'];
 export const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
 

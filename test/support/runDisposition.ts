@@ -100,6 +100,11 @@ export async function testCredential(credentials: ICredentialDataDecryptedObject
 	return await runCredentialTest(new UContactApi(), credentials, [new UContactDisposition()]);
 }
 
+/** The kind of failure a thrown error carries (the errorKind of a failed output item). */
+export function errorKindOf(error: unknown): unknown {
+	return (error as { context?: { errorKind?: unknown } } | undefined)?.context?.errorKind;
+}
+
 /** Everything n8n hands back or logs for a run, as one string to search for secrets. */
 export function everythingReturned(result: RunWorkflowResult): string {
 	return JSON.stringify({

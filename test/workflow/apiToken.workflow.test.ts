@@ -6,25 +6,21 @@
 import { harnessLogger } from '../support/harness';
 import {
 	call,
+	errorKindOf,
 	everythingReturned,
 	MAPPED,
 	runDisposition,
 	testCredential,
 	tokenCredentials,
 } from '../support/runDisposition';
-import { startSimulator, type Simulator } from '../support/simulator/simulator';
+import { useSimulator } from '../support/useSimulator';
 
 // Made-up values a test checks never leak, built at run time.
 const API_TOKEN = ['portal', 'api', String(Date.now())].join('-');
 const WRONG_API_TOKEN = ['portal', 'wrong', String(Date.now())].join('-');
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ apiTokens: [API_TOKEN] });
-});
-afterAll(async () => await sim.close());
+const sim = useSimulator({ apiTokens: [API_TOKEN] });
 beforeEach(() => {
-	sim.reset();
 	harnessLogger.clear();
 });
 
@@ -50,9 +46,8 @@ describe('Portal API Token authentication', () => {
 			items: [call(0)],
 			credentials: apiTokenCredentials(WRONG_API_TOKEN),
 		});
-		expect(result.error?.message).toBe(
-			'uContact refused the credentials (HTTP 401): the token is wrong or has expired (item 1)',
-		);
+		expect(result.error).toMatchObject({ httpCode: '401', context: { itemIndex: 0 } });
+		expect(errorKindOf(result.error)).toBe('refused');
 		expect(everythingReturned(result)).not.toContain(WRONG_API_TOKEN);
 		expect(sim.dispositions).toHaveLength(0);
 	});

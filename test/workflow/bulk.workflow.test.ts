@@ -1,8 +1,8 @@
 import { sleep } from 'n8n-workflow';
 
 import { startLocalServer, type LocalServer } from '../support/harness';
-import { startSimulator, type Simulator } from '../support/simulator/simulator';
 import { call, MAPPED, runDisposition, tokenCredentials } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
 /** A uContact stand-in that answers after a delay chosen per call, and tracks requests in flight. */
 class Gauge {
@@ -47,20 +47,13 @@ class Gauge {
 
 const calls = (count: number) => Array.from({ length: count }, (_, index) => call(index));
 
+const sim = useSimulator();
 let gauge: Gauge;
-let sim: Simulator;
 beforeAll(async () => {
 	gauge = await new Gauge().start();
-	sim = await startSimulator();
 });
-afterAll(async () => {
-	await gauge.server.close();
-	await sim.close();
-});
-beforeEach(() => {
-	gauge.reset();
-	sim.reset();
-});
+afterAll(async () => await gauge.server.close());
+beforeEach(() => gauge.reset());
 
 describe('concurrency', () => {
 	it('keeps output order and pairing when answers arrive in reverse order', async () => {
@@ -110,7 +103,7 @@ describe('concurrency', () => {
 			items: calls(30),
 			credentials: tokenCredentials(sim),
 		});
-		expect(result.error?.message).toMatch(/\(HTTP 500\).*\(item 3\)$/);
+		expect(result.error).toMatchObject({ httpCode: '500', context: { itemIndex: 2 } });
 		expect(sim.requests.length).toBeLessThan(10);
 	});
 
@@ -219,7 +212,7 @@ describe('Map Automatically', () => {
 			items: [call(0), { ...call(1), l1: undefined }],
 			credentials: tokenCredentials(sim),
 		});
-		expect(result.error?.message).toBe('Disposition Level 1 (l1) is required but empty (item 2)');
+		expect(result.error).toMatchObject({ context: { itemIndex: 1, errorKind: 'invalid-input' } });
 		expect(sim.requests).toHaveLength(0);
 	});
 });

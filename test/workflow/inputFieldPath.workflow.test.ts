@@ -6,16 +6,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { harnessLogger } from '../support/harness';
-import { startSimulator, type Simulator } from '../support/simulator/simulator';
 import { call, runDisposition, tokenCredentials } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-afterAll(async () => await sim.close());
+const sim = useSimulator();
 beforeEach(() => {
-	sim.reset();
 	harnessLogger.clear();
 });
 

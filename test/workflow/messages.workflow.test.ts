@@ -5,15 +5,10 @@
  */
 import { harnessLogger } from '../support/harness';
 import { call, MAPPED, runDisposition, tokenCredentials } from '../support/runDisposition';
-import { startSimulator, type Simulator } from '../support/simulator/simulator';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-afterAll(async () => await sim.close());
+const sim = useSimulator();
 beforeEach(() => {
-	sim.reset();
 	harnessLogger.clear();
 });
 

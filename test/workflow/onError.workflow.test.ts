@@ -10,12 +10,13 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { harnessLogger, MANUAL_TRIGGER_NAME } from '../support/harness';
 import {
 	call,
+	errorKindOf,
 	MAPPED,
 	runDisposition,
 	tokenCredentials,
 	type DispositionRun,
 } from '../support/runDisposition';
-import { startSimulator, type Simulator } from '../support/simulator/simulator';
+import { useSimulator } from '../support/useSimulator';
 
 const OUTPUT_KEYS = [
 	'success',
@@ -28,13 +29,8 @@ const OUTPUT_KEYS = [
 	'hint',
 ];
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ campaigns: ['Ventas->'] });
-});
-afterAll(async () => await sim.close());
+const sim = useSimulator({ campaigns: ['Ventas->'] });
 beforeEach(() => {
-	sim.reset();
 	harnessLogger.clear();
 });
 
@@ -66,19 +62,15 @@ const sentGuids = () => sim.dispositions.map((request) => request.fields.guid);
 describe('On Error: Stop Workflow (the default)', () => {
 	it('stops before sending anything when an item fails the checks, naming it', async () => {
 		const result = await run({});
-		expect(result.error?.message).toBe('Caller ID (callerid) is required but empty (item 4)');
+		expect(result.error).toMatchObject({ context: { itemIndex: 3, errorKind: 'invalid-input' } });
 		expect(sim.requests).toHaveLength(0);
 		expect(result.outputs).toEqual([]);
 	});
 
-	it('stops at the first item uContact refuses; the error names what was recorded', async () => {
+	it('stops at the first item uContact refuses', async () => {
 		const result = await run({ items: fourItems().slice(0, 3) });
-		expect(result.error?.message).toBe(
-			'uContact rejected the disposition (it answered "0") (item 2)',
-		);
-		expect((result.error as { description?: string }).description).toMatch(
-			/1 other item\(s\) of this run were recorded in uContact: item 1 \(GUID guid-0\)\. Do not send those again\.$/,
-		);
+		expect(errorKindOf(result.error)).toBe('rejected');
+		expect(result.error).toMatchObject({ context: { itemIndex: 1 } });
 		// No new request starts after the failure.
 		expect(sim.requests.map((request) => request.fields.guid)).toEqual(['guid-0', 'guid-1']);
 		expect(result.outputs).toEqual([]);
@@ -96,7 +88,8 @@ describe('On Error: Continue (regular output)', () => {
 		expect(guids(main)).toEqual(['guid-0', 'guid-1', 'guid-2', null]);
 		for (const item of main) {
 			// `error` only on failed items: n8n 1.x reads any `error` key on the first item as a failed run.
-			const keys = item.json.success === true ? OUTPUT_KEYS : [...OUTPUT_KEYS, 'error'];
+			const keys =
+				item.json.success === true ? OUTPUT_KEYS : [...OUTPUT_KEYS, 'error', 'errorKind'];
 			expect(Object.keys(item.json).sort()).toEqual([...keys].sort());
 			// Nothing marks the item for n8n's error output in this mode.
 			expect(item.error).toBeUndefined();
@@ -105,12 +98,14 @@ describe('On Error: Continue (regular output)', () => {
 		expect(main[1].json).toMatchObject({
 			success: false,
 			response: null,
-			error: 'uContact rejected the disposition (it answered "0") (item 2)',
-			hint: expect.stringMatching(/^Usual causes: campaign "Unknown->"/),
+			error: expect.stringMatching(/\(item 2\)$/),
+			errorKind: 'rejected',
+			hint: expect.any(String),
 		});
 		expect(main[3].json).toMatchObject({
-			error: 'Caller ID (callerid) is required but empty (item 4)',
-			hint: 'Nothing was sent to uContact.',
+			error: expect.stringMatching(/\(item 4\)$/),
+			errorKind: 'invalid-input',
+			hint: expect.any(String),
 			disposition: null,
 		});
 		expect(main[0].json).toMatchObject({ success: true, response: 'OK', hint: null });
@@ -131,16 +126,17 @@ describe('On Error: Continue (using error output)', () => {
 		expect(success.map((item) => item.json.success)).toEqual([true, true]);
 
 		expect(pairs(failed)).toEqual([{ item: 1 }, { item: 3 }]);
-		// n8n keeps `error` and `message` of an error item and adds the input item's fields.
+		// n8n keeps `error` and `message` of an error item and adds the input item's fields; the
+		// message is what to do (the description), not the error again.
 		expect(failed.map((item) => item.json)).toEqual([
 			{
 				...call(1, { campaign: 'Unknown->' }),
-				error: 'uContact rejected the disposition (it answered "0") (item 2)',
-				message: expect.stringMatching(/^Usual causes: campaign "Unknown->"/),
+				error: expect.stringMatching(/\(item 2\)$/),
+				message: expect.stringMatching(/^Usual causes: /),
 			},
 			{
 				...call(3, { callerid: '' }),
-				error: 'Caller ID (callerid) is required but empty (item 4)',
+				error: expect.stringMatching(/\(item 4\)$/),
 				message: 'Nothing was sent to uContact.',
 			},
 		]);
@@ -192,9 +188,8 @@ describe('Retry On Fail (n8n re-runs the whole node)', () => {
 			nodeSettings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
 		});
 		// Item 1's 500 may have recorded it, so the re-run refuses to send it again (issue 11).
-		expect(result.error?.message).toMatch(
-			/^Not sent again by Retry On Fail.*HTTP 500.*\(item 2\)$/,
-		);
+		expect(errorKindOf(result.error)).toBe('maybe-recorded');
+		expect(result.error).toMatchObject({ httpCode: '500', context: { itemIndex: 1 } });
 		expect(sim.requests).toHaveLength(2);
 		expect(sentGuids()).toEqual(['guid-0']);
 	});

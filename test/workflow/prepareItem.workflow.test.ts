@@ -5,16 +5,11 @@
  */
 import { encodeDispositionForm, type Disposition } from '../../nodes/UContactApi/api';
 import { harnessLogger } from '../support/harness';
-import { startSimulator, type Simulator } from '../support/simulator/simulator';
 import { call, MAPPED, runDisposition, tokenCredentials } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-afterAll(async () => await sim.close());
+const sim = useSimulator();
 beforeEach(() => {
-	sim.reset();
 	harnessLogger.clear();
 });
 

@@ -5,15 +5,11 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { startSimulator, type Behaviour, type Simulator } from '../support/simulator/simulator';
+import { type Behaviour } from '../support/simulator/simulator';
 import { call, MAPPED, runDisposition, tokenCredentials } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 const calls = (count: number) => Array.from({ length: count }, (_, index) => call(index));
 const repeat = (count: number, behaviour: Behaviour) => Array<Behaviour>(count).fill(behaviour);
@@ -206,7 +202,7 @@ describe("n8n's Retry On Fail", () => {
 			nodeSettings: retryOnFail(3),
 		});
 
-		expect(result.error?.message).toMatch(/HTTP 503.*\(item 3\)$/);
+		expect(result.error).toMatchObject({ httpCode: '503', context: { itemIndex: 2 } });
 		expect(requestsFor('guid-2')).toHaveLength(3);
 		expect(recordedGuids()).toEqual(['guid-0', 'guid-1']);
 	});

@@ -17,13 +17,8 @@ import {
 	runDisposition,
 	testCredential,
 } from '../support/runDisposition';
-import {
-	echoEncode,
-	startSimulator,
-	type Echo,
-	type EchoEncoding,
-	type Simulator,
-} from '../support/simulator/simulator';
+import { echoEncode, type Echo, type EchoEncoding } from '../support/simulator/simulator';
+import { useSimulator } from '../support/useSimulator';
 
 jest.setTimeout(120_000);
 
@@ -228,11 +223,7 @@ const tokenServers: Server[] = [
 
 // ---------------------------------------------------------------- request paths
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-afterAll(async () => await sim.close());
+const sim = useSimulator();
 
 interface Probe {
 	secret: string;

@@ -3,12 +3,7 @@
  * or logs may contain the token, the password or a token obtained at login.
  */
 import { harnessLogger } from '../support/harness';
-import {
-	makeToken,
-	startSimulator,
-	type Behaviour,
-	type Simulator,
-} from '../support/simulator/simulator';
+import { makeToken, type Behaviour } from '../support/simulator/simulator';
 import {
 	call,
 	everythingReturned,
@@ -16,18 +11,14 @@ import {
 	runDisposition,
 	testCredential,
 } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
 // Made up at run time and easy to spot; the simulator accepts them.
 const CANARY_TOKEN = makeToken('canary-token-user');
 const CANARY_PASSWORD = ['Canary', 'Password', String(Date.now())].join('-');
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ tokens: [CANARY_TOKEN], users: { api: CANARY_PASSWORD } });
-});
-afterAll(async () => await sim.close());
+const sim = useSimulator({ tokens: [CANARY_TOKEN], users: { api: CANARY_PASSWORD } });
 beforeEach(() => {
-	sim.reset();
 	harnessLogger.clear();
 });
 

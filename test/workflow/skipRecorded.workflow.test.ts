@@ -5,15 +5,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSimulator, type Simulator } from '../support/simulator/simulator';
 import { call, MAPPED, runDisposition, tokenCredentials } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 // Each test its own GUIDs: every run of one workflow and node shares the record.
 let batch = 0;

@@ -7,14 +7,9 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { call, MAPPED, tokenCredentials } from '../support/runDisposition';
 import { runAsTool, type ToolRun } from '../support/runAsTool';
-import { startSimulator, type Simulator } from '../support/simulator/simulator';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 const LITERAL: INodeParameters = {
 	campaign: 'Ventas->',

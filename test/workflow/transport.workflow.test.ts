@@ -12,7 +12,6 @@ import {
 	type Disposition,
 } from '../../nodes/UContactApi/api';
 import { harnessLogger, startLocalServer } from '../support/harness';
-import { startSimulator, type Simulator } from '../support/simulator/simulator';
 import {
 	call,
 	everythingReturned,
@@ -20,14 +19,10 @@ import {
 	runDisposition,
 	tokenCredentials,
 } from '../support/runDisposition';
+import { useSimulator } from '../support/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ users: { api: 'secret-pass' } });
-});
-afterAll(async () => await sim.close());
+const sim = useSimulator({ users: { api: 'secret-pass' } });
 beforeEach(() => {
-	sim.reset();
 	harnessLogger.clear();
 });
 

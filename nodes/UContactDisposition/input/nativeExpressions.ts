@@ -9,13 +9,13 @@
 import * as n8nWorkflow from 'n8n-workflow';
 
 /** How one field is read: as written, by a `$json` path, or by n8n's evaluator. */
-export type FieldSource =
+type FieldSource =
 	| { kind: 'literal'; value: unknown }
 	| { kind: 'jsonPath'; path: string[] }
 	| { kind: 'n8n' };
 
 /** The answer of a native read, or `undefined` where only n8n can answer. */
-export type NativeValue = { value: string | number | boolean | null | undefined };
+type NativeValue = { value: string | number | boolean | null | undefined };
 
 /**
  * Property names n8n's sandbox refuses (n8n-workflow 2.41's list), so an expression reaching

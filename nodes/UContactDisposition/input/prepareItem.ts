@@ -31,7 +31,7 @@ export interface ReadyItem {
 	scheduleTimezone: string | null;
 }
 
-export type PreparedItem = ReadyItem | { ok: false; problem: string };
+type PreparedItem = ReadyItem | { ok: false; problem: string };
 
 /**
  * Where Map Automatically finds the fields, decided once per execution (n8n copies the whole node

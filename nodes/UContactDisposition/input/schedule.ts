@@ -74,7 +74,7 @@ function wallTimeAt(epochMs: number, zone: string): WallTime {
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
-export function formatWallTime(wall: WallTime): string {
+function formatWallTime(wall: WallTime): string {
 	return (
 		`${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)} ` +
 		`${pad(wall.hour)}:${pad(wall.minute)}:${pad(wall.second)}`

@@ -51,7 +51,6 @@ export function knownRecorded(
 	const earlierTry = known.sameRun && known.entry?.itemIndex === itemIndex;
 	const response = known.entry?.response;
 	const outcome = recorded(disposition, earlierTry ? (response ?? '') : '');
-	if (!outcome.ok) return outcome;
 	if (earlierTry) return { ok: true, json: { ...outcome.json, alreadyRecorded: true } };
 	const hint = `Recorded by ${who(known, itemIndex)}${why(known, policy)}.`;
 	return { ok: true, json: { ...outcome.json, alreadyRecorded: true, response: null, hint } };
@@ -72,6 +71,7 @@ export function knownUncertain(disposition: Disposition, known: Known, itemIndex
 				: `Not sent, because ${sender} sent the same disposition and may have recorded it: it may still be waiting for uContact's answer (on this or another n8n worker), or it had no answer in time, an answer cut off, or n8n stopped while it was in flight`;
 	const report: FailureReport = {
 		...(earlier ?? {}),
+		kind: 'maybe-recorded',
 		message,
 		description:
 			'Check in uContact whether it was recorded. To send such items again, turn on Options > Resend Uncertain Items.',

@@ -14,16 +14,26 @@ import {
 
 import { DISPOSITION_PATH, FORM_CONTENT_TYPE, type Disposition } from '../../UContactApi/api';
 import { basicAuthorization, endpointUrl } from '../../UContactApi/credential';
+import type { FailureKind } from '../../UContactApi/errorFacts';
 import type { FailureReport } from '../../UContactApi/requestMessages';
 import { repeatedHourNote } from '../input/schedule';
+
+/**
+ * What a failed item's `errorKind` says, for workflows to branch on instead of reading words: how
+ * a request failed (errorFacts.ts: not-recorded, maybe-recorded, rejected, refused, configuration,
+ * bug), or that nothing was sent because the item failed the checks before sending
+ * (invalid-input) or an earlier failure would repeat for it (not-sent).
+ */
+export type ErrorKind = FailureKind | 'invalid-input' | 'not-sent';
 
 /**
  * A failed item, as words: the n8n error is made from it only when one is thrown (failureError),
  * so the error that stops a run is built once, with the count of what was recorded.
  */
-export interface Failed {
+interface Failed {
 	ok: false;
 	itemIndex: number;
+	kind: ErrorKind;
 	/** Ends with "(item N)". */
 	message: string;
 	description: string;
@@ -41,7 +51,7 @@ export type Outcome = ({ ok: true; json: IDataObject } | Failed) & {
  * node's mapping see one shape. `success` means uContact recorded it; nothing else says true.
  * `error` is the exception: only a failed item has it, because n8n 1.x counts a first output
  * item with any `error` key, even null, as a failed run and, with Retry On Fail, runs the node
- * again (2.x looks at its value).
+ * again (2.x looks at its value). `errorKind` goes with it: what kind of failure (ErrorKind).
  */
 function outputJson(fields: IDataObject): IDataObject {
 	return {
@@ -68,12 +78,16 @@ export function invalidItem(itemIndex: number, problem: string): Failed {
 	return {
 		ok: false,
 		itemIndex,
+		kind: 'invalid-input',
 		message: `${problem} (${itemRef(itemIndex)})`,
 		description: 'Nothing was sent to uContact.',
 	};
 }
 
-export function recorded(disposition: Disposition, response: string): Outcome {
+export function recorded(
+	disposition: Disposition,
+	response: string,
+): { ok: true; json: IDataObject } {
 	return { ok: true, json: outputJson({ success: true, response, disposition }) };
 }
 
@@ -133,6 +147,7 @@ export function notSent(
 	return {
 		ok: false,
 		itemIndex,
+		kind: 'not-sent',
 		disposition,
 		message: `Not sent: ${reason} (${itemRef(itemIndex)})`,
 		description: 'An earlier failure would repeat for every later item, so nothing more was sent.',
@@ -148,6 +163,8 @@ export function sendFailed(
 	return {
 		ok: false,
 		itemIndex,
+		// Every report of a request carries its kind; one without could have been recorded.
+		kind: report.kind ?? 'maybe-recorded',
 		disposition,
 		message: `${report.message} (${itemRef(itemIndex)})`,
 		description: report.description ?? '',
@@ -159,23 +176,21 @@ const MAX_NAMED = 10;
 
 /**
  * Which other items uContact recorded (up to ten named, by item and GUID), so the user knows
- * what not to send again; undefined when there are none.
+ * what not to send again; when there are none, it says so.
  */
-function recordedNote(outcomes: Outcome[]): { count: number; note: string } {
+function recordedNote(outcomes: Outcome[]): string {
 	const named: string[] = [];
 	let count = 0;
 	outcomes.forEach((outcome, itemIndex) => {
-		if (outcome === undefined || !outcome.ok || outcome.json.success !== true) return;
+		if (!outcome.ok || outcome.json.success !== true) return;
 		count++;
 		const guid = (outcome.json.disposition as Disposition | undefined)?.guid;
 		if (named.length < MAX_NAMED) named.push(`${itemRef(itemIndex)} (GUID ${guid})`);
 	});
 	const more = count > named.length ? ` and ${count - named.length} more` : '';
-	const note =
-		count === 0
-			? 'No other item of this run was recorded in uContact.'
-			: `${count} other item(s) of this run were recorded in uContact: ${named.join(', ')}${more}. Do not send those again.`;
-	return { count, note };
+	return count === 0
+		? 'No other item of this run was recorded in uContact.'
+		: `${count} other item(s) of this run were recorded in uContact: ${named.join(', ')}${more}. Do not send those again.`;
 }
 
 /** The n8n error for a failed item; `outcomes` given when it stops a run that sent others. */
@@ -184,19 +199,24 @@ export function failureError(
 	failed: Failed,
 	outcomes?: Outcome[],
 ): NodeApiError | NodeOperationError {
-	const recorded = outcomes === undefined ? undefined : recordedNote(outcomes);
 	const description =
-		recorded === undefined ? failed.description : `${failed.description} ${recorded.note}`.trim();
+		outcomes === undefined
+			? failed.description
+			: `${failed.description} ${recordedNote(outcomes)}`.trim();
 	const { itemIndex } = failed;
-	if (failed.api === undefined)
-		return new NodeOperationError(node, failed.message, { itemIndex, description });
-	return new NodeApiError(node, { message: failed.message } as JsonObject, {
-		itemIndex,
-		message: failed.message,
-		description,
-		httpCode: failed.api.httpCode,
-		failure: failed.api.failure,
-	});
+	const error =
+		failed.api === undefined
+			? new NodeOperationError(node, failed.message, { itemIndex, description })
+			: new NodeApiError(node, { message: failed.message } as JsonObject, {
+					itemIndex,
+					message: failed.message,
+					description,
+					httpCode: failed.api.httpCode,
+					failure: failed.api.failure,
+				});
+	// The same kind an output item carries, where an error workflow reads the error's context.
+	error.context.errorKind = failed.kind;
+	return error;
 }
 
 /**
@@ -238,6 +258,7 @@ export function toOutputItems(outcomes: Outcome[], routeErrors = false): INodeEx
 			return { json: { error: message, message: description || message }, pairedItem };
 		const json = outputJson({
 			error: message,
+			errorKind: outcome.kind,
 			hint: joined(description, note),
 			disposition: outcome.disposition ?? null,
 			scheduleTimezone,

@@ -18,7 +18,7 @@ import { resolveBaseUrl } from '../../UContactApi/serverAddress';
 import { UContactSession } from '../../UContactApi/transport';
 
 /** The server address, or why it is unusable (then nothing is sent with this credential). */
-export type ServerAddress = { ok: true; url: string } | { ok: false; problem: string };
+type ServerAddress = { ok: true; url: string } | { ok: false; problem: string };
 
 export interface ItemCredential {
 	session: UContactSession;
@@ -26,7 +26,7 @@ export interface ItemCredential {
 	baseUrl: ServerAddress;
 }
 
-export type ItemCredentials =
+type ItemCredentials =
 	/** The credential does not vary by item: one for all, its address checked when sending. */
 	| { perItem: false; credential: ItemCredential }
 	/**
@@ -40,7 +40,7 @@ export type ItemCredentials =
 	  };
 
 /** Equal for credentials that send the same way: the same fields, the same values. */
-export function credentialKey(data: ICredentialDataDecryptedObject): string {
+function credentialKey(data: ICredentialDataDecryptedObject): string {
 	return JSON.stringify(
 		Object.keys(data)
 			.sort()

@@ -3,12 +3,12 @@
  * recorded nothing (kind "not-recorded": a refused connection, a DNS hiccup, 429, 503, or a login
  * that failed in passing) are retried, so a retry can never record a disposition twice;
  * everything that may have recorded it (timeouts, 500, 502, 504, a connection dropped after
- * sending) is reported instead. n8n's own "Retry On Fail" re-runs the whole node; attemptMemory.ts
- * keeps that from sending again what a try recorded.
+ * sending) is reported instead. n8n's own "Retry On Fail" re-runs the whole node; the record
+ * (record/) keeps that from sending again what a try recorded.
  */
 import type { Failure } from '../../UContactApi/errorFacts';
 
-export interface RetrySettings {
+interface RetrySettings {
 	/** Retries after the first attempt; 0 turns retrying off. */
 	maxRetries: number;
 	/** The longest wait accepted, whether from backoff or from a Retry-After header. */
@@ -30,7 +30,7 @@ export function retryAfterMs(header: string, now = Date.now()): number | undefin
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-export type RetryDecision =
+type RetryDecision =
 	| { retry: true; waitMs: number }
 	/**
 	 * not-safe: it may have been recorded, or trying again cannot help; used-up: Safe Retries are

@@ -39,7 +39,7 @@ export async function sendItem(
 	for (let attempt = 1; ; attempt++) {
 		// A first login for a credential with no token yet is not "logging in again".
 		const loginsBefore = loginCount(credentials) + (activeToken(credentials) === '' ? 1 : 0);
-		let sent: { ok: true; body: unknown } | { ok: false; error: unknown };
+		let sent: { ok: true; body: string } | { ok: false; error: unknown };
 		try {
 			sent = { ok: true, body: await session.postDisposition(item.form, timeout) };
 		} catch (error) {

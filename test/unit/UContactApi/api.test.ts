@@ -54,22 +54,17 @@ describe('interpretAnswer', () => {
 		['ERROR', 'ERROR'],
 		['""OK""', '"OK"'],
 		['<html><body>Login</body></html>', '<html><body>Login</body></html>'],
-		[{ status: 'OK' }, '{"status":"OK"}'],
-		[null, ''],
-		[1, '1'],
+		['{"status":"OK"}', '{"status":"OK"}'],
+		['1', '1'],
 	])('reads %j as unexpected', (body, response) => {
 		expect(interpretAnswer(body)).toEqual({ outcome: 'unexpected', response });
-	});
-
-	it('reads bytes as UTF-8 text', () => {
-		expect(interpretAnswer(new TextEncoder().encode('"OK"')).outcome).toBe('success');
 	});
 });
 
 describe('tokenFromLoginAnswer', () => {
 	it.each([
 		['["user","YXBpOjEyMw=="]', 'YXBpOjEyMw=='],
-		[['user', 7, 'YXBpOjEyMw=='], 'YXBpOjEyMw=='],
+		['["user",7,"YXBpOjEyMw=="]', 'YXBpOjEyMw=='],
 		['"YXBpOjEyMw=="', 'YXBpOjEyMw=='],
 		['YXBpOjEyMw==\n', 'YXBpOjEyMw=='],
 		['  "YXBpOjEyMw=="  ', 'YXBpOjEyMw=='],
@@ -77,7 +72,7 @@ describe('tokenFromLoginAnswer', () => {
 		expect(tokenFromLoginAnswer(body)).toBe(token);
 	});
 
-	it.each(['0', '"0"', '', '[]', '[0]', '["0"]', null, undefined, 0, '<html>Login page</html>'])(
+	it.each(['0', '"0"', '', '[]', '[0]', '["0"]', 'null', '<html>Login page</html>'])(
 		'treats %j as a refused login',
 		(body) => {
 			expect(tokenFromLoginAnswer(body)).toBeUndefined();
@@ -86,7 +81,6 @@ describe('tokenFromLoginAnswer', () => {
 
 	it.each([
 		['{"error":"Unauthorized"}'],
-		[{ error: 'Unauthorized' }],
 		['"ERROR"'],
 		['ERROR'],
 		['Unauthorized'],

@@ -147,13 +147,23 @@ describe('describeRequestFailure', () => {
 		);
 	});
 
+	it("says of a disposition's unexpected answer that it may have been recorded", () => {
+		expect(describeUnexpectedAnswer('ERROR', quote, true)).toMatchObject({
+			kind: 'maybe-recorded',
+			message:
+				'uContact gave an unexpected answer: "ERROR"; the disposition may or may not have been recorded, so check in uContact before sending it again',
+		});
+	});
+
 	it('lists the usual causes of a rejection with the values sent', () => {
 		const disposition = buildDisposition(
 			{ campaign: 'Ventas->', agent: 'ana', callerid: '1', guid: 'g-9', l1: 'Venta' },
 			'UTC',
 		);
-		expect(describeRejection(disposition).description).toMatch(
-			/campaign "Ventas->" or agent "ana".*GUID "g-9".*"Venta"/,
-		);
+		expect(describeRejection(disposition)).toMatchObject({
+			kind: 'rejected',
+			message: 'uContact rejected the disposition (it answered "0")',
+			description: expect.stringMatching(/campaign "Ventas->" or agent "ana".*GUID "g-9".*"Venta"/),
+		});
 	});
 });
