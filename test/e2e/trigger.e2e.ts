@@ -475,7 +475,7 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 		expect(sim.requests.flatMap((request) => request.problems)).toEqual([]);
 	}, 180000);
 
-	test("examples/call-finished-ai.json as shipped: the AI Agent picks the levels from the conversation, the call's fields come from the event; each call recorded once, a repeat skipped", async () => {
+	test("examples/call-finished-ai.json as shipped: the AI Agent picks the levels from the conversation, the call's fields come from the event; each call recorded once, a repeat stopped before the model", async () => {
 		const trigger = exampleNode(callFinishedAiExample, TRIGGER_TYPE);
 		expect(trigger.webhookId).toBeUndefined();
 		expect(trigger.parameters).toMatchObject({
@@ -512,13 +512,16 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 			[['ai-0001', true, false]],
 			[['ai-0002', true, false]],
 			[['ai-0003', true, false]],
-			[['ai-0001', true, true]],
+			[],
 		]);
+		// The repeat stops at Once per call: it reaches neither the model nor uContact.
+		expect(nodeItems(executions[3], 'Once per call')).toEqual([]);
+		expect(nodeItems(executions[0], 'Once per call')).toHaveLength(1);
 
-		// The model: one request per execution, offered only the output format (no uContact tool),
-		// shown the conversation; its answer is the levels the Disposition node then sends.
+		// The model: one request per call, offered only the output format (no uContact tool), shown
+		// the conversation; its answer is the levels the Disposition node then sends.
 		const chat: ChatRequest[] = [...services.chatRequests];
-		expect(chat).toHaveLength(4);
+		expect(chat).toHaveLength(calls.length);
 		for (const request of chat) {
 			expect(request.authorization).toBe(`Bearer ${FAKE_OPENAI_KEY}`);
 			expect((request.body.tools ?? []).map((tool) => tool.function.name)).toEqual([
@@ -532,7 +535,7 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 			expect([
 				call.conversation,
 				prompts.filter((prompt) => prompt.includes(call.conversation)).length,
-			]).toEqual([call.conversation, call === calls[0] ? 2 : 1]);
+			]).toEqual([call.conversation, 1]);
 		}
 		expect(nodeItems(executions[0], 'AI Agent')).toEqual([{ output: levels[0] }]);
 
