@@ -9,6 +9,8 @@
  *  - mcp-server.json: activated in `n8n start`; the official MCP SDK client connects to the MCP
  *    Server Trigger with its bearer token, lists the uContact tool and calls it.
  * Only the credentials and the CSV address differ from the shipped files.
+ * The uContact Trigger examples (call-finished.json, call-finished-ai.json) run in trigger.e2e.ts,
+ * which publishes trigger workflows on n8n 2.x and 1.x.
  */
 import { startSimulator, type Recorded, type Simulator } from '../support/simulator/simulator';
 import {

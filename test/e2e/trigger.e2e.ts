@@ -7,8 +7,11 @@
  *  - Header Secret and Basic Auth: missing 401, wrong 403, right starts; oversized body 413;
  *    malformed JSON 400 (422 from n8n itself under Content-Type: application/json); unknown
  *    event 400; none of the refused ones starts an execution;
- *  - FinishInteraction -> Set l1 -> uContact Disposition (Map Automatically): each call's
- *    disposition reaches the simulator once, with the event's guid, campaign, agent and caller.
+ *  - the shipped examples, imported as users import them (credentials swapped for this n8n's):
+ *    examples/call-finished.json (FinishInteraction -> Set l1 -> uContact Disposition, Map
+ *    Automatically, Skip Repeats) and examples/call-finished-ai.json (an AI Agent on a local fake
+ *    OpenAI-compatible model picks the levels): each call's disposition reaches the simulator once,
+ *    with the event's guid, campaign, agent and caller, also when uContact sends the call again.
  * Refused requests are all answered before the accepted ones are sent, and executions are waited
  * for through n8n's REST list (never by sleeping): an exact count then shows none started.
  */
@@ -22,7 +25,13 @@ import {
 	postEvent,
 	type PostAnswer,
 } from '../support/simulator/events';
-import { selectedRuntimes } from './support/cli';
+import { readRepoJson, selectedRuntimes } from './support/cli';
+import {
+	FAKE_OPENAI_KEY,
+	startExampleServices,
+	type ChatRequest,
+	type ExampleServices,
+} from './support/examples';
 import { countExecutions, publish, waitForFinished } from './support/recordOnce';
 import { restClient, type Execution, type RestClient } from './support/rest';
 import { makeUserFolder, packPackage, runtime, type Runtime } from './support/runtime';
@@ -37,6 +46,24 @@ const DOCUMENTED = Object.keys(DOCUMENTED_EXAMPLES);
 const FINISHED = ['success', 'error', 'crashed', 'canceled'];
 
 const keep = (): boolean => process.env.UCONTACT_KEEP_E2E === '1';
+
+interface ExampleNode {
+	name: string;
+	type: string;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	webhookId?: string;
+	[key: string]: unknown;
+}
+interface ExampleWorkflow {
+	id: string;
+	name: string;
+	nodes: ExampleNode[];
+	connections: Record<string, unknown>;
+	settings?: Record<string, unknown>;
+}
+const callFinishedExample = readRepoJson('examples/call-finished.json') as ExampleWorkflow;
+const callFinishedAiExample = readRepoJson('examples/call-finished-ai.json') as ExampleWorkflow;
 
 interface Deployed {
 	id: string;
@@ -62,17 +89,54 @@ async function deployWorkflow(
 	name: string,
 	nodes: Array<Record<string, unknown>>,
 	connections: Record<string, unknown> = {},
+	settings: Record<string, unknown> = { executionOrder: 'v1' },
 ): Promise<Deployed> {
 	const created = await api.post<{ id: string; versionId: string }>('/rest/workflows', {
 		name,
 		active: false,
-		settings: { executionOrder: 'v1' },
+		settings,
 		nodes,
 		connections,
 	});
-	const url = `${baseUrl}/webhook/${nodes[0].webhookId as string}/ucontact`;
+	const trigger = nodes.find((node) => node.type === TRIGGER_TYPE);
+	const url = `${baseUrl}/webhook/${trigger?.webhookId as string}/ucontact`;
 	await publish(api, created.id, created.versionId, url);
 	return { id: created.id, url };
+}
+
+/** The node of type `type` in a shipped example. */
+function exampleNode(example: ExampleWorkflow, type: string): ExampleNode {
+	const found = example.nodes.find((node) => node.type === type);
+	if (!found) throw new Error(`${example.id} has no ${type} node`);
+	return found;
+}
+
+/**
+ * A shipped example as the editor imports it: the same nodes, parameters, connections and
+ * settings; each credential reference swapped for this n8n's credential of that type; and a
+ * webhook id for the trigger, which the files ship without so that no two imports share a
+ * production URL (n8n's editor gives a webhook node that has none a random one on import).
+ */
+async function deployExample(
+	api: RestClient,
+	baseUrl: string,
+	example: ExampleWorkflow,
+	byType: Record<string, { id: string; name: string }>,
+): Promise<Deployed> {
+	const nodes = example.nodes.map((shipped) => {
+		const node = JSON.parse(JSON.stringify(shipped)) as ExampleNode;
+		if (node.credentials) {
+			node.credentials = Object.fromEntries(
+				Object.keys(node.credentials).map((type) => {
+					if (!byType[type]) throw new Error(`${example.id}: no test credential of type ${type}`);
+					return [type, byType[type]];
+				}),
+			);
+		}
+		if (node.type === TRIGGER_TYPE) node.webhookId = randomUUID();
+		return node;
+	});
+	return deployWorkflow(api, baseUrl, example.name, nodes, example.connections, example.settings);
 }
 
 /** Every finished execution of `workflowId`, with run data, oldest first. */
@@ -98,11 +162,14 @@ async function executionsOf(
 	return executions.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
-/** The items the trigger put out in `execution`. */
-function triggerItems(execution: Execution): Array<Record<string, unknown>> {
-	const run = execution.data.resultData.runData[TRIGGER]?.[0];
+/** The items node `name` put out in `execution`. */
+function nodeItems(execution: Execution, name: string): Array<Record<string, unknown>> {
+	const run = execution.data.resultData.runData[name]?.[0];
 	return (run?.data?.main[0] ?? []).map((item) => item.json);
 }
+
+/** The items the trigger put out in `execution`. */
+const triggerItems = (execution: Execution) => nodeItems(execution, TRIGGER);
 
 const statusOf = (answer: PostAnswer) => `${answer.status} ${answer.text}`;
 
@@ -112,11 +179,16 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 	let userFolder: string;
 	let server: N8nServer;
 	let api: RestClient;
-	const credentials = {} as Record<'ucontact' | 'header' | 'basic', { id: string; name: string }>;
+	let services: ExampleServices;
+	const credentials = {} as Record<
+		'ucontact' | 'header' | 'basic' | 'openAi',
+		{ id: string; name: string }
+	>;
 
 	beforeAll(
 		async () => {
 			sim = await startSimulator({ campaigns: [CAMPAIGN] });
+			services = await startExampleServices();
 			rt = runtime(runtimeName);
 			userFolder = makeUserFolder(process.env.UCONTACT_E2E_TARBALL || packPackage());
 			server = await startN8n(rt, userFolder);
@@ -136,6 +208,11 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 				type: 'uContactTriggerBasicApi',
 				data: BASIC,
 			});
+			credentials.openAi = await api.post('/rest/credentials', {
+				name: 'Fake chat model',
+				type: 'openAiApi',
+				data: { apiKey: FAKE_OPENAI_KEY, url: `${services.url}/v1` },
+			});
 		},
 		5 * 60 * 1000,
 	);
@@ -143,6 +220,7 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 	afterAll(async () => {
 		await server?.stop();
 		await sim?.close();
+		await services?.close();
 		if (userFolder && !keep())
 			fs.rmSync(userFolder, { recursive: true, force: true, maxRetries: 3 });
 	}, 60 * 1000);
@@ -311,68 +389,169 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 		}
 	}, 180000);
 
-	test('FinishInteraction -> Set l1 -> uContact Disposition (Map Automatically) records each call once', async () => {
-		sim.reset();
-		const flow = await deployWorkflow(
-			api,
-			server.url,
-			'Trigger: call finished -> disposition',
-			[
-				triggerNode(randomUUID(), { events: ['FinishInteraction'] }),
-				{
-					id: randomUUID(),
-					name: 'Pick level',
-					type: 'n8n-nodes-base.set',
-					typeVersion: 3.4,
-					position: [220, 0],
-					parameters: {
-						mode: 'manual',
-						includeOtherFields: true,
-						assignments: {
-							assignments: [{ id: randomUUID(), name: 'l1', value: 'Venta', type: 'string' }],
-						},
-						options: {},
-					},
-				},
-				{
-					id: randomUUID(),
-					name: 'uContact Disposition',
-					type: 'n8n-nodes-ucontact.uContactDisposition',
-					typeVersion: 1,
-					position: [440, 0],
-					parameters: { mappingMode: 'autoMapInputData', options: {} },
-					credentials: { uContactApi: credentials.ucontact },
-				},
-			],
-			{
-				[TRIGGER]: { main: [[{ node: 'Pick level', type: 'main', index: 0 }]] },
-				'Pick level': { main: [[{ node: 'uContact Disposition', type: 'main', index: 0 }]] },
-			},
+	/** The examples' credentials, by type: each reference in a shipped file is swapped for these. */
+	const exampleCredentials = () => ({
+		uContactApi: credentials.ucontact,
+		uContactTriggerHeaderApi: credentials.header,
+		openAiApi: credentials.openAi,
+	});
+	const withSecret = { headers: { 'X-UContact-Secret': SECRET } };
+	const DISPOSITION = 'uContact Disposition';
+
+	/**
+	 * Posts `calls` with the secret (and one without, refused), waits for them, then posts the
+	 * first call again, as a sender that delivers one event twice would, and waits for that too.
+	 * Returns the executions, oldest first.
+	 */
+	async function deliverWithRepeat(
+		flow: Deployed,
+		calls: Array<ReturnType<typeof finishInteraction>>,
+	): Promise<Execution[]> {
+		expect((await postEvent(flow.url, calls[0])).status).toBe(401);
+		for (const call of calls)
+			expect((await postEvent(flow.url, call, withSecret)).status).toBe(200);
+		await waitForFinished(api, flow.id, calls.length);
+		expect((await postEvent(flow.url, calls[0], withSecret)).status).toBe(200);
+		await waitForFinished(api, flow.id, calls.length + 1);
+		expect(await countExecutions(api, flow.id, [...FINISHED, 'new', 'running', 'waiting'])).toBe(
+			calls.length + 1,
 		);
+		return executionsOf(api, rt, flow.id);
+	}
+
+	/** What reached uContact, in guid order: the calls' executions run at once, in any order. */
+	const byGuid = <T extends { fields: Record<string, string> }>(requests: T[]) =>
+		[...requests].sort((a, b) => a.fields.guid.localeCompare(b.fields.guid));
+	const dispositionCalls = () =>
+		byGuid(sim.requests.filter((request) => request.endpoint === 'DispositionCall'));
+
+	/** What each execution's uContact Disposition put out: the call's guid and whether it was skipped. */
+	const dispositionOutcomes = (executions: Execution[]) =>
+		executions.map((execution) =>
+			nodeItems(execution, DISPOSITION).map((item) => [
+				(item.disposition as { guid: string }).guid,
+				item.success,
+				item.alreadyRecorded,
+			]),
+		);
+
+	test("examples/call-finished.json as shipped: each FinishInteraction recorded once with the event's fields and the level; a repeat is skipped", async () => {
+		const trigger = exampleNode(callFinishedExample, TRIGGER_TYPE);
+		expect(trigger.webhookId).toBeUndefined();
+		expect(trigger.parameters).toMatchObject({
+			authentication: 'headerAuth',
+			events: ['FinishInteraction'],
+		});
+		sim.reset();
+		const flow = await deployExample(api, server.url, callFinishedExample, exampleCredentials());
 		const calls = [
 			finishInteraction('fi-0001', CAMPAIGN, 'agente0', '59899500001'),
 			finishInteraction('fi-0002', CAMPAIGN, 'agente1', '59899500002'),
 			finishInteraction('fi-0003', CAMPAIGN, 'agente2', '59899500003'),
 		];
-		for (const call of calls) expect((await postEvent(flow.url, call)).status).toBe(200);
-		await waitForFinished(api, flow.id, calls.length);
-		const executions = await executionsOf(api, rt, flow.id);
-		expect(executions.map((execution) => execution.status)).toEqual([
-			'success',
-			'success',
-			'success',
+		const executions = await deliverWithRepeat(flow, calls);
+		expect(executions.map((execution) => execution.status)).toEqual(Array(4).fill('success'));
+		expect(dispositionOutcomes(executions)).toEqual([
+			[['fi-0001', true, false]],
+			[['fi-0002', true, false]],
+			[['fi-0003', true, false]],
+			[['fi-0001', true, true]],
 		]);
 
-		const recorded = sim.dispositions.map((request) => request.fields);
-		expect(recorded.map((fields) => fields.guid).sort()).toEqual(['fi-0001', 'fi-0002', 'fi-0003']);
-		for (const call of calls) {
-			expect(recorded.find((fields) => fields.guid === call.guid)).toMatchObject({
-				campaign: call.campaign,
-				agent: call.agent,
-				callerid: call.callerIdNum,
-				l1: 'Venta',
-			});
-		}
+		// On the wire: one DispositionCall per call, none for the repeat.
+		const sent = dispositionCalls();
+		expect(sent.map((request) => request.fields.guid)).toEqual(['fi-0001', 'fi-0002', 'fi-0003']);
+		expect(byGuid(sim.dispositions).map((request) => request.fields)).toEqual(
+			calls.map((call) =>
+				expect.objectContaining({
+					guid: call.guid,
+					campaign: call.campaign,
+					agent: call.agent,
+					callerid: call.callerIdNum,
+					l1: 'Atendida',
+				}),
+			),
+		);
 		expect(sim.requests.flatMap((request) => request.problems)).toEqual([]);
 	}, 180000);
+
+	test("examples/call-finished-ai.json as shipped: the AI Agent picks the levels from the conversation, the call's fields come from the event; each call recorded once, a repeat stopped before the model", async () => {
+		const trigger = exampleNode(callFinishedAiExample, TRIGGER_TYPE);
+		expect(trigger.webhookId).toBeUndefined();
+		expect(trigger.parameters).toMatchObject({
+			authentication: 'headerAuth',
+			events: ['FinishInteraction'],
+		});
+		sim.reset();
+		services.reset();
+		const flow = await deployExample(api, server.url, callFinishedAiExample, exampleCredentials());
+		// uContact's event carries no conversation; a property the trigger passes on as received
+		// stands in for what a node before the agent would fetch (a transcription, the chat).
+		const talk = (guid: string, agent: string, caller: string, conversation: string) => ({
+			...finishInteraction(guid, CAMPAIGN, agent, caller),
+			conversation,
+		});
+		const calls = [
+			talk(
+				'ai-0001',
+				'agente0',
+				'59899600001',
+				'El cliente aceptó el plan Hogar y paga al contado.',
+			),
+			talk('ai-0002', 'agente1', '59899600002', 'Pidió volver a llamar mañana de tarde.'),
+			talk('ai-0003', 'agente2', '59899600003', 'No le interesa, ya tiene otro proveedor.'),
+		];
+		const levels = [
+			{ l1: 'Venta', l2: 'Contado', comment: 'El cliente aceptó la oferta' },
+			{ l1: 'Volver a llamar', l2: '', comment: 'El cliente pidió que lo llamen más tarde' },
+			{ l1: 'No interesado', l2: '', comment: 'El cliente no está interesado' },
+		];
+		const executions = await deliverWithRepeat(flow, calls);
+		expect(executions.map((execution) => execution.status)).toEqual(Array(4).fill('success'));
+		expect(dispositionOutcomes(executions)).toEqual([
+			[['ai-0001', true, false]],
+			[['ai-0002', true, false]],
+			[['ai-0003', true, false]],
+			[],
+		]);
+		// The repeat stops at Once per call: it reaches neither the model nor uContact.
+		expect(nodeItems(executions[3], 'Once per call')).toEqual([]);
+		expect(nodeItems(executions[0], 'Once per call')).toHaveLength(1);
+
+		// The model: one request per call, offered only the output format (no uContact tool), shown
+		// the conversation; its answer is the levels the Disposition node then sends.
+		const chat: ChatRequest[] = [...services.chatRequests];
+		expect(chat).toHaveLength(calls.length);
+		for (const request of chat) {
+			expect(request.authorization).toBe(`Bearer ${FAKE_OPENAI_KEY}`);
+			expect((request.body.tools ?? []).map((tool) => tool.function.name)).toEqual([
+				'format_final_json_response',
+			]);
+		}
+		const prompts = chat.map((request) =>
+			JSON.stringify((request.body.messages ?? []).filter((message) => message.role === 'user')),
+		);
+		for (const call of calls) {
+			expect([
+				call.conversation,
+				prompts.filter((prompt) => prompt.includes(call.conversation)).length,
+			]).toEqual([call.conversation, 1]);
+		}
+		expect(nodeItems(executions[0], 'AI Agent')).toEqual([{ output: levels[0] }]);
+
+		const sent = dispositionCalls();
+		expect(sent.map((request) => request.fields.guid)).toEqual(['ai-0001', 'ai-0002', 'ai-0003']);
+		expect(byGuid(sim.dispositions).map((request) => request.fields)).toEqual(
+			calls.map((call, index) =>
+				expect.objectContaining({
+					guid: call.guid,
+					campaign: call.campaign,
+					agent: call.agent,
+					callerid: call.callerIdNum,
+					...levels[index],
+				}),
+			),
+		);
+		expect(sim.requests.flatMap((request) => request.problems)).toEqual([]);
+	}, 240000);
 });

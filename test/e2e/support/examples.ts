@@ -1,9 +1,12 @@
 // Local stand-ins the example workflows need in the end-to-end tests, on one loopback HTTP server:
 //  - GET  /files/<name>           a file the test put there (the CSV a published spreadsheet serves);
 //  - POST /v1/chat/completions    a fake OpenAI-compatible chat model: the first turn answers with a
-//                                 call to the tool it was offered, its arguments read from the call
-//                                 summary in the prompt; once the tool result is in the conversation
-//                                 it answers with a final text. Plain JSON or server-sent events.
+//                                 call to the first tool it was offered, its arguments read from the
+//                                 call summary in the prompt (the levels from its Resumen or
+//                                 Conversación line when it has one); once the tool result is in the
+//                                 conversation it answers with a final text. With a Structured Output
+//                                 Parser the tool is n8n's format_final_json_response, and that one
+//                                 call is the agent's answer. Plain JSON or server-sent events.
 //  - GET  /v1/models              a one-model list (the editor's model picker asks for it).
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -84,6 +87,39 @@ export function decide(text: string): { l1: string; l2: string; comment: string 
 	return { l1: 'No interesado', l2: '', comment: 'El cliente no está interesado' };
 }
 
+/** What a call's conversation is labelled with in a prompt: a model decides from it, not the campaign's name. */
+const CONVERSATION = /^\s*(resumen|conversación|conversacion|summary|conversation)\s*:(.*)$/i;
+
+/** The prompt's conversation lines when it labels them, else the whole prompt. */
+function conversationOf(prompt: string): string {
+	const lines = prompt.split('\n').flatMap((line) => {
+		const match = CONVERSATION.exec(line);
+		return match ? [match[2]] : [];
+	});
+	return lines.length > 0 ? lines.join('\n') : prompt;
+}
+
+/** A tool's JSON-schema properties. */
+type Properties = Record<string, { type?: string; properties?: Properties }>;
+
+/**
+ * Arguments for each wanted property from `values`; an object property (a Structured Output
+ * Parser's `output` wrapper) gets its own properties filled the same way.
+ */
+function argumentsFor(
+	properties: Properties,
+	values: Record<string, string>,
+): Record<string, unknown> {
+	const args: Record<string, unknown> = {};
+	for (const [key, schema] of Object.entries(properties)) {
+		args[key] =
+			schema?.type === 'object' && schema.properties
+				? argumentsFor(schema.properties, values)
+				: (values[key] ?? '');
+	}
+	return args;
+}
+
 /** The chat-completion answer for a request body: a tool call, or the final text. */
 function answerFor(body: ChatRequest['body'], counter: number): Answer {
 	const messages = Array.isArray(body.messages) ? body.messages : [];
@@ -101,12 +137,13 @@ function answerFor(body: ChatRequest['body'], counter: number): Answer {
 		.filter((message) => message.role === 'user' || message.role === 'human')
 		.map((message) => textOf(message.content))
 		.join('\n');
-	type Tool = { name: string; parameters?: { properties?: Record<string, unknown> } };
-	const tool: Tool = tools[0].function ?? (tools[0] as unknown as Tool);
-	const wanted = Object.keys(tool.parameters?.properties ?? {});
-	const values: Record<string, string> = { ...readSummaryFields(prompt), ...decide(prompt) };
-	const args: Record<string, string> = {};
-	for (const key of wanted) args[key] = values[key] ?? '';
+	type Tool = { name: string; parameters?: { properties?: Properties } };
+	const tool = (tools[0].function ?? tools[0]) as unknown as Tool;
+	const values: Record<string, string> = {
+		...readSummaryFields(prompt),
+		...decide(conversationOf(prompt)),
+	};
+	const args = argumentsFor(tool.parameters?.properties ?? {}, values);
 	return { kind: 'tool', name: tool.name, arguments: JSON.stringify(args), id: `call_${counter}` };
 }
 
