@@ -32,6 +32,7 @@ import {
 	type ChatRequest,
 	type ExampleServices,
 } from './support/examples';
+import { startQueueMode, type QueueMode } from './support/queue';
 import { countExecutions, publish, waitForFinished } from './support/recordOnce';
 import { restClient, type Execution, type RestClient } from './support/rest';
 import { makeUserFolder, packPackage, runtime, type Runtime } from './support/runtime';
@@ -552,6 +553,85 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 				}),
 			),
 		);
+		expect(sim.requests.flatMap((request) => request.problems)).toEqual([]);
+	}, 240000);
+});
+
+/**
+ * Queue mode (PostgreSQL, Redis, main + two workers, as the queue e2e starts them): uContact's
+ * POST lands on main, whose trigger checks the secret and answers; the execution runs on a
+ * worker, whose uContact Disposition records each call once.
+ */
+describe('n8n-2 queue mode: the uContact Trigger example', () => {
+	let sim: Simulator;
+	let queue: QueueMode;
+	let api: RestClient;
+	const byType = {} as Record<string, { id: string; name: string }>;
+
+	beforeAll(
+		async () => {
+			sim = await startSimulator({ campaigns: [CAMPAIGN] });
+			queue = await startQueueMode({ workers: 2 });
+			api = await restClient(queue.main.url, queue.main.owner);
+			byType.uContactApi = await api.post('/rest/credentials', {
+				name: 'uContact simulator',
+				type: 'uContactApi',
+				data: { server: 'custom', baseUrl: sim.url, authentication: 'token', token: sim.token },
+			});
+			byType.uContactTriggerHeaderApi = await api.post('/rest/credentials', {
+				name: 'Trigger header secret',
+				type: 'uContactTriggerHeaderApi',
+				data: { headerName: 'X-UContact-Secret', secret: SECRET },
+			});
+		},
+		5 * 60 * 1000,
+	);
+
+	afterAll(async () => {
+		await queue?.stop();
+		await sim?.close();
+	}, 60 * 1000);
+
+	test('examples/call-finished.json: the POST answered by main, each call recorded once by a worker, a repeat skipped', async () => {
+		const flow = await deployExample(api, queue.main.url, callFinishedExample, byType);
+		const started = () =>
+			queue.workers.map((worker) => (worker.log().match(/Worker started execution/g) ?? []).length);
+		const before = started();
+		const withSecret = { headers: { 'X-UContact-Secret': SECRET } };
+		const calls = [
+			finishInteraction('q-0001', CAMPAIGN, 'agente0', '59899600001'),
+			finishInteraction('q-0002', CAMPAIGN, 'agente1', '59899600002'),
+			finishInteraction('q-0003', CAMPAIGN, 'agente2', '59899600003'),
+		];
+		expect((await postEvent(flow.url, calls[0])).status).toBe(401);
+		for (const call of calls)
+			expect((await postEvent(flow.url, call, withSecret)).status).toBe(200);
+		await waitForFinished(api, flow.id, calls.length);
+		expect((await postEvent(flow.url, calls[0], withSecret)).status).toBe(200);
+		await waitForFinished(api, flow.id, calls.length + 1);
+
+		const executions = await executionsOf(api, queue.runtime, flow.id);
+		expect(executions.map((execution) => execution.status)).toEqual(Array(4).fill('success'));
+		// Every execution ran on a worker; none was started for the refused POST.
+		const ran = started().map((count, index) => count - before[index]);
+		expect(ran.reduce((sum, count) => sum + count, 0)).toBe(4);
+		const outcomes = executions.map((execution) =>
+			nodeItems(execution, 'uContact Disposition').map((item) => [
+				(item.disposition as { guid: string }).guid,
+				item.alreadyRecorded,
+			]),
+		);
+		expect(outcomes).toEqual([
+			[['q-0001', false]],
+			[['q-0002', false]],
+			[['q-0003', false]],
+			[['q-0001', true]],
+		]);
+		expect(sim.dispositions.map((request) => request.fields.guid).sort()).toEqual([
+			'q-0001',
+			'q-0002',
+			'q-0003',
+		]);
 		expect(sim.requests.flatMap((request) => request.problems)).toEqual([]);
 	}, 240000);
 });
