@@ -449,6 +449,7 @@ describe('n8n 1.x: installed and updated through the REST calls of its Community
 		expect([installed.packageName, installed.installedVersion]).toEqual([PACKAGE_NAME, FIRST]);
 		expect(installed.installedNodes.map((node) => [node.name, node.type])).toEqual([
 			[NODE_NAME, NODE_TYPE],
+			['uContact Trigger', `${PACKAGE_NAME}.uContactTrigger`],
 		]);
 		expectServedInstall(interceptor, FIRST);
 		expect(onDisk(userFolder).packages).toEqual([PACKAGE_NAME]);
