@@ -51,14 +51,15 @@ const REPLIES: Record<string, Reply> = {
 const guidOf = (body: string) => new URLSearchParams(body).get('guid') ?? '';
 
 /** The answer cut at the cap, as the item's error gives it. */
+// Messages count items from 1; `index` is n8n's.
 const cutAtCap = (index: number) =>
 	new RegExp(
-		`^uContact gave an unexpected answer, longer than ${ANSWER_CAP_BYTES} bytes: "A{200}…"; the disposition may or may not have been recorded.* \\(item ${index}\\)$`,
+		`^uContact gave an unexpected answer, longer than ${ANSWER_CAP_BYTES} bytes: "A{200}…"; the disposition may or may not have been recorded.* \\(item ${index + 1}\\)$`,
 	);
 /** The answer still arriving at the Timeout. */
 const cutAtTimeout = (index: number) =>
 	new RegExp(
-		`^uContact's answer was still arriving after ${DRIP_TIMEOUT_MS} ms and was read no further; the disposition may or may not have been recorded.* \\(item ${index}\\)$`,
+		`^uContact's answer was still arriving after ${DRIP_TIMEOUT_MS} ms and was read no further; the disposition may or may not have been recorded.* \\(item ${index + 1}\\)$`,
 	);
 
 interface Case {

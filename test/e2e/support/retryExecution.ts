@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // What the Retry-of-a-failed-execution e2e tests share (retryExecution.e2e.ts, and its queue-mode
 // part): the calls, the outage, the workflows, the Retry as n8n's execution list sends it, and
 // what the retried execution must show.
@@ -94,6 +95,24 @@ export async function retryAsTheListDoes(api: RestClient, executionId: string, v
  * or on another queue-mode worker).
  */
 export type RecordedBy = 'this process' | "n8n's store";
+
+/**
+ * The hashes n8n's store keeps for record/roster.ts's presence entries (`p:` and `s:`, one period
+ * a minute) from `since` until now: how n8n processes running the node meet in its row, not a
+ * disposition's entries.
+ */
+export function presenceHashes(since: number): Set<string> {
+	const minute = 60_000;
+	const hashes = new Set<string>();
+	for (
+		let period = Math.floor(since / minute) - 5;
+		period <= Math.floor(Date.now() / minute) + 1;
+		period++
+	)
+		for (const kind of ['p', 's'])
+			hashes.add(createHash('md5').update(`${kind}:${minute}:${period}`).digest('base64'));
+	return hashes;
+}
 
 /**
  * What our node keeps in n8n's deduplication store (table processed_data, one row per workflow
