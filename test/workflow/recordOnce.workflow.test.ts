@@ -433,10 +433,12 @@ describe('reading back only where another n8n process writes the row', () => {
 				const alone = await oneExecution(run, second);
 				const other = await oneExecution(run, third, worker);
 				// The first process learns of the second at its next look at the row (every 2 s):
-				// executions of new calls go on until one reads back, for as long as a test may take.
+				// executions of new calls go on until one reads back, for as long as a test may take
+				// (a count would end too soon on a fast machine: 400 executions took under 2 s).
 				const readBack = [alone.marked, other.marked];
 				const records: number[] = [];
-				for (let index = 3; index < 400 && !readBack.slice(2).includes(true); index++) {
+				const until = Date.now() + 30_000;
+				for (let index = 3; Date.now() < until && !readBack.slice(2).includes(true); index++) {
 					const next = await oneExecution(run, calls(1, index)[0]);
 					readBack.push(next.marked);
 					records.push(next.records);
