@@ -43,6 +43,7 @@ const TRIGGER_TYPE = 'n8n-nodes-ucontact.uContactTrigger';
 const CAMPAIGN = 'Ventas->';
 const SECRET = 'trigger-secret-7f3a9c2e5b1d';
 const BASIC = { user: 'ucontact', password: 'basic-pass-4e8d' };
+const withSecret = { headers: { 'X-UContact-Secret': SECRET } };
 const DOCUMENTED = Object.keys(DOCUMENTED_EXAMPLES);
 const FINISHED = ['success', 'error', 'crashed', 'canceled'];
 
@@ -140,6 +141,23 @@ async function deployExample(
 	return deployWorkflow(api, baseUrl, example.name, nodes, example.connections, example.settings);
 }
 
+/** The credentials examples/call-finished.json uses, by type: the simulator's token and the trigger's secret. */
+async function createCallFinishedCredentials(api: RestClient, sim: Simulator) {
+	const [uContactApi, uContactTriggerHeaderApi] = await Promise.all([
+		api.post<{ id: string; name: string }>('/rest/credentials', {
+			name: 'uContact simulator',
+			type: 'uContactApi',
+			data: { server: 'custom', baseUrl: sim.url, authentication: 'token', token: sim.token },
+		}),
+		api.post<{ id: string; name: string }>('/rest/credentials', {
+			name: 'Trigger header secret',
+			type: 'uContactTriggerHeaderApi',
+			data: { headerName: 'X-UContact-Secret', secret: SECRET },
+		}),
+	]);
+	return { uContactApi, uContactTriggerHeaderApi };
+}
+
 /** Every finished execution of `workflowId`, with run data, oldest first. */
 async function executionsOf(
 	api: RestClient,
@@ -194,16 +212,8 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 			userFolder = makeUserFolder(process.env.UCONTACT_E2E_TARBALL || packPackage());
 			server = await startN8n(rt, userFolder);
 			api = await restClient(server.url, server.owner);
-			credentials.ucontact = await api.post('/rest/credentials', {
-				name: 'uContact simulator',
-				type: 'uContactApi',
-				data: { server: 'custom', baseUrl: sim.url, authentication: 'token', token: sim.token },
-			});
-			credentials.header = await api.post('/rest/credentials', {
-				name: 'Trigger header secret',
-				type: 'uContactTriggerHeaderApi',
-				data: { headerName: 'X-UContact-Secret', secret: SECRET },
-			});
+			({ uContactApi: credentials.ucontact, uContactTriggerHeaderApi: credentials.header } =
+				await createCallFinishedCredentials(api, sim));
 			credentials.basic = await api.post('/rest/credentials', {
 				name: 'Trigger basic auth',
 				type: 'uContactTriggerBasicApi',
@@ -396,7 +406,6 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 		uContactTriggerHeaderApi: credentials.header,
 		openAiApi: credentials.openAi,
 	});
-	const withSecret = { headers: { 'X-UContact-Secret': SECRET } };
 	const DISPOSITION = 'uContact Disposition';
 
 	/**
@@ -573,16 +582,7 @@ describe('n8n-2 queue mode: the uContact Trigger example', () => {
 			sim = await startSimulator({ campaigns: [CAMPAIGN] });
 			queue = await startQueueMode({ workers: 2 });
 			api = await restClient(queue.main.url, queue.main.owner);
-			byType.uContactApi = await api.post('/rest/credentials', {
-				name: 'uContact simulator',
-				type: 'uContactApi',
-				data: { server: 'custom', baseUrl: sim.url, authentication: 'token', token: sim.token },
-			});
-			byType.uContactTriggerHeaderApi = await api.post('/rest/credentials', {
-				name: 'Trigger header secret',
-				type: 'uContactTriggerHeaderApi',
-				data: { headerName: 'X-UContact-Secret', secret: SECRET },
-			});
+			Object.assign(byType, await createCallFinishedCredentials(api, sim));
 		},
 		5 * 60 * 1000,
 	);
@@ -597,7 +597,6 @@ describe('n8n-2 queue mode: the uContact Trigger example', () => {
 		const started = () =>
 			queue.workers.map((worker) => (worker.log().match(/Worker started execution/g) ?? []).length);
 		const before = started();
-		const withSecret = { headers: { 'X-UContact-Secret': SECRET } };
 		const calls = [
 			finishInteraction('q-0001', CAMPAIGN, 'agente0', '59899600001'),
 			finishInteraction('q-0002', CAMPAIGN, 'agente1', '59899600002'),
