@@ -112,12 +112,13 @@ async function retryAndCheck(
 			`${output.stored.entries.length} entries, ${output.stored.bytes} bytes, ${(output.stored.bytes / CALLS.length).toFixed(1)} per recorded disposition`,
 	);
 	// What the store keeps stays bounded: per disposition its claim and its outcome, nothing more
-	// (besides the presence entries by which n8n processes meet in the row).
+	// (besides the presence entries by which n8n processes meet in the row, and the last look's
+	// mark each n8n process that ran the node leaves: two here, before and after the restart).
 	const presence = presenceHashes(STARTED);
-	expect(output.stored.entries.filter((entry) => !presence.has(entry))).toHaveLength(
-		2 * CALLS.length,
-	);
-	expect(output.stored.entries.length - 2 * CALLS.length).toBeLessThanOrEqual(4);
+	const others = output.stored.entries.filter((entry) => !presence.has(entry)).length;
+	expect(others).toBeGreaterThanOrEqual(2 * CALLS.length);
+	expect(others).toBeLessThanOrEqual(2 * CALLS.length + 2);
+	expect(output.stored.entries.length - 2 * CALLS.length).toBeLessThanOrEqual(6);
 	return execution;
 }
 

@@ -374,92 +374,124 @@ describe('one record of what uContact recorded, at the same time and across time
 			expect(received).not.toContain(value);
 		for (const entry of deduplicationStore().received)
 			expect(entry).toMatch(
-				/^([cru]:\d+:\d+:[A-Za-z0-9+/]{16}|o:\d+:\d+:[A-Za-z0-9+/]{16}:[A-Za-z0-9+/]{8}\.\d+|[ps]:\d+:\d+)$/,
+				/^([cru]:\d+:\d+:[A-Za-z0-9+/]{16}|o:\d+:\d+:[A-Za-z0-9+/]{16}:[A-Za-z0-9+/]{8}\.\d+|[ps]:\d+:\d+|m:[A-Za-z0-9+/]{8}:\d+)$/,
 			);
 	});
 });
 
+/** Store calls of one Skip-on execution of a new call, and whether its claim carried a read-back mark. */
+async function oneExecution(
+	run: ReturnType<typeof fresh>['run'],
+	item: IDataObject,
+	nodeType?: INodeType,
+) {
+	const store = deduplicationStore();
+	const [records, received] = [store.calls.record, store.received.length];
+	const result = await run({ items: [item], nodeType });
+	expect(result.items.map((output) => output.json.success)).toEqual([true]);
+	return {
+		records: store.calls.record - records,
+		marked: store.received.slice(received).some((entry) => entry.startsWith('o:')),
+	};
+}
+
+/**
+ * Runs executions of new calls until one no longer reads back: the process believes itself alone
+ * (three clean looks at the row, 4 s at least). Waits for that state, for as long as a test may take.
+ */
+async function untilAlone(run: ReturnType<typeof fresh>['run'], next: () => IDataObject) {
+	const runs: Array<Awaited<ReturnType<typeof oneExecution>>> = [];
+	const until = Date.now() + 30_000;
+	while (Date.now() < until && (runs.length === 0 || runs[runs.length - 1].marked))
+		runs.push(await oneExecution(run, next()));
+	return runs;
+}
+
 /**
  * Claims and outcomes are read back (a settle delay and a store call each) only where another
- * process may drop them: a process alone pays nothing for queue mode's protection, and one that
- * meets a second worker in the row reads back again.
+ * process may drop them: a process alone pays nothing for queue mode's protection once it has
+ * looked at the row long enough to know it is alone.
  */
 describe('reading back only where another n8n process writes the row', () => {
-	/** Store calls of one Skip-on execution of a new call, and whether its claim carried a read-back mark. */
-	async function oneExecution(
-		run: ReturnType<typeof fresh>['run'],
-		item: IDataObject,
-		nodeType?: INodeType,
-	) {
-		const store = deduplicationStore();
-		const [records, received] = [store.calls.record, store.received.length];
-		const result = await run({ items: [item], nodeType });
-		expect(result.items.map((output) => output.json.success)).toEqual([true]);
-		return {
-			records: store.calls.record - records,
-			marked: store.received.slice(received).some((entry) => entry.startsWith('o:')),
-		};
-	}
+	it('one process alone reads back until it has looked three times and met no other, then not (a claim and an outcome per execution, and a look every 2 s)', async () => {
+		const { calls, run } = fresh();
+		let index = 0;
+		const first = await untilAlone(run, () => calls(1, index++)[0]);
+		expect(first[0].marked).toBe(true);
+		expect(first[first.length - 1].marked).toBe(false);
+		const later = [];
+		for (let count = 0; count < 5; count++)
+			later.push(await oneExecution(run, calls(1, index++)[0]));
+		expect(later.map((each) => each.marked)).toEqual([false, false, false, false, false]);
+		for (const each of later) expect([2, 3]).toContain(each.records);
+		expect(duplicates(sim)).toBe(0);
+	}, 60_000);
+});
 
-	const READ_BACK_ROWS: Array<{
+/**
+ * Two n8n workers (a second copy of the node loaded apart) receive the same calls at the same
+ * moment, however they met: started together, one joining another that believed itself alone
+ * (busy or idle). Pairs of new calls go to both at once for 6 s after they met, the time either
+ * needs to learn of the other: none may be recorded twice.
+ */
+describe('two n8n workers receiving the same calls at once, however they met', () => {
+	const PAIRS_FOR_MS = 6_000;
+
+	const MEETINGS: Array<{
 		name: string;
-		/** Runs executions; returns, for each of the last worker's, whether it read back. */
-		scenario: () => Promise<{ readBack: boolean[]; records: number[] }>;
-		expected: (readBack: boolean[], records: number[]) => void;
+		/** Brings the two workers to the moment the pairs begin. */
+		meet: (
+			run: ReturnType<typeof fresh>['run'],
+			worker: INodeType,
+			next: () => IDataObject,
+		) => Promise<void>;
 	}> = [
 		{
-			name: 'one process alone: its first claim is read back, later ones are not (a claim and an outcome, one call each)',
-			scenario: async () => {
-				const { calls, run } = fresh();
-				const runs = [];
-				for (const item of calls(6)) runs.push(await oneExecution(run, item));
-				return {
-					readBack: runs.map((each) => each.marked),
-					records: runs.map((each) => each.records),
-				};
-			},
-			expected: (readBack, records) => {
-				expect(readBack).toEqual([true, false, false, false, false, false]);
-				expect(records.slice(1)).toEqual([2, 2, 2, 2, 2]);
+			name: 'started together: their first looks at the row at the same moment',
+			meet: async (run, worker, next) => {
+				await Promise.all([run({ items: [next()] }), run({ items: [next()], nodeType: worker })]);
 			},
 		},
 		{
-			name: 'a second worker writes the row: it reads back, and the first one does again within seconds',
-			scenario: async () => {
-				const { calls, run } = fresh();
-				const worker = secondWorker();
-				const [first, second, third] = calls(3);
-				await oneExecution(run, first);
-				const alone = await oneExecution(run, second);
-				const other = await oneExecution(run, third, worker);
-				// The first process learns of the second at its next look at the row (every 2 s):
-				// executions of new calls go on until one reads back, for as long as a test may take
-				// (a count would end too soon on a fast machine: 400 executions took under 2 s).
-				const readBack = [alone.marked, other.marked];
-				const records: number[] = [];
-				const until = Date.now() + 30_000;
-				for (let index = 3; Date.now() < until && !readBack.slice(2).includes(true); index++) {
-					const next = await oneExecution(run, calls(1, index)[0]);
-					readBack.push(next.marked);
-					records.push(next.records);
-				}
-				return { readBack, records };
+			name: 'the second joins a first one that believes itself alone and keeps sending',
+			meet: async (run, worker, next) => {
+				await untilAlone(run, next);
+				await run({ items: [next()], nodeType: worker });
 			},
-			expected: (readBack) => {
-				expect(readBack.slice(0, 2)).toEqual([false, true]);
-				expect(readBack.slice(2)).toContain(true);
+		},
+		{
+			name: 'the second starts with the pairs, the first believing itself alone',
+			meet: async (run, _worker, next) => {
+				await untilAlone(run, next);
 			},
 		},
 	];
 
-	it.each(READ_BACK_ROWS.map((row) => [row.name, row] as const))(
-		'%s',
+	it.each(MEETINGS.map((row) => [row.name, row] as const))(
+		'%s: 0 duplicates',
 		async (_name, row) => {
-			const { readBack, records } = await row.scenario();
-			row.expected(readBack, records);
+			const { calls, run } = fresh();
+			const worker = secondWorker();
+			let index = 0;
+			await row.meet(run, worker, () => calls(1, index++)[0]);
+			const before = duplicates(sim);
+			const outputs: INodeExecutionData[] = [];
+			let pairs = 0;
+			for (const until = Date.now() + PAIRS_FOR_MS; Date.now() < until; pairs++) {
+				const item = calls(1, index++)[0];
+				const results = await Promise.all([
+					run({ items: [item], continueOnFail: true }),
+					run({ items: [item], nodeType: worker, continueOnFail: true }),
+				]);
+				outputs.push(...items(results));
+			}
+			expect(before).toBe(0);
+			expect(outputs).toHaveLength(2 * pairs);
+			expect(count(kinds(outputs), 'sent')).toBe(pairs);
+			expect(count(kinds(outputs), 'known')).toBe(pairs);
 			expect(duplicates(sim)).toBe(0);
 		},
-		60_000,
+		90_000,
 	);
 });
 

@@ -13,7 +13,7 @@
  * - `r:<window>:<period>:<key>`: uContact recorded it;
  * - `u:<window>:<period>:<key>`: its sender learnt no outcome (it may have been recorded);
  * - `o:<window>:<period>:<key>:<claim>`: a claim's own mark while it is read back (see claim());
- * - `p:…` and `s:…`: which processes write the row (see roster.ts), so a process alone reads nothing back.
+ * - `p:…`, `s:…` and `m:…`: which processes write the row (see roster.ts), so a process alone reads nothing back.
  * A period is one Skip Window long; an entry is seen in its own period and the next, so a
  * disposition is remembered for at least the window and at most twice it. A certain failure
  * removes the claim, so the disposition can be sent again.
@@ -67,6 +67,20 @@ class NodeQueue {
 		private readonly name: string,
 	) {}
 
+	/**
+	 * Before a claim is decided: the row is looked at first when a look is due (what it finds
+	 * decides whether the claim is read back), and a process that has just learnt of another
+	 * waits out its hold (roster.ts).
+	 */
+	async ready(): Promise<void> {
+		for (;;) {
+			if (this.roster.isDue()) await this.add([], () => undefined);
+			const hold = this.roster.holdMs();
+			if (hold <= 0) return;
+			await sleep(hold);
+		}
+	}
+
 	/** Any execution's helpers write the same row; the newest ones are kept. */
 	use(helpers: Helpers): void {
 		this.helpers = helpers;
@@ -107,10 +121,18 @@ class NodeQueue {
 				const items = [
 					...new Set([...adding.flatMap((waiting) => waiting.items), ...(check?.items ?? [])]),
 				];
-				processed = await this.call('record', async () => {
-					const answer = await this.helpers.checkProcessedAndRecord(items, 'node', DEDUPLICATION);
-					return new Set(answer.processed.map(String));
-				});
+				// Nothing to add: the look this turn was for went out with an earlier call.
+				processed =
+					items.length === 0
+						? new Set()
+						: await this.call('record', async () => {
+								const answer = await this.helpers.checkProcessedAndRecord(
+									items,
+									'node',
+									DEDUPLICATION,
+								);
+								return new Set(answer.processed.map(String));
+							});
 				if (check !== undefined && processed !== undefined)
 					for (const item of this.roster.read(check, processed)) this.removing.add(item);
 			}
@@ -200,6 +222,7 @@ export class SharedRecord {
 	 * means someone else claimed in between.
 	 */
 	async claim(key: string, verify: boolean): Promise<ClaimResult> {
+		if (verify) await this.queue.ready();
 		const period = this.period();
 		const current = entry('c', this.windowMs, period, key);
 		const previous = entry('c', this.windowMs, period - 1, key);
@@ -217,10 +240,7 @@ export class SharedRecord {
 		for (let check = 1; ; check++) {
 			const seen = await this.queue.add([mine, current], (processed) => processed);
 			if (seen === undefined) return { claimed: 'unknown', period };
-			if (seen.has(mine)) {
-				this.queue.roster.readBackHeld();
-				break;
-			}
+			if (seen.has(mine)) break;
 			this.queue.roster.droppedByOther();
 			// Ours dropped and the claim there: another process claimed it at the same moment.
 			if (seen.has(current)) {
