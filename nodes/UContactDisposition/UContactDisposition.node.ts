@@ -35,7 +35,9 @@ export class UContactDisposition implements INodeType {
 		name: 'uContactDisposition',
 		icon: { light: 'file:../../icons/ucontact.svg', dark: 'file:../../icons/ucontact.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 2: Skip Repeats on by default. Saved workflows keep version 1 and its default (off).
+		version: [1, 2],
+		defaultVersion: 2,
 		// The editor resolves $parameter for the subtitle; a dragged-in expression has no data
 		// there and throws, which would blank the whole subtitle. A Dry Run comes first: a
 		// workflow saved with it on must not look like one that records. The editor hands an
@@ -96,7 +98,12 @@ async function recordDispositions(
 
 	// Every item and option is checked before the first request, so bad input never leaves
 	// half a run sent.
-	const runOptions = readRunOptions(context, node.parameters.options, inputItems.length);
+	const runOptions = readRunOptions(
+		context,
+		node.parameters.options,
+		inputItems.length,
+		node.typeVersion,
+	);
 	if (!runOptions.ok) {
 		const refused = (itemIndex: number) =>
 			invalidItem(itemIndex, runProblem(runOptions, itemIndex));
@@ -107,7 +114,7 @@ async function recordDispositions(
 		node: node.name,
 		...runOptions.options,
 	});
-	const optionsOf = itemOptionsReader(context, node.parameters.options);
+	const optionsOf = itemOptionsReader(context, node.parameters.options, node.typeVersion);
 	const prepare = itemPreparer(context, autoMap);
 	const items = inputItems.map((_, itemIndex) => {
 		const options = optionsOf(itemIndex);

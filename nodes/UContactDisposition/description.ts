@@ -2,7 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { autoMapNoticeOf, FIELDS, fieldPropertiesOf, requiredNoticeOf } from './fields';
-import { optionsCollection } from './optionsCollection';
+import { optionsCollections } from './optionsCollection';
 // "Hide in Map Automatically" rather than "show in Define Below": as an AI tool the mode switch
 // is hidden, and a hidden parameter has no value to compare.
 const defineBelow = { hide: { mappingMode: ['autoMapInputData'] } };
@@ -77,5 +77,5 @@ export const dispositionProperties: INodeProperties[] = [
 	autoMapNotice,
 	inputFieldPath,
 	...fieldPropertiesOf(FIELDS).map((field) => ({ ...field, displayOptions: defineBelow })),
-	optionsCollection,
+	...optionsCollections,
 ];

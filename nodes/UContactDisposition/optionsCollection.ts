@@ -12,12 +12,14 @@ const DOCS = 'https://github.com/n8n-nodes-ucontact/n8n-nodes-ucontact/blob/main
 const RETRIES = `<a href="${DOCS}/retrying.md">How retries work</a>`;
 const EXPRESSIONS = `<a href="${DOCS}/options.md">Options given by expressions</a>`;
 
-export const optionsCollection: INodeProperties = {
+/** The options of version 1 (Skip Repeats off unless added); version 2 below. */
+const optionsV1: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
+	displayOptions: { show: { '@version': [1] } },
 	options: [
 		{
 			displayName: 'Batching',
@@ -138,3 +140,29 @@ export const optionsCollection: INodeProperties = {
 		},
 	],
 };
+
+const skipRepeatsV2: INodeProperties = {
+	displayName: 'Skip Repeats',
+	name: 'skipRecorded',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to skip a call this workflow already recorded in the same uContact with exactly the same fields, within the Skip Window: for running the same data again, or a sender that delivers one call twice. A call with any field changed is sent. On unless turned off here. The same for the whole run.',
+};
+
+/**
+ * Version 2: Skip Repeats is on unless added and turned off, so Skip Window shows unless it is
+ * off. Everything else as in version 1.
+ */
+const optionsV2: INodeProperties = {
+	...optionsV1,
+	displayOptions: { show: { '@version': [2] } },
+	options: (optionsV1.options as INodeProperties[]).map((option) => {
+		if (option.name === 'skipRecorded') return skipRepeatsV2;
+		if (option.name === 'skipWindowHours')
+			return { ...option, displayOptions: { hide: { skipRecorded: [false] } } };
+		return option;
+	}),
+};
+
+export const optionsCollections: INodeProperties[] = [optionsV1, optionsV2];

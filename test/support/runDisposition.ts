@@ -72,12 +72,18 @@ export interface DispositionRun {
 	nodeName?: string;
 	/** Default: this process's node. A copy loaded apart (jest.isolateModules) stands for another n8n worker. */
 	nodeType?: INodeType;
+	/**
+	 * Default 1, what the rows were written for: version 2 differs only in Skip Repeats' default
+	 * (on), which skipRecorded.workflow.test.ts runs by version.
+	 */
+	typeVersion?: number;
 }
 
 export async function runDisposition(run: DispositionRun): Promise<RunWorkflowResult> {
 	return await runWorkflow({
 		nodeType: run.nodeType ?? new UContactDisposition(),
 		nodeTypeName: NODE_TYPE,
+		typeVersion: run.typeVersion ?? 1,
 		parameters: run.parameters ?? MAPPED,
 		inputItems: run.items,
 		credentialType: new UContactApi(),

@@ -1,9 +1,10 @@
 /**
  * Skip Repeats, through n8n's engine: the same data run again, or one call
- * delivered twice, records nothing twice; a changed key is sent; off by default. Overlapping
+ * delivered twice, records nothing twice; a changed key is sent; off by default in nodes of
+ * version 1 (saved workflows), on in version 2 (new nodes). Overlapping
  * executions, other workers, renamed nodes and moved credentials: recordOnce.workflow.test.ts.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { call, MAPPED, runDisposition, tokenCredentials } from '../support/runDisposition';
 import { useSimulator } from '../support/useSimulator';
@@ -24,8 +25,43 @@ const SKIP = {
 };
 const recorded = () => sim.dispositions.map((request) => request.fields.guid);
 
+/**
+ * n8n's way to change a default: a new node version. A workflow saved with version 1 keeps
+ * Skip Repeats off unless it was added; a node added now is version 2, where it is on.
+ */
+describe("Skip Repeats' default by node version", () => {
+	const ROWS: Array<[string, number, INodeParameters | undefined, number]> = [
+		['version 1, not added: off, the same data twice is sent twice', 1, undefined, 6],
+		['version 1, added and on: skipped', 1, { skipRecorded: true }, 3],
+		['version 2, not added: on, the same data twice is sent once', 2, undefined, 3],
+		['version 2, other options added but not Skip Repeats: on', 2, { concurrency: 2 }, 3],
+		['version 2, added and turned off: sent twice', 2, { skipRecorded: false }, 6],
+		['version 2, turned off by an expression: sent twice', 2, { skipRecorded: '={{ false }}' }, 6],
+	];
+	it.each(ROWS)('%s', async (_name, typeVersion, options, requests) => {
+		const parameters = options === undefined ? MAPPED : { ...MAPPED, options };
+		const runs = [];
+		for (let run = 0; run < 2; run++)
+			runs.push(
+				await runDisposition({
+					parameters,
+					typeVersion,
+					items: calls(3),
+					credentials: tokenCredentials(sim),
+				}),
+			);
+		expect(recorded()).toHaveLength(requests);
+		expect(runs.flatMap((run) => run.items.map((item) => item.json.success))).toEqual(
+			Array(6).fill(true),
+		);
+		expect(runs[1].items.map((item) => item.json.alreadyRecorded)).toEqual(
+			Array(3).fill(requests === 3),
+		);
+	});
+});
+
 describe('Skip Repeats', () => {
-	it('off (the default): running the same data again sends it again', async () => {
+	it('off (the default in version 1): running the same data again sends it again', async () => {
 		await runDisposition({ items: calls(3), credentials: tokenCredentials(sim) });
 		const again = await runDisposition({ items: calls(3), credentials: tokenCredentials(sim) });
 		expect(again.items.map((item) => item.json.alreadyRecorded)).toEqual([false, false, false]);

@@ -8,12 +8,14 @@ export const WORKFLOW_TIMEZONE = 'workflow';
 /** setTimeout's own limit is about 24.8 days; an hour is far beyond any uContact answer. */
 const ONE_HOUR_MS = 3_600_000;
 
-interface Spec<T> {
+export interface Spec<T> {
 	/** As the editor shows it, so a message names what the user can find. */
 	label: string;
 	/** Below the Options collection. */
 	path: string[];
 	default: T;
+	/** The default for nodes of version 2 on, where it differs (a saved node keeps its version's). */
+	defaultFromV2?: T;
 	/** Read once for the whole run (it shapes the run), or for each item. */
 	scope: 'run' | 'item';
 }
@@ -71,10 +73,13 @@ export const OPTIONS = {
 		default: false,
 		scope: 'run',
 	}),
+	// On for new nodes: a webhook sender delivering one call twice is the common case, and a
+	// process alone pays almost nothing for it (docs/benchmarks.md).
 	skipRecorded: boolean({
 		label: 'Skip Repeats',
 		path: ['skipRecorded'],
 		default: false,
+		defaultFromV2: true,
 		scope: 'run',
 	}),
 	skipWindowHours: number({
@@ -118,6 +123,11 @@ export const OPTIONS = {
 		scope: 'item',
 	} as TextSpec,
 } as const;
+
+/** An option's default for a node of `version`. */
+export function defaultOf<T>(spec: Spec<T>, version: number): T {
+	return version >= 2 && spec.defaultFromV2 !== undefined ? spec.defaultFromV2 : spec.default;
+}
 
 /** Options that shape the whole run: the same for every item. */
 export interface RunOptions {

@@ -7,6 +7,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	checkOption,
+	defaultOf,
 	OPTIONS,
 	shown,
 	type BooleanSpec,
@@ -65,6 +66,7 @@ function optionReader(
 	saved: unknown,
 	name: string,
 	spec: AnySpec,
+	version: number,
 ): (itemIndex: number) => { ok: true; value: unknown } | { ok: false; problem: string } {
 	const raw = rawReader(context, saved, spec.path);
 	// Items per Batch and Batch Interval default to the values the editor fills in once
@@ -85,7 +87,7 @@ function optionReader(
 			if (batchingAdded !== undefined && batchingAdded(itemIndex).unset) {
 				return { ok: true, value: -1 };
 			}
-			return { ok: true, value: spec.default };
+			return { ok: true, value: defaultOf<unknown>(spec, version) };
 		}
 		return checkOption(spec, given.value);
 	};
@@ -100,10 +102,14 @@ function readerFor<T>(
 	context: IExecuteFunctions,
 	saved: unknown,
 	scope: 'run' | 'item',
+	version: number,
 ): (itemIndex: number) => OptionsRead<T> {
 	const readers = Object.entries(OPTIONS)
 		.filter(([, spec]) => spec.scope === scope)
-		.map(([name, spec]) => [name, optionReader(context, saved, name, spec as AnySpec)] as const);
+		.map(
+			([name, spec]) =>
+				[name, optionReader(context, saved, name, spec as AnySpec, version)] as const,
+		);
 	const read = (itemIndex: number): OptionsRead<T> => {
 		const options: Record<string, unknown> = {};
 		for (const [name, readOne] of readers) {
@@ -122,8 +128,9 @@ function readerFor<T>(
 export function itemOptionsReader(
 	context: IExecuteFunctions,
 	saved: unknown,
+	version: number,
 ): (itemIndex: number) => OptionsRead<ItemOptions> {
-	return readerFor<ItemOptions>(context, saved, 'item');
+	return readerFor<ItemOptions>(context, saved, 'item', version);
 }
 
 /**
@@ -135,8 +142,9 @@ export function readRunOptions(
 	context: IExecuteFunctions,
 	saved: unknown,
 	itemCount: number,
+	version: number,
 ): { ok: true; options: RunOptions } | { ok: false; problem: string; itemIndex: number } {
-	const read = readerFor<RunOptions>(context, saved, 'run');
+	const read = readerFor<RunOptions>(context, saved, 'run', version);
 	const perItem = hasExpression(saved);
 	const first = read(0);
 	if (!first.ok) return { ...first, itemIndex: 0 };

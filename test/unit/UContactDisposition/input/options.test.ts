@@ -1,11 +1,23 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { dispositionProperties } from '../../../../nodes/UContactDisposition/description';
-import { checkOption, OPTIONS } from '../../../../nodes/UContactDisposition/input/options';
+import {
+	checkOption,
+	defaultOf,
+	OPTIONS,
+} from '../../../../nodes/UContactDisposition/input/options';
 
-/** The editor's field for an option, found by its path below Options. */
-function field(path: string[]): INodeProperties {
-	let properties = dispositionProperties;
+/** The Options collection a node of `version` shows. */
+const collectionOf = (version: number) =>
+	dispositionProperties.find(
+		(property) =>
+			property.name === 'options' &&
+			(property.displayOptions?.show?.['@version'] as number[]).includes(version),
+	);
+
+/** The editor's field for an option of a node of `version`, found by its path below Options. */
+function field(path: string[], version: number): INodeProperties {
+	let properties = [collectionOf(version)].filter((found) => found !== undefined);
 	let found: INodeProperties | undefined;
 	for (const name of ['options', ...path]) {
 		found = properties.find((property) => property.name === name);
@@ -20,13 +32,16 @@ function field(path: string[]): INodeProperties {
 	return found as INodeProperties;
 }
 
-describe('the editor shows each option as options.ts defines it', () => {
-	it.each(Object.entries(OPTIONS))('%s', (_name, spec) => {
-		const ui = field(spec.path);
+describe('the editor shows each option as options.ts defines it, in either node version', () => {
+	const rows = [1, 2].flatMap((version) =>
+		Object.entries(OPTIONS).map(([name, spec]) => [name, version, spec] as const),
+	);
+	it.each(rows)('%s, version %d', (_name, version, spec) => {
+		const ui = field(spec.path, version);
 		if (spec.kind === 'number') {
 			expect(ui.type).toBe('number');
 			// Items per Batch: the editor fills 50 in once Batching is added; without it, no batching.
-			expect(ui.default).toBe(spec.default);
+			expect(ui.default).toBe(defaultOf<number>(spec, version));
 			expect(ui.typeOptions).toEqual({
 				minValue: spec.special?.value ?? spec.min,
 				maxValue: spec.max,
@@ -35,7 +50,7 @@ describe('the editor shows each option as options.ts defines it', () => {
 			// The range is the editor's to enforce (typeOptions); the description speaks plainly.
 		} else {
 			expect(ui.type).toBe(spec.kind === 'boolean' ? 'boolean' : 'options');
-			expect(ui.default).toBe(spec.default);
+			expect(ui.default).toBe(defaultOf<unknown>(spec, version));
 		}
 		expect(ui.description?.includes('The same for the whole run')).toBe(spec.scope === 'run');
 	});
