@@ -39,6 +39,8 @@ const UNKNOWN_TOKEN = makeToken('intruder');
 const REFUSED_TOKEN_MESSAGE =
 	'uContact refused the credentials (HTTP 401): the token is wrong or has expired';
 const NEXT_NODE = 'Edit Fields';
+/** Words an ops person should not need in option labels and credential choices (issue 31). */
+const OPTION_JARGON = /\b[1-5]\d\d\b|Retry-After|ISO 8601|getUserToken|Authorization|Basic TOKEN/;
 const DISPOSITION_KEYS = [
 	'campaign',
 	'agent',
@@ -386,7 +388,40 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		await parameters
 			.getByText('Its name as in uContact, direction mark included, like a campaign')
 			.waitFor();
-		clock.step('add the node, check its fields and icon');
+		// Options speak an ops person's words, with labels the list does not cut (issue 31,
+		// finding 5: "Resend Uncertain Items on Re…" and HTTP codes were there).
+		await parameters.getByTestId('collection-parameter-add').last().click();
+		const optionList = page.getByTestId('collection-parameter-option').filter({ visible: true });
+		await optionList.filter({ hasText: 'Skip Repeats' }).waitFor();
+		const labels = (await optionList.allTextContents()).map((label) => label.trim());
+		expect(labels).toEqual(
+			expect.arrayContaining(['Concurrency', 'Dry Run', 'Resend Uncertain Items', 'Skip Repeats']),
+		);
+		for (const label of labels) expect(label).not.toMatch(OPTION_JARGON);
+		const cut = await optionList.evaluateAll((elements) =>
+			elements
+				.filter((element) =>
+					[element, ...element.querySelectorAll('*')].some(
+						(part) => part.scrollWidth > part.clientWidth + 1,
+					),
+				)
+				.map((element) => element.textContent?.trim()),
+		);
+		expect(cut).toEqual([]);
+		await page.screenshot({ path: screenshotPath('options-list') });
+		// A node added now is version 2: Skip Repeats comes on, with its window.
+		await optionList.filter({ hasText: 'Skip Repeats' }).click();
+		const skip = parameters.getByTestId('parameter-input-skipRecorded');
+		await skip.waitFor();
+		const switchedOn = await skip.evaluate((element) => {
+			const toggle = element.querySelector('[role="switch"]');
+			if (toggle !== null) return toggle.getAttribute('aria-checked');
+			const drawn = element.querySelector('.el-switch');
+			return drawn === null ? 'no switch' : String(drawn.classList.contains('is-checked'));
+		});
+		expect(switchedOn).toBe('true');
+		await parameters.getByText('Skip Window (Hours)', { exact: true }).waitFor();
+		clock.step('add the node, check its fields, options and icon');
 	});
 
 	it('creates an On-Premise credential; its test reaches uContact and succeeds', async () => {
@@ -394,6 +429,15 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		await credentialModal.getByText('uContact API').first().waitFor();
 		await expectIconLoaded(credentialModal);
 		await chooseOption(page, credentialModal, 'server', 'On-Premise / Custom URL');
+		// The ways to sign in say what to paste, not which header carries it (issue 31, finding 6).
+		await credentialModal.getByTestId('parameter-input-authentication').click();
+		const ways = page.getByRole('option').filter({ visible: true });
+		await ways.filter({ hasText: 'User and Password' }).waitFor();
+		const wayTexts = (await ways.allTextContents()).map((text) => text.trim());
+		expect(wayTexts).toHaveLength(3);
+		for (const text of wayTexts) expect(text).not.toMatch(OPTION_JARGON);
+		await page.screenshot({ path: screenshotPath('credential-ways') });
+		await ways.filter({ hasText: /^\s*Token\b/ }).click();
 		await credentialModal
 			.getByTestId('parameter-input-baseUrl')
 			.locator('input')

@@ -96,6 +96,8 @@ export class Roster {
 		const others = foreign(mine) || foreign(sharedNow) || foreign(sharedBefore) || markDropped;
 		if (others || ownSharedDropped) this.droppedByOther();
 		else this.cleanLooks++;
+		// What told the others was lost: they learn from this look's copy, so wait for them again.
+		if (ownSharedDropped) this.holdUntil = this.now() + CHECK_EVERY_MS + HOLD_MARGIN_MS;
 		// Kept: presence, this look's mark, and while others are around the entry that tells them so.
 		const kept = [mine, check.mark, ...(this.now() < this.othersUntil ? [sharedNow] : [])];
 		for (const item of kept) if (!found.has(item)) this.own.add(item);
