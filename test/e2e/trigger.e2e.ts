@@ -181,6 +181,28 @@ async function executionsOf(
 	return executions.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
+/**
+ * Posts `calls` with the secret (and one without, refused), waits for them, then posts the
+ * first call again, as a sender that delivers one event twice would, and waits for that too.
+ * Returns the executions, oldest first.
+ */
+async function deliverWithRepeat(
+	api: RestClient,
+	rt: Runtime,
+	flow: Deployed,
+	calls: Array<ReturnType<typeof finishInteraction>>,
+): Promise<Execution[]> {
+	expect((await postEvent(flow.url, calls[0])).status).toBe(401);
+	for (const call of calls) expect((await postEvent(flow.url, call, withSecret)).status).toBe(200);
+	await waitForFinished(api, flow.id, calls.length);
+	expect((await postEvent(flow.url, calls[0], withSecret)).status).toBe(200);
+	await waitForFinished(api, flow.id, calls.length + 1);
+	expect(await countExecutions(api, flow.id, [...FINISHED, 'new', 'running', 'waiting'])).toBe(
+		calls.length + 1,
+	);
+	return executionsOf(api, rt, flow.id);
+}
+
 /** The items node `name` put out in `execution`. */
 function nodeItems(execution: Execution, name: string): Array<Record<string, unknown>> {
 	const run = execution.data.resultData.runData[name]?.[0];
@@ -408,27 +430,6 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 	});
 	const DISPOSITION = 'uContact Disposition';
 
-	/**
-	 * Posts `calls` with the secret (and one without, refused), waits for them, then posts the
-	 * first call again, as a sender that delivers one event twice would, and waits for that too.
-	 * Returns the executions, oldest first.
-	 */
-	async function deliverWithRepeat(
-		flow: Deployed,
-		calls: Array<ReturnType<typeof finishInteraction>>,
-	): Promise<Execution[]> {
-		expect((await postEvent(flow.url, calls[0])).status).toBe(401);
-		for (const call of calls)
-			expect((await postEvent(flow.url, call, withSecret)).status).toBe(200);
-		await waitForFinished(api, flow.id, calls.length);
-		expect((await postEvent(flow.url, calls[0], withSecret)).status).toBe(200);
-		await waitForFinished(api, flow.id, calls.length + 1);
-		expect(await countExecutions(api, flow.id, [...FINISHED, 'new', 'running', 'waiting'])).toBe(
-			calls.length + 1,
-		);
-		return executionsOf(api, rt, flow.id);
-	}
-
 	/** What reached uContact, in guid order: the calls' executions run at once, in any order. */
 	const byGuid = <T extends { fields: Record<string, string> }>(requests: T[]) =>
 		[...requests].sort((a, b) => a.fields.guid.localeCompare(b.fields.guid));
@@ -459,7 +460,7 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 			finishInteraction('fi-0002', CAMPAIGN, 'agente1', '59899500002'),
 			finishInteraction('fi-0003', CAMPAIGN, 'agente2', '59899500003'),
 		];
-		const executions = await deliverWithRepeat(flow, calls);
+		const executions = await deliverWithRepeat(api, rt, flow, calls);
 		expect(executions.map((execution) => execution.status)).toEqual(Array(4).fill('success'));
 		expect(dispositionOutcomes(executions)).toEqual([
 			[['fi-0001', true, false]],
@@ -516,7 +517,7 @@ describe.each(selectedRuntimes())('%s: uContact Trigger on real n8n', (runtimeNa
 			{ l1: 'Volver a llamar', l2: '', comment: 'El cliente pidió que lo llamen más tarde' },
 			{ l1: 'No interesado', l2: '', comment: 'El cliente no está interesado' },
 		];
-		const executions = await deliverWithRepeat(flow, calls);
+		const executions = await deliverWithRepeat(api, rt, flow, calls);
 		expect(executions.map((execution) => execution.status)).toEqual(Array(4).fill('success'));
 		expect(dispositionOutcomes(executions)).toEqual([
 			[['ai-0001', true, false]],
@@ -602,14 +603,7 @@ describe('n8n-2 queue mode: the uContact Trigger example', () => {
 			finishInteraction('q-0002', CAMPAIGN, 'agente1', '59899600002'),
 			finishInteraction('q-0003', CAMPAIGN, 'agente2', '59899600003'),
 		];
-		expect((await postEvent(flow.url, calls[0])).status).toBe(401);
-		for (const call of calls)
-			expect((await postEvent(flow.url, call, withSecret)).status).toBe(200);
-		await waitForFinished(api, flow.id, calls.length);
-		expect((await postEvent(flow.url, calls[0], withSecret)).status).toBe(200);
-		await waitForFinished(api, flow.id, calls.length + 1);
-
-		const executions = await executionsOf(api, queue.runtime, flow.id);
+		const executions = await deliverWithRepeat(api, queue.runtime, flow, calls);
 		expect(executions.map((execution) => execution.status)).toEqual(Array(4).fill('success'));
 		// Every execution ran on a worker; none was started for the refused POST.
 		const ran = started().map((count, index) => count - before[index]);

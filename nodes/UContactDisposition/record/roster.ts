@@ -18,8 +18,6 @@
  * that has just learnt of another holds its own claims for one look's interval and a margin: by
  * then every other process that sends has looked, and read back from then on.
  */
-import { randomBytes } from 'node:crypto';
-
 /** Presence counts for this long, and the one before: a process silent that long writes nothing. */
 const PERIOD_MS = 60_000;
 /** How often a process that is writing looks: how long it may take to learn of a new worker. */
@@ -48,9 +46,12 @@ export class Roster {
 	private lastMark: string | undefined;
 	/** Entries this process added itself (they were new): they prove nothing about others. */
 	private readonly own = new Set<string>();
-	private readonly id = randomBytes(6).toString('base64');
 
-	constructor(private readonly now: () => number = Date.now) {}
+	/** `id`: this process's, unique across processes (sharedRecord.ts), naming its marks. */
+	constructor(
+		private readonly id: string,
+		private readonly now: () => number = Date.now,
+	) {}
 
 	/** Whether a write of another process may drop ours: then claims and outcomes are read back. */
 	get othersMayWrite(): boolean {
@@ -62,10 +63,14 @@ export class Roster {
 		return Math.max(0, this.holdUntil - this.now());
 	}
 
+	/** Claims wait until every other process that sends has looked at the row again. */
+	private hold(): void {
+		this.holdUntil = this.now() + CHECK_EVERY_MS + HOLD_MARGIN_MS;
+	}
+
 	/** Another process's write dropped one of ours. */
 	droppedByOther(): void {
-		if (this.now() >= this.othersUntil)
-			this.holdUntil = this.now() + CHECK_EVERY_MS + HOLD_MARGIN_MS;
+		if (this.now() >= this.othersUntil) this.hold();
 		this.othersUntil = this.now() + 2 * PERIOD_MS;
 		this.cleanLooks = 0;
 	}
@@ -97,7 +102,7 @@ export class Roster {
 		if (others || ownSharedDropped) this.droppedByOther();
 		else this.cleanLooks++;
 		// What told the others was lost: they learn from this look's copy, so wait for them again.
-		if (ownSharedDropped) this.holdUntil = this.now() + CHECK_EVERY_MS + HOLD_MARGIN_MS;
+		if (ownSharedDropped) this.hold();
 		// Kept: presence, this look's mark, and while others are around the entry that tells them so.
 		const kept = [mine, check.mark, ...(this.now() < this.othersUntil ? [sharedNow] : [])];
 		for (const item of kept) if (!found.has(item)) this.own.add(item);

@@ -46,6 +46,9 @@ export const periodOf = (at: number, windowMs: number) => Math.floor(at / window
 const entry = (kind: 'c' | 'r' | 'u', windowMs: number, period: number, key: string) =>
 	`${kind}:${windowMs}:${period}:${key}`;
 
+// Unique across processes: this process's claims and roster marks, told apart from another's.
+const processId = randomBytes(6).toString('base64');
+
 interface Waiting<T> {
 	items: string[];
 	settle: (processed: Set<string> | undefined) => T;
@@ -59,7 +62,7 @@ class NodeQueue {
 	private running: Promise<void> | undefined;
 	/** How long the last call to n8n's store took: how long another process's write may lag behind its read. */
 	lastCallMs = 0;
-	readonly roster = new Roster();
+	readonly roster = new Roster(processId);
 
 	constructor(
 		private helpers: Helpers,
@@ -121,18 +124,7 @@ class NodeQueue {
 				const items = [
 					...new Set([...adding.flatMap((waiting) => waiting.items), ...(check?.items ?? [])]),
 				];
-				// Nothing to add: the look this turn was for went out with an earlier call.
-				processed =
-					items.length === 0
-						? new Set()
-						: await this.call('record', async () => {
-								const answer = await this.helpers.checkProcessedAndRecord(
-									items,
-									'node',
-									DEDUPLICATION,
-								);
-								return new Set(answer.processed.map(String));
-							});
+				processed = await this.record(items);
 				if (check !== undefined && processed !== undefined)
 					for (const item of this.roster.read(check, processed)) this.removing.add(item);
 			}
@@ -150,6 +142,15 @@ class NodeQueue {
 			}
 			for (const resolve of waiters) resolve();
 		}
+	}
+
+	private async record(items: string[]): Promise<Set<string> | undefined> {
+		// Nothing to add: the look this turn was for went out with an earlier call.
+		if (items.length === 0) return new Set();
+		return await this.call('record', async () => {
+			const answer = await this.helpers.checkProcessedAndRecord(items, 'node', DEDUPLICATION);
+			return new Set(answer.processed.map(String));
+		});
 	}
 
 	private async call(
@@ -178,8 +179,6 @@ class NodeQueue {
 
 const queues = new Map<string, NodeQueue>();
 
-// Unique across processes: a claim of this process's own, told apart from another's.
-const processId = randomBytes(6).toString('base64');
 let claims = 0;
 const ownId = () => `${processId}.${++claims}`;
 

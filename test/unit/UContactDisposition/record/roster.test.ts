@@ -10,7 +10,7 @@ const PERIOD_MS = 60_000;
 /** A row of n8n's store as the roster sees it: what was there before each look. */
 function world(start = 10 * PERIOD_MS) {
 	let now = start;
-	const roster = new Roster(() => now);
+	const roster = new Roster('Pr0cess1', () => now);
 	const row = new Set<string>();
 	/** One look: `before` changes the row as another process would, between the roster's looks. */
 	const look = (before?: (row: Set<string>, period: number) => void) => {
