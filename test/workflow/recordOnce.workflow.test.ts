@@ -26,14 +26,17 @@ const sim = useSimulator();
 const other = useSimulator();
 
 /** The node as a second n8n worker has it: its own process memory, the same database. */
-function secondWorker(): INodeType {
+function secondWorkerProcess(): { node: INodeType; processId: string } {
 	let NodeType: new () => INodeType = class {} as never;
+	let id = '';
 	jest.isolateModules(() => {
 		NodeType =
 			require('../../nodes/UContactDisposition/UContactDisposition.node').UContactDisposition;
+		id = require('../../nodes/UContactDisposition/record/sharedRecord').processId;
 	});
-	return new NodeType();
+	return { node: new NodeType(), processId: id };
 }
+const secondWorker = (): INodeType => secondWorkerProcess().node;
 
 const SKIP = { ...MAPPED, options: { skipRecorded: true } };
 let rowCount = 0;
@@ -492,6 +495,63 @@ describe('two n8n workers receiving the same calls at once, however they met', (
 			expect(duplicates(sim)).toBe(0);
 		},
 		90_000,
+	);
+});
+
+/**
+ * n8n's store reads the row, then writes it back whole: a call of another worker that read before
+ * an outcome was written and writes after drops it, however long after. On a busy database or
+ * event loop a call lasts from milliseconds to seconds (496 ms seen in queue mode, PostgreSQL,
+ * two workers on two cores), so an outcome is looked at again until the slowest such call has
+ * landed, and written again if it went. The row holds it again, and a later delivery to either
+ * worker is skipped.
+ */
+describe("another worker's slow call landing after an outcome was written", () => {
+	const SLOW: Array<{ name: string; kind: 'record' | 'remove'; ms: number }> = [
+		{ name: 'an addition lasting 0.1 s', kind: 'record', ms: 100 },
+		{ name: 'an addition lasting 1 s', kind: 'record', ms: 1_000 },
+		{ name: 'an addition lasting 5 s', kind: 'record', ms: 5_000 },
+		{ name: 'a removal lasting 1 s', kind: 'remove', ms: 1_000 },
+	];
+
+	it.each(SLOW.map((row) => [row.name, row] as const))(
+		'%s: the outcome is written again, and a later delivery to either worker is skipped',
+		async (_name, { kind, ms }) => {
+			const { row, calls, run } = fresh();
+			const store = deduplicationStore();
+			const worker = secondWorkerProcess();
+			// Met: each knows of the other and reads back.
+			await Promise.all([
+				run({ items: [calls(1, 0)[0]] }),
+				run({ items: [calls(1, 1)[0]], nodeType: worker.node }),
+			]);
+			const [mine, theirs] = calls(2, 2);
+			const slow = store.holdNext(kind, (entries) =>
+				entries.some((entry) => entry.includes(worker.processId)),
+			);
+			const second = run({ items: [theirs], nodeType: worker.node });
+			await slow.read;
+			const first = await run({ items: [mine] });
+			await sleep(ms);
+			slow.release();
+			expect([...first.items, ...(await second).items].map((item) => item.json.success)).toEqual([
+				true,
+				true,
+			]);
+			const held = (prefix: string) =>
+				store.entries(`wf-${row}`, 'harness-node', (entry) => entry.startsWith(prefix));
+			// The state asserted: all four outcomes and their claims in the row again.
+			for (const until = Date.now() + 60_000; Date.now() < until; await sleep(20))
+				if (held('r:') === 4 && held('c:') === 4) break;
+			expect([held('c:'), held('r:')]).toEqual([4, 4]);
+			const later = await Promise.all([
+				run({ items: [mine], nodeType: worker.node, continueOnFail: true }),
+				run({ items: [theirs], continueOnFail: true }),
+			]);
+			expect(kinds(items(later))).toEqual(['known', 'known']);
+			expect(duplicates(sim)).toBe(0);
+		},
+		120_000,
 	);
 });
 

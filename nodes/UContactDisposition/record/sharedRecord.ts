@@ -27,13 +27,16 @@ import {
 } from 'n8n-workflow';
 
 import { Roster } from './roster';
+import { Watch } from './watch';
 
 /** About 27 bytes each in the row: 30,000 entries are about 0.8 MB, 15,000 recorded dispositions. */
 export const MAX_SHARED_ENTRIES = 30_000;
 const DEDUPLICATION: ICheckProcessedOptions = { mode: 'entries', maxEntries: MAX_SHARED_ENTRIES };
 
 const MIN_SETTLE_MS = 10;
-const MAX_SETTLE_MS = 200;
+const MAX_SETTLE_MS = 250;
+/** How far back a slow call counts in the settle delay. */
+const RECENT_MS = 5_000;
 
 type Helpers = Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord' | 'removeProcessed'>;
 
@@ -47,7 +50,7 @@ const entry = (kind: 'c' | 'r' | 'u', windowMs: number, period: number, key: str
 	`${kind}:${windowMs}:${period}:${key}`;
 
 // Unique across processes: this process's claims and roster marks, told apart from another's.
-const processId = randomBytes(6).toString('base64');
+export const processId = randomBytes(6).toString('base64');
 
 interface Waiting<T> {
 	items: string[];
@@ -60,9 +63,15 @@ class NodeQueue {
 	private removing = new Set<string>();
 	private removalWaiters: Array<() => void> = [];
 	private running: Promise<void> | undefined;
-	/** How long the last call to n8n's store took: how long another process's write may lag behind its read. */
-	lastCallMs = 0;
+	/** This process's recent calls to n8n's store (when, how long): how long another process's may take. */
+	private readonly calls: Array<{ at: number; ms: number }> = [];
 	readonly roster = new Roster(processId);
+	/** This process's outcomes, looked at again while another process's slow write could drop them. */
+	readonly watch = new Watch({
+		check: async (items) => await this.add(items, (processed) => processed),
+		othersMayWrite: () => this.roster.othersMayWrite,
+		dropped: () => this.roster.droppedByOther(),
+	});
 
 	constructor(
 		private helpers: Helpers,
@@ -153,6 +162,24 @@ class NodeQueue {
 		});
 	}
 
+	private timed(started: number): void {
+		const now = Date.now();
+		this.calls.push({ at: now, ms: now - started });
+		while (this.calls[0].at < now - RECENT_MS) this.calls.shift();
+	}
+
+	/**
+	 * The slowest recent call: another process's write lands within about that long of its read.
+	 * One slow call in this process (a busy event loop or database) says others may be as slow.
+	 */
+	slowestRecentMs(): number {
+		const since = Date.now() - RECENT_MS;
+		return this.calls.reduce(
+			(most, call) => (call.at >= since ? Math.max(most, call.ms) : most),
+			0,
+		);
+	}
+
 	private async call(
 		what: string,
 		work: () => Promise<Set<string>>,
@@ -163,7 +190,7 @@ class NodeQueue {
 			const started = Date.now();
 			try {
 				const result = await work();
-				this.lastCallMs = Date.now() - started;
+				this.timed(started);
 				return result;
 			} catch (error) {
 				if (attempt < 2) continue;
@@ -233,8 +260,9 @@ export class SharedRecord {
 		const seen = await this.look(items, (found) => (isNew(found) ? [current, mine] : []));
 		const first = seen === undefined ? 'unknown' : isNew(seen) ? 'new' : 'claimed';
 		if (first !== 'new' || !readBack) return { claimed: first, period };
-		// Another process that read the row before our write lands its write within about one call;
-		// read back only after that, or its write could drop ours after we looked.
+		// Another process that read the row before our write lands its write within about one call
+		// (as slow as this process's slowest of late); read back only after that, or its write could
+		// drop ours after we looked. A slower one is caught by the watch, which writes the claim again.
 		await sleep(this.settleMs());
 		for (let check = 1; ; check++) {
 			const seen = await this.queue.add([mine, current], (processed) => processed);
@@ -251,6 +279,7 @@ export class SharedRecord {
 			if (check === 3) break;
 		}
 		void this.queue.remove([mine]);
+		this.queue.watch.add([current], this.settleMs());
 		return { claimed: 'new', period };
 	}
 
@@ -287,33 +316,24 @@ export class SharedRecord {
 	}
 
 	/**
-	 * Writes an outcome, which the run waits for; with `verify`, reads it back once another
-	 * process's write could have dropped it, and writes it again until it holds (another process
-	 * may be waiting for it). The read-back goes on after the run: it needs no execution, and the
-	 * outcome is already written once.
+	 * Writes an outcome, which the run waits for; with `verify`, where another process writes the
+	 * row, it is watched (watch.ts) and written again until no slow write can drop it: another
+	 * process may be waiting for it. The watch goes on after the run: it needs no execution.
 	 */
 	private async written(items: string[], verify: boolean): Promise<void> {
 		await this.queue.add(items, () => undefined);
-		if (verify && this.queue.roster.othersMayWrite) void this.readBack(items);
-	}
-
-	private async readBack(items: string[]): Promise<void> {
-		for (let check = 1; check <= 3; check++) {
-			await sleep(this.settleMs());
-			// Reading back writes anything missing again.
-			const seen = await this.queue.add(items, (processed) => processed);
-			if (seen === undefined || items.every((item) => seen.has(item))) return;
-			this.queue.roster.droppedByOther();
-		}
+		if (verify && this.queue.roster.othersMayWrite) this.queue.watch.add(items, this.settleMs());
 	}
 
 	private settleMs(): number {
-		return Math.min(MAX_SETTLE_MS, Math.max(MIN_SETTLE_MS, 3 * this.queue.lastCallMs));
+		return Math.min(MAX_SETTLE_MS, Math.max(MIN_SETTLE_MS, 2 * this.queue.slowestRecentMs()));
 	}
 
 	/** Certainly not recorded, or never sent: the claim goes, so it can be sent again. */
 	release(key: string, period: number): void {
-		this.writes.push(this.queue.remove([entry('c', this.windowMs, period, key)]));
+		const claim = entry('c', this.windowMs, period, key);
+		this.queue.watch.forget([claim]);
+		this.writes.push(this.queue.remove([claim]));
 	}
 
 	/** Resolves when every write this run asked for is done. */

@@ -18,6 +18,13 @@ import type {
 
 type Row = { mode: string; data: string[] };
 
+interface Hold {
+	kind: 'record' | 'remove';
+	which: (items: string[]) => boolean;
+	read: () => void;
+	released: Promise<void>;
+}
+
 // A database round trip: another call may run between the read and the write.
 const roundTrip = async () => await new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -29,6 +36,32 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 	readonly received: string[] = [];
 	/** What each hash stood for, to tell entries apart in assertions. */
 	private readonly originals = new Map<string, string>();
+	private readonly holds: Hold[] = [];
+
+	/**
+	 * The next call of `kind` whose items pass `which` reads the row, then waits for `release`
+	 * before writing it back: another process's call slowed by a busy database or event loop.
+	 */
+	holdNext(
+		kind: Hold['kind'],
+		which: (items: string[]) => boolean,
+	): { read: Promise<void>; release: () => void } {
+		let read = () => {};
+		let release = () => {};
+		const hasRead = new Promise<void>((resolve) => (read = resolve));
+		const released = new Promise<void>((resolve) => (release = resolve));
+		this.holds.push({ kind, which, read, released });
+		return { read: hasRead, release };
+	}
+
+	/** Between a call's read and its write: a round trip, or a hold. */
+	private async between(kind: Hold['kind'], items: DeduplicationItemTypes[]): Promise<void> {
+		const at = this.holds.findIndex((hold) => hold.kind === kind && hold.which(items.map(String)));
+		if (at === -1) return await roundTrip();
+		const [hold] = this.holds.splice(at, 1);
+		hold.read();
+		await hold.released;
+	}
 
 	private rowKey(scope: DeduplicationScope, contextData: ICheckProcessedContextData): string {
 		if (scope === 'node' && !contextData.node)
@@ -53,7 +86,7 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		const read = this.rows.get(key);
 		const row: Row | undefined =
 			read === undefined ? undefined : { mode: read.mode, data: [...read.data] };
-		await roundTrip();
+		await this.between('record', items);
 		const hashed = items.map((item) => MemoryDeduplicationStore.hash(item));
 		hashed.forEach((hash, index) => this.originals.set(hash, String(items[index])));
 		if (row === undefined) {
@@ -86,7 +119,7 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		const read = this.rows.get(key);
 		if (read === undefined) return;
 		const row = { mode: read.mode, data: [...read.data] };
-		await roundTrip();
+		await this.between('remove', items);
 		for (const hash of items.map((item) => MemoryDeduplicationStore.hash(item))) {
 			const at = row.data.indexOf(hash);
 			if (at !== -1) row.data.splice(at, 1);
