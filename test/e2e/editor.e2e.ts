@@ -4,7 +4,8 @@
  * in the node panel, sees its fields and icon, creates an On-Premise credential pointing at
  * the uContact simulator, gets a green credential test, then a red one with a wrong token.
  * In a saved workflow that never ran, the next node's input panel offers the node's output
- * schema (__schema__/v1.0.0.json) for mapping.
+ * schema (__schema__/v1.0.0.json) for mapping. A run from the editor shows items counted from 1
+ * and a skipped repeat in minutes ago, in the output panel (issue 31, finding 7).
  * Screenshots land in docs/screenshots/.
  */
 import { readFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ import {
 	stopwatch,
 	type LaunchedBrowser,
 } from './support/browser';
-import { saveWorkflow } from './support/editor-rest';
+import { restPost, saveWorkflow } from './support/editor-rest';
 import { startN8nWithPackage, type PackagedN8nServer } from './support/server';
 
 const NODE_NAME = 'uContact Disposition';
@@ -169,6 +170,59 @@ const TOOL_WORKFLOW = {
 	connections: {},
 };
 
+/**
+ * Three calls, the second a repeat of the first and the third without a Disposition Level 1, into
+ * the node as added today (version 2: Skip Repeats on), going on after a failed item (issue 31,
+ * finding 7: what the output says, counted from 1 and in a person's words).
+ */
+const OUTPUT_WORDS_NODE = 'Record dispositions';
+const outputWordsWorkflow = (credential: { id: string; name: string }) => ({
+	name: 'uContact: output words',
+	nodes: [
+		{
+			id: 'a1e0c2d4-0007-4f00-9000-000000000001',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: 'a1e0c2d4-0007-4f00-9000-000000000002',
+			name: 'Finished calls',
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			position: [240, 0],
+			parameters: {
+				jsCode: [
+					"return [{ guid: 'words-1', level: 'Venta' }, { guid: 'words-1', level: 'Venta' },",
+					"  { guid: 'words-3', level: '' }].map((json) => ({ json }));",
+				].join('\n'),
+			},
+		},
+		{
+			id: 'a1e0c2d4-0007-4f00-9000-000000000003',
+			name: OUTPUT_WORDS_NODE,
+			type: NODE_TYPE,
+			typeVersion: 2,
+			position: [480, 0],
+			onError: 'continueRegularOutput',
+			credentials: { uContactApi: credential },
+			parameters: {
+				campaign: 'Ventas->',
+				agent: 'jperez',
+				callerid: '59899123456',
+				guid: '={{ $json.guid }}',
+				l1: '={{ $json.level }}',
+			},
+		},
+	],
+	connections: {
+		Start: { main: [[{ node: 'Finished calls', type: 'main', index: 0 }]] },
+		'Finished calls': { main: [[{ node: OUTPUT_WORDS_NODE, type: 'main', index: 0 }]] },
+	},
+});
+
 /** A local port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
 	const probe = createServer();
@@ -265,6 +319,24 @@ async function chooseOption(
 	await modal.getByTestId(`parameter-input-${parameter}`).click();
 	await page.getByRole('option').filter({ visible: true }).filter({ hasText: option }).click();
 	await modal.getByTestId(`parameter-input-${parameter}`).locator('input').first().waitFor();
+}
+
+/**
+ * Narrows the output panel to the items holding `words` (n8n's own search: the list is virtual,
+ * so an item further down is not on the page until searched or scrolled to) and waits for `shown`.
+ */
+async function outputSaying(
+	page: Page,
+	output: Locator,
+	words: string,
+	shown: RegExp,
+): Promise<Locator> {
+	await output.getByTestId('ndv-search').click();
+	await page.keyboard.press('ControlOrMeta+A');
+	await page.keyboard.type(words);
+	const found = output.getByText(shown).first();
+	await found.waitFor();
+	return found;
 }
 
 describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chromium)', () => {
@@ -639,5 +711,63 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		);
 		await page.screenshot({ path: screenshotPath('input-panel-schema-preview') });
 		clock.step('schema preview in the next node before a run');
+	});
+	it('the output counts items from 1 and says how long ago a repeat was recorded, not when in UTC', async () => {
+		simulator.reset();
+		const credential = await restPost<{ id: string; name: string }>(
+			page,
+			server.url,
+			'credentials',
+			{
+				name: 'uContact simulator (output words)',
+				type: 'uContactApi',
+				data: {
+					server: 'custom',
+					baseUrl: simulator.url,
+					authentication: 'token',
+					token: simulator.token,
+				},
+			},
+		);
+		const saved = await saveWorkflow(page, server.url, outputWordsWorkflow(credential));
+		await page.goto(`${server.url}/workflow/${saved.id}`);
+		const node = page.locator(
+			`[data-test-id="canvas-node"][data-node-name="${OUTPUT_WORDS_NODE}"]`,
+		);
+		const output = page.getByTestId('output-panel');
+
+		// First run: the repeat names the first call as item 1, the refusal names the third as item 3.
+		await page.getByTestId('execute-workflow-button').click();
+		await node.dblclick();
+		// The JSON view: every field of every item, none cut off by the table's width.
+		await output
+			.getByTestId('ndv-run-data-display-mode')
+			.getByText('JSON', { exact: true })
+			.click();
+		await outputSaying(page, output, 'Recorded by item', /Recorded by item 1 of this run/);
+		await page.screenshot({ path: screenshotPath('output-words-first-run') });
+		await outputSaying(
+			page,
+			output,
+			'item 3',
+			/Disposition Level 1 \(l1\) is required but empty \(item 3\)/,
+		);
+		expect(simulator.dispositions.map((request) => request.fields.guid)).toEqual(['words-1']);
+		await page.getByTestId('ndv-close-button').click();
+
+		// Second run: the call recorded by the first execution is skipped, saying how long ago.
+		await page.getByTestId('execute-workflow-button').click();
+		await node.dblclick();
+		const hint = await outputSaying(
+			page,
+			output,
+			'Recorded by execution',
+			/Recorded by execution \d+, less than a minute ago/,
+		);
+		expect(await hint.textContent()).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d|UTC/);
+		expect(simulator.dispositions).toHaveLength(1);
+		await page.screenshot({ path: screenshotPath('output-words-repeat') });
+		await page.getByTestId('ndv-close-button').click();
+		clock.step('output words: items from 1, a repeat in minutes');
 	});
 });
