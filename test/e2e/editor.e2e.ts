@@ -176,6 +176,7 @@ const TOOL_WORKFLOW = {
  * finding 7: what the output says, counted from 1 and in a person's words).
  */
 const OUTPUT_WORDS_NODE = 'Record dispositions';
+const FROM_COLUMNS_NODE = 'Record from columns';
 const outputWordsWorkflow = (credential: { id: string; name: string }) => ({
 	name: 'uContact: output words',
 	nodes: [
@@ -216,10 +217,28 @@ const outputWordsWorkflow = (credential: { id: string; name: string }) => ({
 				l1: '={{ $json.level }}',
 			},
 		},
+		{
+			// The same calls in Map Automatically: they have no campaign column.
+			id: 'a1e0c2d4-0007-4f00-9000-000000000004',
+			name: FROM_COLUMNS_NODE,
+			type: NODE_TYPE,
+			typeVersion: 2,
+			position: [480, 200],
+			onError: 'continueRegularOutput',
+			credentials: { uContactApi: credential },
+			parameters: { mappingMode: 'autoMapInputData' },
+		},
 	],
 	connections: {
 		Start: { main: [[{ node: 'Finished calls', type: 'main', index: 0 }]] },
-		'Finished calls': { main: [[{ node: OUTPUT_WORDS_NODE, type: 'main', index: 0 }]] },
+		'Finished calls': {
+			main: [
+				[
+					{ node: OUTPUT_WORDS_NODE, type: 'main', index: 0 },
+					{ node: FROM_COLUMNS_NODE, type: 'main', index: 0 },
+				],
+			],
+		},
 	},
 });
 
@@ -460,6 +479,30 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 		await parameters
 			.getByText('Its name as in uContact, direction mark included, like a campaign')
 			.waitFor();
+		// Extra Data says what is known of where it shows in uContact (issue 31, finding 7).
+		await parameters.getByTestId('collection-parameter-add').first().click();
+		await page
+			.getByTestId('collection-parameter-option')
+			.filter({ visible: true })
+			.filter({ hasText: 'Extra Data 1' })
+			.click();
+		await parameters.getByTestId('parameter-input-d1').waitFor();
+		// n8n shows a field's description in a tooltip, from the (?) its label shows on hover.
+		const extraData = parameters
+			.getByTestId('parameter-item')
+			.filter({ has: page.getByTestId('parameter-input-d1') })
+			// The innermost: Additional Fields' own item holds it too.
+			.last();
+		await extraData.getByTestId('input-label').hover();
+		await extraData.locator('[data-icon="circle-help"]').hover();
+		await page
+			.getByText(
+				/^Extra data stored with the disposition \(uContact's d1\)\. uContact's API documentation does not say where it shows in uContact/,
+			)
+			.filter({ visible: true })
+			.first()
+			.waitFor();
+		await page.screenshot({ path: screenshotPath('extra-data-description') });
 		// Options speak an ops person's words, with labels the list does not cut (issue 31,
 		// finding 5: "Resend Uncertain Items on Re…" and HTTP codes were there).
 		await parameters.getByTestId('collection-parameter-add').last().click();
@@ -753,6 +796,22 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 			/Disposition Level 1 \(l1\) is required but empty \(item 3\)/,
 		);
 		expect(simulator.dispositions.map((request) => request.fields.guid)).toEqual(['words-1']);
+		await page.getByTestId('ndv-close-button').click();
+		// Map Automatically without a campaign column names the way out.
+		await page
+			.locator(`[data-test-id="canvas-node"][data-node-name="${FROM_COLUMNS_NODE}"]`)
+			.dblclick();
+		await output
+			.getByTestId('ndv-run-data-display-mode')
+			.getByText('JSON', { exact: true })
+			.click();
+		await outputSaying(
+			page,
+			output,
+			'Define Below',
+			/Campaign \(campaign\) was not found in the item, which has: guid, level; name a column campaign or \\?"Campaign\\?", or set Mapping Mode to Define Below/,
+		);
+		await page.screenshot({ path: screenshotPath('output-words-map-automatically') });
 		await page.getByTestId('ndv-close-button').click();
 
 		// Second run: the call recorded by the first execution is skipped, saying how long ago.
