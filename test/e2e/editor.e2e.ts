@@ -22,7 +22,7 @@ import {
 	stopwatch,
 	type LaunchedBrowser,
 } from './support/browser';
-import { restPost, saveWorkflow } from './support/editor-rest';
+import { restPost, saveWorkflow, simulatorCredential } from './support/editor-rest';
 import { startN8nWithPackage, type PackagedN8nServer } from './support/server';
 
 const NODE_NAME = 'uContact Disposition';
@@ -761,16 +761,7 @@ describe('n8n editor with the packed n8n-nodes-ucontact (n8n 2.x, headless Chrom
 			page,
 			server.url,
 			'credentials',
-			{
-				name: 'uContact simulator (output words)',
-				type: 'uContactApi',
-				data: {
-					server: 'custom',
-					baseUrl: simulator.url,
-					authentication: 'token',
-					token: simulator.token,
-				},
-			},
+			simulatorCredential(simulator, 'uContact simulator (output words)'),
 		);
 		const saved = await saveWorkflow(page, server.url, outputWordsWorkflow(credential));
 		await page.goto(`${server.url}/workflow/${saved.id}`);

@@ -30,7 +30,7 @@ import {
 	type LaunchedBrowser,
 	type Stopwatch,
 } from './support/browser';
-import { restPost, saveWorkflow } from './support/editor-rest';
+import { restPost, saveWorkflow, simulatorCredential } from './support/editor-rest';
 import {
 	interceptRegistry,
 	n8nRegistryUrl,
@@ -231,20 +231,6 @@ async function startFixture(rt: Runtime, env: Record<string, string> = {}): Prom
 		registryHost: interceptor.host,
 		refusedHosts: () => [...new Set(interceptor.refused)].sort().join(', ') || 'none',
 		stop,
-	};
-}
-
-/** The credential body n8n's REST API takes for a token credential on the simulator. */
-function simulatorCredential(simulator: Simulator) {
-	return {
-		name: 'uContact simulator',
-		type: 'uContactApi',
-		data: {
-			server: 'custom',
-			baseUrl: simulator.url,
-			authentication: 'token',
-			token: simulator.token,
-		},
 	};
 }
 

@@ -5,6 +5,8 @@
  */
 import type { Page } from 'playwright-core';
 
+import type { Simulator } from '../../support/simulator/simulator';
+
 async function browserId(page: Page): Promise<string> {
 	// A string expression: evaluated in the page, where localStorage exists (tests have no DOM types).
 	const id = await page.evaluate<string | null>("localStorage.getItem('n8n-browserId')");
@@ -46,4 +48,21 @@ export async function saveWorkflow(
 		settings: { executionOrder: 'v1' },
 		...workflow,
 	});
+}
+
+/** The credential body n8n's REST API takes for a token credential on the simulator. */
+export function simulatorCredential(
+	simulator: Pick<Simulator, 'url' | 'token'>,
+	name = 'uContact simulator',
+) {
+	return {
+		name,
+		type: 'uContactApi',
+		data: {
+			server: 'custom',
+			baseUrl: simulator.url,
+			authentication: 'token',
+			token: simulator.token,
+		},
+	};
 }
